@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+// The plan: everything a run will do, parsed from the command line and
+// validated once, read-only afterwards. Nothing after the parser reads argv.
+#ifndef CMAP_CLI_PLAN_H
+#define CMAP_CLI_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scan/portlist.h"
+
+struct services_db;
+
+enum tcp_scan_type {
+    TCP_SCAN_NONE = 0,
+    TCP_SCAN_CONNECT, /* -sT */
+    TCP_SCAN_SYN,     /* -sS (raw engine, not built yet) */
+};
+
+enum dns_mode {
+    DNS_DEFAULT = 0, /* reverse-resolve hosts that are up */
+    DNS_NEVER,       /* -n */
+    DNS_ALWAYS,      /* -R */
+};
+
+/* One slot per output format; path NULL when the format was not asked for,
+ * "-" for stdout. The stored path already has nmap's strftime-like
+ * expansion (%H %M %S %m %d %y %Y %T %R %D) applied. */
+enum output_format { OUT_NORMAL = 0, OUT_XML, OUT_GREPABLE, OUT_FORMAT_COUNT };
+
+/* Times are microseconds; -1 means "not set, use the template's value". */
+struct timing {
+    int level;              /* -T0..-T5, 3 by default */
+    int64_t min_rtt_timeout;
+    int64_t max_rtt_timeout;
+    int64_t initial_rtt_timeout;
+    int max_retries;
+    int64_t host_timeout;   /* 0 = none */
+    int64_t scan_delay;
+    int64_t max_scan_delay;
+    int min_parallelism;    /* 0 = adaptive */
+    int max_parallelism;    /* 0 = adaptive */
+    int min_hostgroup;      /* 0 = adaptive */
+    int max_hostgroup;      /* 0 = adaptive */
+    double min_rate;        /* packets per second; 0 = none */
+    double max_rate;        /* 0 = none */
+};
+
+struct plan {
+    /* The command line as typed (NMAP_ARGS included), for output headers:
+     * "cmap -sT -p 22 127.0.0.1". */
+    char *command_line;
+    int address_family; /* AF_INET (default) or AF_INET6 (-6) */
+
+    /* Targets, as given; expansion happens in the target iterator. */
+    char **targets;
+    size_t n_targets;
+    char *input_file;     /* -iL, "-" for stdin */
+    long long random_targets; /* -iR N; -1 when unset, 0 = endless */
+    char **excludes;      /* --exclude, already split on commas */
+    size_t n_excludes;
+    char *exclude_file;   /* --excludefile */
+    bool unique;          /* --unique */
+    bool resolve_all;     /* --resolve-all */
+    bool randomize_hosts; /* --randomize-hosts */
+    enum dns_mode dns;
+    bool system_dns;      /* --system-dns (the only resolver built so far) */
+
+    /* What runs. */
+    bool list_scan;       /* -sL */
+    bool skip_discovery;  /* -Pn (and, until discovery exists, always) */
+    enum tcp_scan_type tcp_scan;
+
+    /* Ports (empty for -sL). */
+    struct port_list ports;
+    const struct services_db *services; /* loaded nmap-services */
+    char *services_path;                /* where it came from */
+
+    struct timing timing;
+
+    /* Output. */
+    char *output_path[OUT_FORMAT_COUNT];
+    bool append_output;   /* --append-output */
+    int verbosity;        /* -v count, -v0 silences stdout */
+    int debugging;        /* -d level */
+    bool reason;          /* --reason (also implied by -d) */
+    bool open_only;       /* --open */
+    bool packet_trace;    /* --packet-trace */
+    char *stylesheet;     /* --stylesheet / --webxml; NULL = default */
+    bool no_stylesheet;   /* --no-stylesheet */
+    bool noninteractive;  /* --noninteractive */
+
+    /* Data files. */
+    char *datadir;        /* --datadir */
+    char *servicedb;      /* --servicedb */
+    char *exe_path;       /* /proc/self/exe, for the data-file search */
+
+    bool privileged;      /* root or --privileged, and not --unprivileged */
+};
+
+/* Outcome of parsing: run a scan, or exit early with a status (after -h,
+ * -V, or an error whose message was already printed). */
+enum plan_result { PLAN_RUN = 0, PLAN_EXIT };
+
+/* Parse argv (NMAP_ARGS is prepended from the environment by the caller via
+ * plan_args_with_env) into a validated plan. On PLAN_EXIT, *exit_status holds
+ * the status to exit with: 0 for -h/-V, 255 for getopt-style errors, 1 for
+ * fatal errors, whose messages (nmap's texts) are already on stderr. */
+enum plan_result plan_from_args(int argc, char **argv, struct plan *plan, int *exit_status);
+void plan_free(struct plan *plan);
+
+/* Parse a time value ("500ms", "2s", "1.5m", "1h", "30" = seconds) into
+ * microseconds. Returns -1 if malformed. */
+int64_t parse_time_value(const char *s);
+
+#endif

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+// nmap-services: "name<TAB>port/proto<TAB>frequency [# comment]".
+#ifndef CMAP_DATA_SERVICES_H
+#define CMAP_DATA_SERVICES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scan/portlist.h"
+
+struct service_entry {
+    const char *name;
+    uint16_t port;
+    uint8_t proto;    /* enum proto_index */
+    double frequency; /* 0 when the line has none */
+};
+
+struct services_db; /* immutable once loaded */
+
+/* Parse a file. On error returns NULL with "path:line: what" in err. */
+struct services_db *services_load(const char *path, char *err, size_t errlen);
+/* Parse from memory (tests, fuzzing); `label` names the source in errors. */
+struct services_db *services_parse(const char *text, size_t len, const char *label, char *err,
+                                   size_t errlen);
+void services_free(struct services_db *db);
+
+/* Name for port/proto, or NULL when the table has none (writers print "unknown"). */
+const char *services_name(const struct services_db *db, uint16_t port, enum proto_index proto);
+/* All entries, in file order. */
+const struct service_entry *services_entries(const struct services_db *db, size_t *count);
+
+#endif

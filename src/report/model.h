@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+// The result model: plain data filled in by the phases (targets, port scan,
+// reverse DNS) and read by the writers. Writers see nothing of the engine.
+#ifndef CMAP_REPORT_MODEL_H
+#define CMAP_REPORT_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "core/addr.h"
+#include "scan/portlist.h"
+
+struct plan;
+
+enum port_state {
+    PORT_UNKNOWN = 0,
+    PORT_OPEN,
+    PORT_CLOSED,
+    PORT_FILTERED,
+    PORT_UNFILTERED,
+    PORT_OPEN_FILTERED,
+    PORT_CLOSED_FILTERED,
+    PORT_STATE_COUNT
+};
+
+/* nmap's reason vocabulary (reason.cc); names via reason_name(). */
+enum reason {
+    REASON_UNKNOWN = 0,
+    REASON_SYN_ACK,
+    REASON_CONN_REFUSED,
+    REASON_NO_RESPONSE,
+    REASON_RESET,
+    REASON_LOCALHOST_RESPONSE,
+    REASON_USER_SET,
+    REASON_HOST_UNREACH,
+    REASON_NET_UNREACH,
+    REASON_PERM_DENIED,
+    REASON_NO_ROUTE,
+    REASON_ADMIN_PROHIBITED,
+    REASON_COUNT
+};
+
+enum host_state {
+    HOST_STATE_UNKNOWN = 0, /* -sL: never probed */
+    HOST_STATE_UP,
+    HOST_STATE_DOWN,
+    HOST_STATE_SKIPPED,
+};
+
+struct port_result {
+    uint16_t port;
+    uint8_t proto;      /* enum proto_index */
+    uint8_t state;      /* enum port_state */
+    uint8_t reason;     /* enum reason */
+    uint8_t reason_ttl;
+    const char *service; /* name from nmap-services, NULL = "unknown" */
+};
+
+struct host {
+    struct net_addr addr;
+    char *target_name;           /* hostname as the user gave it, NULL for literals */
+    char *rdns;                  /* PTR name, NULL if none looked up or found */
+    struct net_addr *other_addrs; /* other addresses of target_name (not scanned) */
+    size_t n_other_addrs;
+
+    enum host_state state;
+    uint8_t reason;     /* enum reason */
+    uint8_t reason_ttl;
+    struct timeval start_time, end_time;
+    bool timed_out;     /* --host-timeout expired */
+
+    struct port_result *ports; /* every scanned port, any order */
+    size_t n_ports;
+
+    /* Latency (from the scan's RTT estimate); valid when have_times. */
+    bool have_times;
+    int64_t srtt_us, rttvar_us, timeout_us;
+};
+
+struct run {
+    const struct plan *plan;
+    struct timeval start_time, end_time;
+    unsigned long hosts_total, hosts_up, hosts_down;
+    /* Set when the run ends on an error: XML gets exit="error". */
+    const char *error_message;
+    bool interrupted;
+};
+
+const char *port_state_name(enum port_state s); /* "open", "open|filtered", ... */
+const char *reason_name(enum reason r);         /* "syn-ack", "conn-refused", ... */
+
+#endif

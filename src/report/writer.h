@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+// An output format is one writer: a table of callbacks over run events.
+// Writers only see the result model. Every callback returns 0, or -1 on a
+// write error (which the caller reports; a write error is never ignored).
+#ifndef CMAP_REPORT_WRITER_H
+#define CMAP_REPORT_WRITER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "report/model.h"
+
+struct writer {
+    const struct writer_ops *ops;
+    FILE *fp;
+    bool to_stdout;   /* writing to the terminal/pipe rather than a file */
+    bool interactive; /* the normal output shown on stdout (vs. -oN file) */
+    void *state;      /* per-writer private data */
+};
+
+struct writer_ops {
+    const char *name;
+    int (*run_begin)(struct writer *w, const struct run *run);
+    int (*host_done)(struct writer *w, const struct run *run, const struct host *host);
+    int (*run_end)(struct writer *w, const struct run *run);
+    void (*destroy)(struct writer *w);
+};
+
+extern const struct writer_ops normal_writer_ops;
+extern const struct writer_ops xml_writer_ops;
+extern const struct writer_ops grepable_writer_ops;
+
+/* The set of writers for a run: interactive stdout plus -oN/-oX/-oG. */
+struct outputs;
+
+/* Open every requested output (nmap's "Failed to open XML output file X for
+ * writing: ..." on failure, through pfatal). */
+struct outputs *outputs_open(const struct plan *plan);
+int outputs_run_begin(struct outputs *o, const struct run *run);
+int outputs_host_done(struct outputs *o, const struct run *run, const struct host *host);
+/* Writes the end of every output and closes files; reports write errors. */
+int outputs_run_end(struct outputs *o, const struct run *run);
+void outputs_free(struct outputs *o);
+
+#endif

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+// Names of port states and reasons, in nmap's exact vocabulary: users'
+// parsers match on these strings.
+#include "report/model.h"
+
+const char *port_state_name(enum port_state s)
+{
+    static const char *const names[PORT_STATE_COUNT] = {
+        [PORT_UNKNOWN] = "unknown",
+        [PORT_OPEN] = "open",
+        [PORT_CLOSED] = "closed",
+        [PORT_FILTERED] = "filtered",
+        [PORT_UNFILTERED] = "unfiltered",
+        [PORT_OPEN_FILTERED] = "open|filtered",
+        [PORT_CLOSED_FILTERED] = "closed|filtered",
+    };
+    if ((unsigned)s >= PORT_STATE_COUNT) return "unknown";
+    return names[s];
+}
+
+const char *reason_name(enum reason r)
+{
+    static const char *const names[REASON_COUNT] = {
+        [REASON_UNKNOWN] = "unknown",
+        [REASON_SYN_ACK] = "syn-ack",
+        [REASON_CONN_REFUSED] = "conn-refused",
+        [REASON_NO_RESPONSE] = "no-response",
+        [REASON_RESET] = "reset",
+        [REASON_LOCALHOST_RESPONSE] = "localhost-response",
+        [REASON_USER_SET] = "user-set",
+        [REASON_HOST_UNREACH] = "host-unreach",
+        [REASON_NET_UNREACH] = "net-unreach",
+        [REASON_PERM_DENIED] = "perm-denied",
+        [REASON_NO_ROUTE] = "no-route",
+        [REASON_ADMIN_PROHIBITED] = "admin-prohibited",
+    };
+    if ((unsigned)r >= REASON_COUNT) return "unknown";
+    return names[r];
+}

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: MIT
+// Normal output: the interactive text on stdout and the -oN file. Both are
+// the same report; they differ only in the first and last lines and in the
+// stdout-only hints.
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/plan.h"
+#include "core/log.h"
+#include "report/escape.h"
+#include "report/portview.h"
+#include "report/textfmt.h"
+#include "report/writer.h"
+
+enum { COL_PORT, COL_STATE, COL_SERVICE, COL_REASON, N_COLS };
+
+static int normal_run_begin(struct writer *w, const struct run *run)
+{
+    const struct plan *plan = run->plan;
+    time_t start = run->start_time.tv_sec;
+    if (w->interactive) {
+        struct tm tm;
+        char when[64] = "";
+        if (localtime_r(&start, &tm)) strftime(when, sizeof when, "%Y-%m-%d %H:%M %Z", &tm);
+        fprintf(w->fp, "Starting %s %s ( %s ) at %s\n", CMAP_NAME, CMAP_VERSION, CMAP_URL, when);
+    } else {
+        char when[32];
+        fmt_ctime(start, when, sizeof when);
+        fprintf(w->fp, "# %s %s scan initiated %s as: ", CMAP_NAME, CMAP_VERSION, when);
+        put_safe(w->fp, plan->command_line ? plan->command_line : CMAP_NAME);
+        fputc('\n', w->fp);
+    }
+    return flush_status(w->fp);
+}
+
+static void put_host_status(FILE *fp, const struct plan *plan, const struct host *h)
+{
+    fputs("Host is up", fp);
+    if (plan->reason || plan->debugging) fprintf(fp, ", received %s", reason_name(h->reason));
+    if (h->have_times) {
+        char latency[32];
+        fmt_sigdigits((double)h->srtt_us / 1e6, 2, latency, sizeof latency);
+        fprintf(fp, " (%ss latency)", latency);
+    }
+    fputs(".\n", fp);
+}
+
+/* "Other addresses for" and "rDNS record for" only make sense when the user
+ * named the target. */
+static void put_name_notes(FILE *fp, const struct host *h)
+{
+    if (!h->target_name) return;
+    if (h->n_other_addrs) {
+        fputs("Other addresses for ", fp);
+        put_safe(fp, h->target_name);
+        fputs(" (not scanned):", fp);
+        for (size_t i = 0; i < h->n_other_addrs; i++) {
+            char ip[NET_ADDR_STRLEN];
+            net_addr_format(&h->other_addrs[i], ip, sizeof ip);
+            fprintf(fp, " %s", ip);
+        }
+        fputc('\n', fp);
+    }
+    if (h->rdns && *h->rdns && strcmp(h->rdns, h->target_name) != 0) {
+        char ip[NET_ADDR_STRLEN];
+        net_addr_format(&h->addr, ip, sizeof ip);
+        fprintf(fp, "rDNS record for %s: ", ip);
+        put_safe(fp, h->rdns);
+        fputc('\n', fp);
+    }
+}
+
+static void put_scan_times(FILE *fp, const struct host *h)
+{
+    time_t start = h->start_time.tv_sec;
+    struct tm tm;
+    char when[64] = "";
+    if (localtime_r(&start, &tm)) strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %Z", &tm);
+    long secs = (long)(h->end_time.tv_sec - h->start_time.tv_sec);
+    fprintf(fp, "Scanned at %s for %lds\n", when, secs < 0 ? 0 : secs);
+}
+
+static void put_not_shown(FILE *fp, const struct port_view *v)
+{
+    fputs("Not shown: ", fp);
+    for (size_t i = 0; i < v->n_groups; i++) {
+        const struct ignored_group *g = &v->groups[i];
+        fprintf(fp, "%s%zu %s %s port%s (%s)", i ? ", " : "", g->count, port_state_name(g->state),
+                proto_name(g->proto), g->count == 1 ? "" : "s", reason_name(g->reason));
+    }
+    fputc('\n', fp);
+}
+
+static char *cell_text(const struct port_result *p, int col)
+{
+    char buf[64];
+    switch (col) {
+    case COL_PORT:
+        snprintf(buf, sizeof buf, "%u/%s", p->port, proto_name(p->proto));
+        break;
+    case COL_STATE:
+        snprintf(buf, sizeof buf, "%s", port_state_name(p->state));
+        break;
+    case COL_SERVICE:
+        return safe_strdup(p->service ? p->service : "unknown");
+    default:
+        if (p->reason_ttl)
+            snprintf(buf, sizeof buf, "%s ttl %u", reason_name(p->reason), p->reason_ttl);
+        else
+            snprintf(buf, sizeof buf, "%s", reason_name(p->reason));
+    }
+    return strdup(buf);
+}
+
+static void put_row(FILE *fp, const char *const *cells, const size_t *width, int ncols)
+{
+    for (int c = 0; c < ncols; c++) {
+        fputs(cells[c], fp);
+        if (c + 1 < ncols) fprintf(fp, "%*s", (int)(width[c] - strlen(cells[c]) + 1), "");
+    }
+    fputc('\n', fp);
+}
+
+/* Columns are as wide as their widest cell, one space apart; the last one
+ * is not padded (nmap's NmapOutputTable). */
+static int put_port_table(FILE *fp, const struct port_view *v, bool with_reason)
+{
+    static const char *const header[N_COLS] = {"PORT", "STATE", "SERVICE", "REASON"};
+    int ncols = with_reason ? N_COLS : COL_REASON;
+    size_t rows = v->n - v->n_ignored, r = 0;
+    char **cells = calloc(rows * N_COLS + 1, sizeof *cells);
+    if (!cells) return -1;
+    size_t width[N_COLS];
+    for (int c = 0; c < ncols; c++)
+        width[c] = strlen(header[c]);
+    int rc = 0;
+    for (size_t i = 0; i < v->n && rc == 0; i++) {
+        if (!port_view_shown(v, v->sorted[i])) continue;
+        for (int c = 0; c < ncols; c++) {
+            char *cell = cell_text(v->sorted[i], c);
+            cells[r * N_COLS + c] = cell;
+            if (!cell)
+                rc = -1;
+            else if (strlen(cell) > width[c])
+                width[c] = strlen(cell);
+        }
+        r++;
+    }
+    if (rc == 0) {
+        put_row(fp, header, width, ncols);
+        for (size_t i = 0; i < rows; i++)
+            put_row(fp, (const char *const *)&cells[i * N_COLS], width, ncols);
+    }
+    for (size_t i = 0; i < rows * N_COLS; i++)
+        free(cells[i]);
+    free(cells);
+    return rc;
+}
+
+static int put_ports(FILE *fp, const struct plan *plan, const struct host *h,
+                     const struct port_view *v)
+{
+    if (v->n == 0) return 0;
+    if (v->n_ignored == v->n) {
+        fprintf(fp, "All %zu scanned ports on ", v->n);
+        put_name_ip(fp, h);
+        fputs(" are in ignored states.\n", fp);
+    }
+    if (v->n_ignored)
+        put_not_shown(fp, v);
+    else
+        fputc('\n', fp);
+    int rc = 0;
+    if (v->n_ignored < v->n) rc = put_port_table(fp, v, plan->reason || plan->debugging);
+    fputc('\n', fp);
+    return rc;
+}
+
+static int put_up_host(FILE *fp, const struct plan *plan, const struct host *h)
+{
+    struct port_view v;
+    if (port_view_build(&v, h, plan) != 0) return -1;
+    int rc = 0;
+    bool scanned = plan_scans_ports(plan);
+    if (!(plan->open_only && scanned && !port_view_has_open(&v))) {
+        fputs("Nmap scan report for ", fp);
+        put_name_ip(fp, h);
+        fputc('\n', fp);
+        put_host_status(fp, plan, h);
+        put_name_notes(fp, h);
+        if (h->timed_out) {
+            fputs("Skipping host ", fp);
+            put_name_ip(fp, h);
+            fputs(" due to host timeout\n", fp);
+        } else {
+            if (plan->verbosity > 1 || plan->debugging > 0) put_scan_times(fp, h);
+            if (scanned) rc = put_ports(fp, plan, h, &v);
+        }
+    }
+    port_view_free(&v);
+    return rc;
+}
+
+static int normal_host_done(struct writer *w, const struct run *run, const struct host *h)
+{
+    const struct plan *plan = run->plan;
+    int rc = 0;
+    switch (h->state) {
+    case HOST_STATE_UP:
+        rc = put_up_host(w->fp, plan, h);
+        break;
+    case HOST_STATE_UNKNOWN: /* -sL lists names only */
+        fputs("Nmap scan report for ", w->fp);
+        put_name_ip(w->fp, h);
+        fputc('\n', w->fp);
+        break;
+    case HOST_STATE_DOWN:
+        if (plan->verbosity > 0) {
+            fputs("Nmap scan report for ", w->fp);
+            put_name_ip(w->fp, h);
+            fputs(" [host down]\n", w->fp);
+        }
+        break;
+    default:
+        break; /* skipped hosts are not reported */
+    }
+    if (flush_status(w->fp) != 0) return -1;
+    return rc;
+}
+
+static void put_data_files(FILE *fp, const struct plan *plan)
+{
+    if (!plan->services_path || (plan->verbosity <= 0 && plan->debugging <= 0)) return;
+    char dir[4096];
+    fmt_dirname(plan->services_path, dir, sizeof dir);
+    if (plan->debugging > 0) {
+        const char *slash = strrchr(plan->services_path, '/');
+        fprintf(fp, "Read from %s: %s.\n", dir, slash ? slash + 1 : plan->services_path);
+    } else {
+        fprintf(fp, "Read data files from: %s\n", dir);
+    }
+}
+
+static int normal_run_end(struct writer *w, const struct run *run)
+{
+    const struct plan *plan = run->plan;
+    char summary[160];
+    fmt_run_summary(run, summary, sizeof summary);
+    if (run->error_message) {
+        /* stderr already has the message; the -oN file gets it too, as
+         * nmap's fatal() writes it there, and no trailer. */
+        if (!w->interactive) {
+            put_safe(w->fp, run->error_message);
+            fputs("\nQUITTING!\n", w->fp);
+        }
+        return flush_status(w->fp);
+    }
+    put_data_files(w->fp, plan);
+    if (w->interactive) {
+        if (run->hosts_total == 1 && run->hosts_up == 0 && !plan->list_scan &&
+            !plan->skip_discovery)
+            fputs("Note: Host seems down. If it is really up, but blocking our ping probes, "
+                  "try -Pn\n",
+                  w->fp);
+        fprintf(w->fp, "Nmap done: %s\n", summary);
+    } else {
+        char when[32];
+        fmt_ctime(run->end_time.tv_sec, when, sizeof when);
+        fprintf(w->fp, "# Nmap done at %s -- %s\n", when, summary);
+    }
+    return flush_status(w->fp);
+}
+
+const struct writer_ops normal_writer_ops = {
+    .name = "normal",
+    .run_begin = normal_run_begin,
+    .host_done = normal_host_done,
+    .run_end = normal_run_end,
+    .destroy = NULL,
+};

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+// The run's set of writers: interactive normal output on stdout plus every
+// -oN/-oX/-oG file. Opens them, fans each event out, and reports a failed
+// write once per output (a full disk must not pass silently).
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/plan.h"
+#include "core/log.h"
+#include "report/writer.h"
+
+#define MAX_OUTPUTS (OUT_FORMAT_COUNT + 1)
+
+struct output {
+    struct writer w;
+    const char *label; /* file name for error messages */
+    bool failed;       /* reported once; no more writes after */
+    bool closed;
+};
+
+struct outputs {
+    struct output out[MAX_OUTPUTS];
+    size_t n;
+};
+
+/* Open order and wording are nmap's: normal, then machine (grepable), then
+ * XML; the first failure ends the run. */
+static const struct {
+    enum output_format format;
+    const char *kind;
+    const struct writer_ops *ops;
+} formats[OUT_FORMAT_COUNT] = {
+    {OUT_NORMAL, "normal", &normal_writer_ops},
+    {OUT_GREPABLE, "machine", &grepable_writer_ops},
+    {OUT_XML, "XML", &xml_writer_ops},
+};
+
+static bool any_to_stdout(const struct plan *plan)
+{
+    for (int f = 0; f < OUT_FORMAT_COUNT; f++)
+        if (plan->output_path[f] && strcmp(plan->output_path[f], "-") == 0) return true;
+    return false;
+}
+
+static void add(struct outputs *o, const struct writer_ops *ops, FILE *fp, const char *label,
+                bool to_stdout, bool interactive)
+{
+    struct output *out = &o->out[o->n++];
+    *out = (struct output){.label = label};
+    out->w =
+        (struct writer){.ops = ops, .fp = fp, .to_stdout = to_stdout, .interactive = interactive};
+}
+
+struct outputs *outputs_open(const struct plan *plan)
+{
+    struct outputs *o = calloc(1, sizeof *o);
+    if (!o) fatal("Out of memory opening outputs");
+    /* Any format on stdout replaces the interactive text; -v0 silences it. */
+    if (!any_to_stdout(plan) && !plan->silent_stdout)
+        add(o, &normal_writer_ops, stdout, "stdout", true, true);
+    for (size_t i = 0; i < OUT_FORMAT_COUNT; i++) {
+        const char *path = plan->output_path[formats[i].format];
+        if (!path) continue;
+        if (strcmp(path, "-") == 0) {
+            add(o, formats[i].ops, stdout, "stdout", true, false);
+            continue;
+        }
+        FILE *fp = fopen(path, plan->append_output ? "a" : "w");
+        if (!fp) pfatal("Failed to open %s output file %s for writing", formats[i].kind, path);
+        add(o, formats[i].ops, fp, path, false, false);
+    }
+    return o;
+}
+
+/* Record a failure: one message per output, then it is left alone. */
+static int check(struct output *out, int rc)
+{
+    if (rc == 0) return 0;
+    int saved = errno ? errno : EIO;
+    if (!out->failed) error("%s: error writing %s: %s", CMAP_NAME, out->label, strerror(saved));
+    out->failed = true;
+    return -1;
+}
+
+int outputs_run_begin(struct outputs *o, const struct run *run)
+{
+    int rc = 0;
+    for (size_t i = 0; i < o->n; i++) {
+        struct output *out = &o->out[i];
+        if (out->failed || out->closed) continue;
+        errno = 0;
+        if (check(out, out->w.ops->run_begin(&out->w, run)) != 0) rc = -1;
+    }
+    return rc;
+}
+
+int outputs_host_done(struct outputs *o, const struct run *run, const struct host *host)
+{
+    int rc = 0;
+    for (size_t i = 0; i < o->n; i++) {
+        struct output *out = &o->out[i];
+        if (out->failed || out->closed) continue;
+        errno = 0;
+        if (check(out, out->w.ops->host_done(&out->w, run, host)) != 0) rc = -1;
+    }
+    return rc;
+}
+
+/* Files are closed here so that a failing close (NFS, full disk) is still
+ * reported; stdout is only flushed, later messages may follow. */
+static int close_output(struct output *out)
+{
+    out->closed = true;
+    if (out->w.to_stdout) return fflush(out->w.fp) == 0 ? 0 : -1;
+    int rc = fclose(out->w.fp);
+    out->w.fp = NULL;
+    return rc == 0 ? 0 : -1;
+}
+
+int outputs_run_end(struct outputs *o, const struct run *run)
+{
+    int rc = 0;
+    for (size_t i = 0; i < o->n; i++) {
+        struct output *out = &o->out[i];
+        if (out->closed) continue;
+        errno = 0;
+        if (!out->failed && check(out, out->w.ops->run_end(&out->w, run)) != 0) rc = -1;
+        errno = 0;
+        if (check(out, close_output(out)) != 0) rc = -1;
+    }
+    return rc;
+}
+
+void outputs_free(struct outputs *o)
+{
+    if (!o) return;
+    for (size_t i = 0; i < o->n; i++) {
+        struct output *out = &o->out[i];
+        if (out->w.ops->destroy) out->w.ops->destroy(&out->w);
+        if (!out->closed && !out->w.to_stdout) fclose(out->w.fp);
+    }
+    free(o);
+}

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+#include "report/portview.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool port_state_ignored(enum port_state state, size_t count, const struct plan *plan)
+{
+    if (plan->debugging > 2) return false;
+    if (state == PORT_OPEN || state == PORT_UNKNOWN || count == 0) return false;
+    if (plan->open_only && state != PORT_OPEN_FILTERED && state != PORT_UNFILTERED) return true;
+    size_t limit = 25;
+    if (plan->verbosity > 0 || plan->debugging > 0) {
+        int v = plan->verbosity > 0 ? plan->verbosity : 0;
+        int d = plan->debugging > 0 ? plan->debugging : 0;
+        limit *= (size_t)(1 + v + 20 * d);
+    }
+    return count > limit;
+}
+
+static int cmp_port_ptr(const void *a, const void *b)
+{
+    const struct port_result *x = *(const struct port_result *const *)a;
+    const struct port_result *y = *(const struct port_result *const *)b;
+    if (x->proto != y->proto) return x->proto < y->proto ? -1 : 1;
+    if (x->port != y->port) return x->port < y->port ? -1 : 1;
+    return 0;
+}
+
+/* Ignored states, most ports first; ties keep nmap's state numbering
+ * (closed before filtered before unfiltered before open|filtered). */
+static void order_states(struct port_view *v)
+{
+    static const enum port_state by_nmap_number[] = {
+        PORT_CLOSED, PORT_FILTERED, PORT_UNFILTERED, PORT_OPEN_FILTERED, PORT_CLOSED_FILTERED,
+    };
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof by_nmap_number / sizeof by_nmap_number[0]; i++) {
+        enum port_state s = by_nmap_number[i];
+        if (!v->ignored[s]) continue;
+        size_t j = n++;
+        while (j > 0 && v->state_count[v->state_order[j - 1]] < v->state_count[s]) {
+            v->state_order[j] = v->state_order[j - 1];
+            j--;
+        }
+        v->state_order[j] = s;
+    }
+    v->n_ignored_states = n;
+}
+
+static size_t state_rank(const struct port_view *v, enum port_state s)
+{
+    for (size_t i = 0; i < v->n_ignored_states; i++)
+        if (v->state_order[i] == s) return i;
+    return v->n_ignored_states;
+}
+
+/* qsort is not stable and needs the view for ranks, so groups are few
+ * (states x protocols x reasons) and an insertion sort does. */
+static void order_groups(struct port_view *v)
+{
+    for (size_t i = 1; i < v->n_groups; i++) {
+        struct ignored_group g = v->groups[i];
+        size_t rank = state_rank(v, g.state), j = i;
+        while (j > 0) {
+            const struct ignored_group *p = &v->groups[j - 1];
+            size_t prank = state_rank(v, p->state);
+            bool before = rank < prank ||
+                          (rank == prank &&
+                           (g.count > p->count || (g.count == p->count && g.first < p->first)));
+            if (!before) break;
+            v->groups[j] = v->groups[j - 1];
+            j--;
+        }
+        v->groups[j] = g;
+    }
+}
+
+static int add_to_group(struct port_view *v, const struct port_result *p, size_t pos)
+{
+    for (size_t i = 0; i < v->n_groups; i++) {
+        struct ignored_group *g = &v->groups[i];
+        if (g->state == p->state && g->proto == p->proto && g->reason == p->reason) {
+            g->count++;
+            return 0;
+        }
+    }
+    struct ignored_group *grown = realloc(v->groups, (v->n_groups + 1) * sizeof *grown);
+    if (!grown) return -1;
+    v->groups = grown;
+    v->groups[v->n_groups++] = (struct ignored_group){
+        .state = p->state, .proto = p->proto, .reason = p->reason, .count = 1, .first = pos};
+    return 0;
+}
+
+int port_view_build(struct port_view *v, const struct host *h, const struct plan *plan)
+{
+    memset(v, 0, sizeof *v);
+    if (h->n_ports == 0) return 0;
+    v->sorted = malloc(h->n_ports * sizeof *v->sorted);
+    if (!v->sorted) return -1;
+    for (size_t i = 0; i < h->n_ports; i++)
+        v->sorted[i] = &h->ports[i];
+    v->n = h->n_ports;
+    qsort(v->sorted, v->n, sizeof *v->sorted, cmp_port_ptr);
+    for (size_t i = 0; i < v->n; i++)
+        if (v->sorted[i]->state < PORT_STATE_COUNT) v->state_count[v->sorted[i]->state]++;
+    for (int s = 0; s < PORT_STATE_COUNT; s++)
+        v->ignored[s] = port_state_ignored((enum port_state)s, v->state_count[s], plan);
+    order_states(v);
+    for (size_t i = 0; i < v->n; i++) {
+        if (port_view_shown(v, v->sorted[i])) continue;
+        v->n_ignored++;
+        if (add_to_group(v, v->sorted[i], i) != 0) {
+            port_view_free(v);
+            return -1;
+        }
+    }
+    order_groups(v);
+    return 0;
+}
+
+void port_view_free(struct port_view *v)
+{
+    free(v->sorted);
+    free(v->groups);
+    memset(v, 0, sizeof *v);
+}
+
+bool port_view_has_open(const struct port_view *v)
+{
+    return v->state_count[PORT_OPEN] + v->state_count[PORT_OPEN_FILTERED] +
+               v->state_count[PORT_UNFILTERED] >
+           0;
+}
+
+char *port_view_group_ranges(const struct port_view *v, const struct ignored_group *g)
+{
+    uint16_t *ports = malloc((g->count ? g->count : 1) * sizeof *ports);
+    if (!ports) return NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < v->n && n < g->count; i++) {
+        const struct port_result *p = v->sorted[i];
+        if (p->state == g->state && p->proto == g->proto && p->reason == g->reason)
+            ports[n++] = p->port;
+    }
+    char *ranges = portlist_ranges(ports, n);
+    free(ports);
+    return ranges;
+}
+
+static int cmp_u16(const void *a, const void *b)
+{
+    uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
+    return (x > y) - (x < y);
+}
+
+char *ports_ranges_sorted(const uint16_t *ports, size_t n)
+{
+    if (n == 0) return strdup("");
+    uint16_t *copy = malloc(n * sizeof *copy);
+    if (!copy) return NULL;
+    memcpy(copy, ports, n * sizeof *copy);
+    qsort(copy, n, sizeof *copy, cmp_u16);
+    char *ranges = portlist_ranges(copy, n);
+    free(copy);
+    return ranges;
+}
+
+bool plan_scans_ports(const struct plan *plan)
+{
+    if (plan->list_scan) return false;
+    for (int p = 0; p < PROTO_COUNT; p++)
+        if (plan->ports.count[p] > 0) return true;
+    return false;
+}

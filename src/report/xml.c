@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MIT
+// XML output (-oX), nmap.dtd version 1.05. The layout, newlines included,
+// is nmap 7.93's, because tools diff and parse these files line by line.
+#include <stdlib.h>
+#include <time.h>
+
+#include "cli/plan.h"
+#include "core/log.h"
+#include "report/escape.h"
+#include "report/portview.h"
+#include "report/textfmt.h"
+#include "report/writer.h"
+
+#define XML_DEFAULT_STYLESHEET "file:///usr/share/nmap/nmap.xsl"
+
+/* w->state points here once the document head is written, so a run that
+ * dies before run_begin still gets a complete, valid document. */
+static char xml_head_written;
+
+static const char *scan_type_name(enum tcp_scan_type t)
+{
+    return t == TCP_SCAN_SYN ? "syn" : "connect";
+}
+
+static int put_scaninfo(FILE *fp, const struct plan *plan)
+{
+    if (!plan_scans_ports(plan) || plan->tcp_scan == TCP_SCAN_NONE) return 0;
+    size_t n = plan->ports.count[PROTO_TCP];
+    if (n == 0) return 0;
+    char *services = ports_ranges_sorted(plan->ports.ports[PROTO_TCP], n);
+    if (!services) return -1;
+    fprintf(fp, "<scaninfo type=\"%s\" protocol=\"tcp\" numservices=\"%zu\" services=\"%s\"/>\n",
+            scan_type_name(plan->tcp_scan), n, services);
+    free(services);
+    return 0;
+}
+
+static int xml_run_begin(struct writer *w, const struct run *run)
+{
+    const struct plan *plan = run->plan;
+    const char *cmd = plan->command_line ? plan->command_line : CMAP_NAME;
+    char when[32];
+    fmt_ctime(run->start_time.tv_sec, when, sizeof when);
+    w->state = &xml_head_written;
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE nmaprun>\n", w->fp);
+    if (!plan->no_stylesheet) {
+        fputs("<?xml-stylesheet href=\"", w->fp);
+        put_xml(w->fp, plan->stylesheet ? plan->stylesheet : XML_DEFAULT_STYLESHEET);
+        fputs("\" type=\"text/xsl\"?>\n", w->fp);
+    }
+    fprintf(w->fp, "<!-- %s %s scan initiated %s as: ", CMAP_NAME, CMAP_VERSION, when);
+    put_xml(w->fp, cmd);
+    /* scanner="nmap": the DTD allows no other value, and consumers check it. */
+    fputs(" -->\n<nmaprun scanner=\"nmap\" args=\"", w->fp);
+    put_xml(w->fp, cmd);
+    fprintf(w->fp,
+            "\" start=\"%lld\" startstr=\"%s\" version=\"7.93\" xmloutputversion=\"1.05\">\n",
+            (long long)run->start_time.tv_sec, when);
+    int rc = put_scaninfo(w->fp, plan);
+    fprintf(w->fp, "<verbose level=\"%d\"/>\n<debugging level=\"%d\"/>\n",
+            plan->verbosity > 0 ? plan->verbosity : 0, plan->debugging > 0 ? plan->debugging : 0);
+    if (flush_status(w->fp) != 0) return -1;
+    return rc;
+}
+
+static void put_status(FILE *fp, const char *state, enum reason reason, unsigned ttl)
+{
+    fprintf(fp, "<status state=\"%s\" reason=\"%s\" reason_ttl=\"%u\"/>\n", state,
+            reason_name(reason), ttl);
+}
+
+static void put_address(FILE *fp, const struct host *h)
+{
+    char ip[NET_ADDR_STRLEN];
+    net_addr_format(&h->addr, ip, sizeof ip);
+    fprintf(fp, "<address addr=\"%s\" addrtype=\"%s\"/>\n", ip,
+            h->addr.family == AF_INET6 ? "ipv6" : "ipv4");
+}
+
+static void put_hostname(FILE *fp, const char *name, const char *type)
+{
+    fputs("<hostname name=\"", fp);
+    put_xml(fp, name);
+    fprintf(fp, "\" type=\"%s\"/>\n", type);
+}
+
+/* Up hosts always carry <hostnames>; others only when they have a name. */
+static void put_hostnames(FILE *fp, const struct host *h, bool always)
+{
+    bool user = h->target_name && *h->target_name, ptr = h->rdns && *h->rdns;
+    if (!always && !user && !ptr) return;
+    fputs("<hostnames>\n", fp);
+    if (user) put_hostname(fp, h->target_name, "user");
+    if (ptr) put_hostname(fp, h->rdns, "PTR");
+    fputs("</hostnames>\n", fp);
+}
+
+static int put_extraports(FILE *fp, const struct port_view *v)
+{
+    for (size_t s = 0; s < v->n_ignored_states; s++) {
+        enum port_state state = v->state_order[s];
+        fprintf(fp, "<extraports state=\"%s\" count=\"%zu\">\n", port_state_name(state),
+                v->state_count[state]);
+        for (size_t i = 0; i < v->n_groups; i++) {
+            const struct ignored_group *g = &v->groups[i];
+            if (g->state != state) continue;
+            char *ranges = port_view_group_ranges(v, g);
+            if (!ranges) return -1;
+            fprintf(fp, "<extrareasons reason=\"%s\" count=\"%zu\" proto=\"%s\" ports=\"%s\"/>\n",
+                    reason_name(g->reason), g->count, proto_name(g->proto), ranges);
+            free(ranges);
+        }
+        fputs("</extraports>\n", fp);
+    }
+    return 0;
+}
+
+/* A port with no nmap-services entry gets no <service> element, as nmap. */
+static void put_port(FILE *fp, const struct port_result *p)
+{
+    fprintf(fp,
+            "<port protocol=\"%s\" portid=\"%u\"><state state=\"%s\" reason=\"%s\" "
+            "reason_ttl=\"%u\"/>",
+            proto_name(p->proto), p->port, port_state_name(p->state), reason_name(p->reason),
+            p->reason_ttl);
+    if (p->service) {
+        fputs("<service name=\"", fp);
+        put_xml(fp, p->service);
+        fputs("\" method=\"table\" conf=\"3\"/>", fp);
+    }
+    fputs("</port>\n", fp);
+}
+
+static int put_ports(FILE *fp, const struct port_view *v)
+{
+    fputs("<ports>", fp);
+    if (put_extraports(fp, v) != 0) return -1;
+    for (size_t i = 0; i < v->n; i++)
+        if (port_view_shown(v, v->sorted[i])) put_port(fp, v->sorted[i]);
+    fputs("</ports>\n", fp);
+    return 0;
+}
+
+static int put_up_host(FILE *fp, const struct plan *plan, const struct host *h)
+{
+    struct port_view v;
+    if (port_view_build(&v, h, plan) != 0) return -1;
+    bool scanned = plan_scans_ports(plan);
+    int rc = 0;
+    if (!(plan->open_only && scanned && !port_view_has_open(&v))) {
+        fprintf(fp, "<host starttime=\"%lld\" endtime=\"%lld\"%s>", (long long)h->start_time.tv_sec,
+                (long long)h->end_time.tv_sec, h->timed_out ? " timedout=\"true\"" : "");
+        put_status(fp, "up", h->reason, h->reason_ttl);
+        put_address(fp, h);
+        put_hostnames(fp, h, true);
+        if (scanned && !h->timed_out) rc = put_ports(fp, &v);
+        if (h->have_times)
+            fprintf(fp, "<times srtt=\"%lld\" rttvar=\"%lld\" to=\"%lld\"/>\n",
+                    (long long)h->srtt_us, (long long)h->rttvar_us, (long long)h->timeout_us);
+        fputs("</host>\n", fp);
+    }
+    port_view_free(&v);
+    return rc;
+}
+
+/* -sL and down hosts: no times, no ports. -sL hosts are "user-set" in
+ * nmap whatever the engine recorded. */
+static void put_bare_host(FILE *fp, const struct host *h)
+{
+    bool listed = h->state == HOST_STATE_UNKNOWN;
+    fputs("<host>", fp);
+    put_status(fp, listed ? "unknown" : "down", listed ? REASON_USER_SET : h->reason,
+               listed ? 0 : h->reason_ttl);
+    put_address(fp, h);
+    put_hostnames(fp, h, false);
+    fputs("</host>\n", fp);
+}
+
+static int xml_host_done(struct writer *w, const struct run *run, const struct host *h)
+{
+    const struct plan *plan = run->plan;
+    int rc = 0;
+    if (h->state == HOST_STATE_UP)
+        rc = put_up_host(w->fp, plan, h);
+    else if (h->state == HOST_STATE_UNKNOWN || (h->state == HOST_STATE_DOWN && plan->verbosity > 0))
+        put_bare_host(w->fp, h);
+    if (flush_status(w->fp) != 0) return -1;
+    return rc;
+}
+
+static int xml_run_end(struct writer *w, const struct run *run)
+{
+    if (!w->state && xml_run_begin(w, run) != 0) return -1;
+    char when[32], summary[160];
+    fmt_ctime(run->end_time.tv_sec, when, sizeof when);
+    fmt_run_summary(run, summary, sizeof summary);
+    fprintf(w->fp,
+            "<runstats><finished time=\"%lld\" timestr=\"%s\" summary=\"Nmap done at %s; %s\" "
+            "elapsed=\"%.2f\" exit=\"%s\"",
+            (long long)run->end_time.tv_sec, when, when, summary, run_elapsed(run),
+            run->error_message ? "error" : "success");
+    if (run->error_message) {
+        fputs(" errormsg=\"", w->fp);
+        put_xml(w->fp, run->error_message);
+        fputc('"', w->fp);
+    }
+    fprintf(w->fp, "/><hosts up=\"%lu\" down=\"%lu\" total=\"%lu\"/>\n</runstats>\n</nmaprun>\n",
+            run->hosts_up, run_hosts_down(run), run->hosts_total);
+    return flush_status(w->fp);
+}
+
+const struct writer_ops xml_writer_ops = {
+    .name = "XML",
+    .run_begin = xml_run_begin,
+    .host_done = xml_host_done,
+    .run_end = xml_run_end,
+    .destroy = NULL,
+};

@@ -29,6 +29,19 @@ int target_iter_next(struct target_iter *it, struct target *out);
 void target_iter_free(struct target_iter *it);
 void target_clear(struct target *t);
 
+/* The two halves of target_iter_new, for nmap's message order: nmap opens
+ * the -iL file while parsing options (before "Starting Nmap") but reads the
+ * exclusions after the banner. target_iter_open fails fatally only on -iL. */
+struct target_iter *target_iter_open(const struct plan *plan);
+void target_iter_load_excludes(struct target_iter *it);
+
+/* Called with each spec nmap reports as skipped in its XML output
+ * (<target specification="x" status="skipped" reason="invalid"/>): specs
+ * with a bad netmask and IPv6 specs without -6, not names that fail to
+ * resolve. */
+typedef void (*target_skip_fn)(const char *spec, void *ctx);
+void target_iter_set_skip_hook(struct target_iter *it, target_skip_fn fn, void *ctx);
+
 /* Reverse lookup (PTR) of an address; NULL if none. Caller frees. */
 char *target_reverse_lookup(const struct net_addr *addr);
 

@@ -3,6 +3,7 @@
 #ifndef CMAP_DATA_SERVICES_H
 #define CMAP_DATA_SERVICES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,5 +29,9 @@ void services_free(struct services_db *db);
 const char *services_name(const struct services_db *db, uint16_t port, enum proto_index proto);
 /* All entries, in file order. */
 const struct service_entry *services_entries(const struct services_db *db, size_t *count);
+/* True when some line has a frequency field: without one (an old or
+ * /etc/services-style file) nmap refuses --top-ports and --port-ratio and
+ * defaults to "1-1024,[1025-]". */
+bool services_has_frequencies(const struct services_db *db);
 
 #endif

@@ -15,6 +15,7 @@ enum proto_index { PROTO_TCP = 0, PROTO_UDP, PROTO_SCTP, PROTO_IP, PROTO_COUNT }
 struct port_list {
     uint16_t *ports[PROTO_COUNT]; /* scan order (randomised unless -r) */
     size_t count[PROTO_COUNT];
+    bool duplicate_ports; /* a port was given twice: nmap warns "Duplicate port number(s)" */
 };
 
 /* Which protocols the scan types need, so an unqualified -p applies to them. */
@@ -27,6 +28,8 @@ struct portlist_request {
     double port_ratio;        /* --port-ratio, < 0 when unset */
     bool sequential;          /* -r: keep numeric order */
     uint64_t shuffle_seed;    /* seed for the default randomised order */
+    const char *const *ip_proto_names; /* 256 nmap-protocols names for P: names and
+                                          [..] with -sO (NULL slots), or NULL */
 };
 
 /* Build the list. On failure returns -1 and writes nmap's message (for

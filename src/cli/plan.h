@@ -83,6 +83,7 @@ struct plan {
     char *output_path[OUT_FORMAT_COUNT];
     bool append_output;   /* --append-output */
     int verbosity;        /* -v count, -v0 silences stdout */
+    bool silent_stdout;   /* -v0 was given: interactive output goes nowhere */
     int debugging;        /* -d level */
     bool reason;          /* --reason (also implied by -d) */
     bool open_only;       /* --open */
@@ -103,8 +104,8 @@ struct plan {
  * -V, or an error whose message was already printed). */
 enum plan_result { PLAN_RUN = 0, PLAN_EXIT };
 
-/* Parse argv (NMAP_ARGS is prepended from the environment by the caller via
- * plan_args_with_env) into a validated plan. On PLAN_EXIT, *exit_status holds
+/* Parse argv (NMAP_ARGS from the environment is prepended by
+ * plan_from_args itself) into a validated plan. On PLAN_EXIT, *exit_status holds
  * the status to exit with: 0 for -h/-V, 255 for getopt-style errors, 1 for
  * fatal errors, whose messages (nmap's texts) are already on stderr. */
 enum plan_result plan_from_args(int argc, char **argv, struct plan *plan, int *exit_status);

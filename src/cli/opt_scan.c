@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+// Scan techniques (-s letters, -sI, -b), discovery probes (-P letters) and
+// the I/O engine. Each letter is a table entry with its own `supported` flag,
+// like the option table, so enabling a technique is one edit.
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/handlers.h"
+
+struct scan_letter {
+    char letter;
+    unsigned bits;
+    bool supported;
+    const char *given; /* spelling in a deprecation warning */
+    const char *deprecated_by;
+};
+
+static const struct scan_letter scan_letters[] = {
+    {.letter = 'L', .bits = SCAN_LIST | SCAN_NO_PORTS, .supported = true},
+    {.letter = 'T', .bits = SCAN_CONNECT, .supported = true},
+    {.letter = 'S', .bits = SCAN_SYN},
+    {.letter = 'A', .bits = SCAN_ACK},
+    {.letter = 'W', .bits = SCAN_WINDOW},
+    {.letter = 'M', .bits = SCAN_MAIMON},
+    {.letter = 'N', .bits = SCAN_NULL},
+    {.letter = 'F', .bits = SCAN_FIN},
+    {.letter = 'X', .bits = SCAN_XMAS},
+    {.letter = 'U', .bits = SCAN_UDP},
+    {.letter = 'O', .bits = SCAN_IPPROTO},
+    {.letter = 'Y', .bits = SCAN_SCTP_INIT},
+    {.letter = 'Z', .bits = SCAN_SCTP_COOKIE},
+    {.letter = 'n', .bits = SCAN_NO_PORTS},
+    {.letter = 'P', .bits = SCAN_NO_PORTS, .given = "sP", .deprecated_by = "sn"},
+    {.letter = 'V', .bits = SCAN_VERSION},
+    {.letter = 'R', .bits = SCAN_VERSION, .given = "sR", .deprecated_by = "sV"},
+    {.letter = 'C', .bits = SCAN_SCRIPT},
+};
+
+struct ping_letter {
+    char letter;
+    bool supported;
+    const char *given;
+    const char *deprecated_by;
+};
+
+static const struct ping_letter ping_letters[] = {
+    {.letter = 'n', .supported = true},
+    {.letter = '0', .supported = true, .given = "P0", .deprecated_by = "Pn"},
+    {.letter = 'N', .supported = true, .given = "PN", .deprecated_by = "Pn"},
+    {.letter = 'D', .supported = true, .given = "PD", .deprecated_by = "Pn"},
+    {.letter = 'E'},
+    {.letter = 'I', .given = "PI", .deprecated_by = "PE"},
+    {.letter = 'P'},
+    {.letter = 'M'},
+    {.letter = 'S'},
+    {.letter = 'A'},
+    {.letter = 'T', .given = "PT", .deprecated_by = "PA"},
+    {.letter = 'U'},
+    {.letter = 'Y'},
+    {.letter = 'B'},
+    {.letter = 'O'},
+    {.letter = 'R'},
+};
+
+struct io_engine {
+    const char *name;
+    bool supported;
+};
+
+static const struct io_engine io_engines[] = {
+    {.name = "epoll", .supported = true},
+    {.name = "poll"},
+    {.name = "select"},
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct scan_letter *find_scan_letter(char c)
+{
+    for (size_t i = 0; i < COUNT(scan_letters); i++)
+        if (scan_letters[i].letter == c) return &scan_letters[i];
+    return NULL;
+}
+
+/* nmap prints its usage before these two errors and exits 255. */
+static int scan_usage_error(struct cli_ctx *ctx, const char *msg)
+{
+    cli_print_usage(ctx->out);
+    fflush(ctx->out);
+    fprintf(ctx->err, "%s\n", msg);
+    return cli_stop(ctx, 255);
+}
+
+/* -sSV is -sS -sV: every letter is a technique. */
+int opt_scan_types(struct cli_ctx *ctx, const struct getopt_item *item)
+{
+    const char *arg = item->arg;
+    if (!arg || !*arg)
+        return scan_usage_error(ctx, "An option is required for -s, most common are -sT (tcp "
+                                     "scan), -sS (SYN scan), -sF (FIN scan), -sU (UDP scan) and "
+                                     "-sn (Ping scan)");
+    for (const char *p = arg; *p; p++) {
+        if (*p == 'B') return cli_fatal(ctx, "No scan type 'B', did you mean bounce scan (-b)?");
+        const struct scan_letter *s = find_scan_letter(*p);
+        if (!s) {
+            /* nmap's message carries its own newline before error() adds one. */
+            char msg[40];
+            snprintf(msg, sizeof msg, "Scantype %c not supported\n", *p);
+            return scan_usage_error(ctx, msg);
+        }
+        if (s->deprecated_by) cli_note_deprecated(ctx, s->given, s->deprecated_by);
+        if (*p == 'R')
+            cli_warn(ctx, "WARNING: -sR is now an alias for -sV and activates version detection "
+                          "as well as RPC scan.");
+        ctx->scans |= s->bits;
+        if (!s->supported) {
+            char spelling[4] = {'-', 's', *p, '\0'};
+            cli_refuse(ctx, spelling);
+        }
+    }
+    return 0;
+}
+
+static const struct ping_letter *find_ping_letter(char c)
+{
+    for (size_t i = 0; i < COUNT(ping_letters); i++)
+        if (ping_letters[i].letter == c) return &ping_letters[i];
+    return NULL;
+}
+
+static void ping_notice(struct cli_ctx *ctx, char c)
+{
+    if (ctx->plan->verbosity <= 0) return;
+    if (c == 'R')
+        cli_warn(ctx, "The -PR option is deprecated. ARP scan is always done when possible.");
+    else if (c == 'n' || c == '0' || c == 'N' || c == 'D')
+        cli_warn(ctx, "Host discovery disabled (-Pn). All addresses will be marked 'up' and scan "
+                      "times may be slower.");
+}
+
+/* -Pn skips discovery; the probes are parsed so their arguments are
+ * consumed, then refused until host discovery exists. Like nmap 7.93, only
+ * the first letter counts ("-Pnx" is -Pn). */
+int opt_ping_types(struct cli_ctx *ctx, const struct getopt_item *item)
+{
+    const char *arg = item->arg;
+    if (!arg || !*arg) {
+        cli_note_deprecated(ctx, "P", "PE");
+        cli_refuse(ctx, "-P");
+        return 0;
+    }
+    const struct ping_letter *p = find_ping_letter(arg[0]);
+    if (!p)
+        return cli_fatal(ctx, "Illegal Argument to -P, use -Pn, -PE, -PS, -PA, -PP, -PM, -PU, "
+                              "-PY, or -PO");
+    if (p->deprecated_by) cli_note_deprecated(ctx, p->given, p->deprecated_by);
+    ping_notice(ctx, arg[0]);
+    if (!p->supported) {
+        char spelling[4] = {'-', 'P', arg[0], '\0'};
+        cli_refuse(ctx, spelling);
+    }
+    return 0;
+}
+
+/* -sI and -b are refused, but still count in nmap's one-TCP-scan rule. */
+int opt_scan_bit(struct cli_ctx *ctx, const struct getopt_item *item)
+{
+    ctx->scans |= item->opt->id == OPT_IDLE_SCAN ? SCAN_IDLE : SCAN_BOUNCE;
+    return 0;
+}
+
+int opt_nsock_engine(struct cli_ctx *ctx, const struct getopt_item *item)
+{
+    for (size_t i = 0; i < COUNT(io_engines); i++) {
+        if (strcmp(io_engines[i].name, item->arg) != 0) continue;
+        if (!io_engines[i].supported) {
+            char spelling[96];
+            snprintf(spelling, sizeof spelling, "%s %s", item->spelling, item->arg);
+            cli_refuse(ctx, spelling);
+        }
+        return 0;
+    }
+    return cli_fatal(ctx, "Unknown or non-available engine: %s", item->arg);
+}

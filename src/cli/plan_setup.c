@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+// The parts of the plan that come from the system rather than argv: the
+// binary's path (for the data-file search), nmap-services and the port list.
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "data/datafile.h"
+#include "data/services.h"
+
+static int set_exe_path(struct cli_ctx *ctx)
+{
+    char buf[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0) return 0; /* the search then skips the binary's directory */
+    buf[n] = '\0';
+    return cli_set_string(ctx, &ctx->plan->exe_path, buf);
+}
+
+static int load_services(struct cli_ctx *ctx)
+{
+    struct plan *plan = ctx->plan;
+    char path[PATH_MAX];
+    char err[1024];
+    if (plan->servicedb) {
+        snprintf(path, sizeof path, "%s", plan->servicedb);
+    } else {
+        struct datafile_ctx dctx = {
+            .datadir = plan->datadir, .exe_path = plan->exe_path, .debugging = plan->debugging};
+        if (datafile_find(&dctx, "nmap-services", path, sizeof path) < 0)
+            return cli_fatal(ctx, "%s", path);
+    }
+    struct services_db *db = services_load(path, err, sizeof err);
+    if (!db) return cli_fatal(ctx, "%s", err);
+    plan->services = db;
+    return cli_set_string(ctx, &plan->services_path, path);
+}
+
+/* The default port order is random; the seed need not be secret, only
+ * different from run to run. */
+static uint64_t shuffle_seed(void)
+{
+    uint64_t seed;
+    if (getrandom(&seed, sizeof seed, 0) == (ssize_t)sizeof seed) return seed;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ (uint64_t)getpid();
+}
+
+static int build_ports(struct cli_ctx *ctx)
+{
+    struct plan *plan = ctx->plan;
+    char err[1024];
+    struct portlist_request req = {
+        .spec = ctx->portlist,
+        .exclude_spec = ctx->exclude_ports,
+        .want = {[PROTO_TCP] = plan->tcp_scan != TCP_SCAN_NONE},
+        .fast = ctx->fast,
+        .top_ports = ctx->top_ports,
+        .port_ratio = ctx->port_ratio,
+        .sequential = ctx->sequential,
+        .shuffle_seed = shuffle_seed(),
+    };
+    if (portlist_build(&req, plan->services, &plan->ports, err, sizeof err) < 0)
+        return cli_fatal(ctx, "%s", err);
+    return 0;
+}
+
+int plan_setup_runtime(struct cli_ctx *ctx)
+{
+    if (set_exe_path(ctx) < 0) return -1;
+    if (ctx->plan->list_scan) return 0;
+    if (load_services(ctx) < 0) return -1;
+    return build_ports(ctx);
+}

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "data/datafile.h"
 #include "data/services.h"
+#include "scan/portspec.h"
 
 static int set_exe_path(struct cli_ctx *ctx)
 {
@@ -51,6 +52,23 @@ static uint64_t shuffle_seed(void)
     return (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ (uint64_t)getpid();
 }
 
+/* nmap's warnings for qualified ports of a protocol no scan type covers.
+ * Only TCP scans exist so far, so U:, S: and P: are never covered. */
+static void warn_unused_qualifiers(struct cli_ctx *ctx, const char *spec)
+{
+    static const struct {
+        enum proto_index proto;
+        const char *letter, *scan;
+    } quals[] = {{PROTO_UDP, "U", "UDP scan with -sU"},
+                 {PROTO_SCTP, "S", "any SCTP scan type"},
+                 {PROTO_IP, "P", "IP Protocol scan with -sO"}};
+    unsigned present = portspec_qualifiers(spec);
+    for (size_t i = 0; i < sizeof quals / sizeof quals[0]; i++)
+        if (present & PORTSPEC_BIT(quals[i].proto))
+            cli_warn(ctx, "WARNING: Your ports include \"%s:\" but you haven't specified %s.",
+                     quals[i].letter, quals[i].scan);
+}
+
 static int build_ports(struct cli_ctx *ctx)
 {
     struct plan *plan = ctx->plan;
@@ -65,8 +83,15 @@ static int build_ports(struct cli_ctx *ctx)
         .sequential = ctx->sequential,
         .shuffle_seed = shuffle_seed(),
     };
+    if (ctx->portlist) warn_unused_qualifiers(ctx, ctx->portlist);
     if (portlist_build(&req, plan->services, &plan->ports, err, sizeof err) < 0)
         return cli_fatal(ctx, "%s", err);
+    if (plan->ports.duplicate_ports)
+        cli_warn(ctx, "WARNING: Duplicate port number(s) specified.  Are you alert enough to be "
+                      "using Nmap?  Have some coffee or Jolt(tm).");
+    if (req.want[PROTO_TCP] && plan->ports.count[PROTO_TCP] == 0)
+        cli_warn(ctx, "WARNING: a TCP scan type was requested, but no tcp ports were specified.  "
+                      "Skipping this scan type.");
     return 0;
 }
 

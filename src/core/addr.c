@@ -3,7 +3,6 @@
 
 #include <arpa/inet.h>
 #include <net/if.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,15 +13,8 @@ void net_addr_format(const struct net_addr *a, char *buf, size_t len)
     if (a->family == AF_INET) {
         inet_ntop(AF_INET, a->bytes, buf, (socklen_t)len);
     } else if (a->family == AF_INET6) {
-        if (!inet_ntop(AF_INET6, a->bytes, buf, (socklen_t)len)) return;
-        if (a->scope_id) {
-            char ifname[IF_NAMESIZE];
-            size_t used = strlen(buf);
-            if (if_indextoname(a->scope_id, ifname))
-                snprintf(buf + used, len - used, "%%%s", ifname);
-            else
-                snprintf(buf + used, len - used, "%%%u", a->scope_id);
-        }
+        /* nmap prints scoped addresses without their zone ("fe80::1"). */
+        inet_ntop(AF_INET6, a->bytes, buf, (socklen_t)len);
     }
 }
 

@@ -18,7 +18,8 @@ struct net_addr {
 
 #define NET_ADDR_STRLEN 64 /* fits an IPv6 literal with a zone name */
 
-/* Textual form ("127.0.0.1", "::1", "fe80::1%eth0"). Always NUL-terminates. */
+/* Textual form ("127.0.0.1", "::1"; the zone is not printed, as nmap).
+ * Always NUL-terminates. */
 void net_addr_format(const struct net_addr *a, char *buf, size_t len);
 /* Parse a numeric literal of the given family (AF_UNSPEC: either). 0 on success. */
 int net_addr_parse(const char *s, int family, struct net_addr *out);

@@ -33,6 +33,8 @@ const char *reason_name(enum reason r)
         [REASON_PERM_DENIED] = "perm-denied",
         [REASON_NO_ROUTE] = "no-route",
         [REASON_ADMIN_PROHIBITED] = "admin-prohibited",
+        [REASON_PROTO_UNREACH] = "proto-unreach",
+        [REASON_DEST_UNREACH] = "dest-unreach",
     };
     if ((unsigned)r >= REASON_COUNT) return "unknown";
     return names[r];

@@ -1,0 +1,44 @@
+# Thin wrapper over Meson. `make` builds build/cmap; `make check` runs every
+# test; `make install PREFIX=/usr/local` installs the binary and data dir.
+PREFIX ?= /usr/local
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+
+.PHONY: all deps demo check check-asan test install clean bench fuzz
+
+all: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --prefix=$(PREFIX)
+
+deps:
+	bash scripts/install-deps.sh
+
+# Set up, build, and scan 127.0.0.1's most common ports inside a throwaway
+# network namespace with two demo listeners.
+demo: deps all
+	bash scripts/demo.sh
+
+# Set up, build, and run every test (unit, lab end-to-end, sanitizers).
+check: deps all
+	bash scripts/run-tests.sh $(BUILD)
+
+test: all
+	bash scripts/run-tests.sh $(BUILD)
+
+check-asan: deps
+	meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false --prefix=$(PREFIX) 2>/dev/null || true
+	ninja -C $(ASAN_BUILD)
+	bash scripts/run-tests.sh $(ASAN_BUILD)
+
+install: $(BUILD)/build.ninja
+	meson configure $(BUILD) -Dprefix=$(PREFIX)
+	ninja -C $(BUILD)
+	meson install -C $(BUILD) --no-rebuild
+
+bench: all
+	bash bench/compare.sh
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

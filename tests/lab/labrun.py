@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: MIT
+"""Running programs inside the lab's namespaces, bounded in time."""
+
+import re
+import subprocess
+from dataclasses import dataclass, field
+
+import pytest
+
+NMAP = "nmap"
+DEFAULT_TIMEOUT = 120
+# Lets tests against the silent hosts finish in seconds instead of minutes;
+# both programs get the same options, so results stay comparable.
+FAST_TIMING = ["--max-retries", "1", "--max-rtt-timeout", "200ms", "--min-rate", "2000"]
+
+
+@dataclass
+class Run:
+    argv: list
+    returncode: int
+    stdout: str
+    stderr: str
+    files: dict = field(default_factory=dict)
+
+    def describe(self):
+        return (f"$ {' '.join(self.argv)}\nexit {self.returncode}\n"
+                f"--- stderr\n{self.stderr}--- stdout\n{self.stdout}")
+
+
+def run_in(ns, argv, timeout=DEFAULT_TIMEOUT, stdin=None):
+    """Run argv inside namespace ns; a timeout fails the test."""
+    full = ["ip", "netns", "exec", ns] + [str(a) for a in argv]
+    try:
+        proc = subprocess.run(full, input=stdin, capture_output=True, text=True,
+                              errors="replace", timeout=timeout)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"timed out after {timeout}s: {' '.join(full)}", pytrace=False)
+    return Run(full, proc.returncode, proc.stdout, proc.stderr)
+
+
+def scan_one(ns, exe, base, options, targets, formats, timeout):
+    """Run one scanner writing each format in formats ("NXG") to base.<fmt>."""
+    files = {fmt: f"{base}.{fmt}" for fmt in formats}
+    argv = [exe] + list(options)
+    for fmt, path in files.items():
+        argv += [f"-o{fmt}", path]
+    run = run_in(ns, argv + list(targets), timeout)
+    for fmt, path in files.items():
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                run.files[fmt] = f.read()
+        except FileNotFoundError:
+            run.files[fmt] = None
+    return run
+
+
+def require_success(runs):
+    """Every program must have exited 0 and written every requested file."""
+    for name, run in runs.items():
+        assert run.returncode == 0, f"{name} failed:\n{run.describe()}"
+        for fmt, text in run.files.items():
+            assert text is not None, f"{name} did not write its -o{fmt} file:\n{run.describe()}"
+
+
+def rename(text):
+    """nmap's diagnostics as cmap must print them."""
+    text = re.sub(r"^nmap:", "cmap:", text, flags=re.M)
+    return text.replace("nmap -h", "cmap -h")

@@ -81,13 +81,22 @@ static void put_scan_times(FILE *fp, const struct host *h)
     fprintf(fp, "Scanned at %s for %lds\n", when, secs < 0 ? 0 : secs);
 }
 
+static bool has_filtered_tcp(const struct port_view *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (v->sorted[i]->proto == PROTO_TCP && v->sorted[i]->state == PORT_FILTERED) return true;
+    return false;
+}
+
 static void put_not_shown(FILE *fp, const struct port_view *v)
 {
     fputs("Not shown: ", fp);
     for (size_t i = 0; i < v->n_groups; i++) {
         const struct ignored_group *g = &v->groups[i];
+        /* nmap picks "port" or "ports" by the state's total, not the group's. */
+        bool one = v->state_count[g->state] == 1;
         fprintf(fp, "%s%zu %s %s port%s (%s)", i ? ", " : "", g->count, port_state_name(g->state),
-                proto_name(g->proto), g->count == 1 ? "" : "s", reason_name(g->reason));
+                proto_name(g->proto), one ? "" : "s", reason_name(g->reason));
     }
     fputc('\n', fp);
 }
@@ -171,6 +180,10 @@ static int put_ports(FILE *fp, const struct plan *plan, const struct host *h,
         put_not_shown(fp, v);
     else
         fputc('\n', fp);
+    /* --open implies --defeat-rst-ratelimit, and nmap then warns whenever
+     * some TCP port came out filtered. */
+    if (plan->open_only && plan->tcp_scan != TCP_SCAN_NONE && has_filtered_tcp(v))
+        fputs("Some closed ports may be reported as filtered due to --defeat-rst-ratelimit\n", fp);
     int rc = 0;
     if (v->n_ignored < v->n) rc = put_port_table(fp, v, plan->reason || plan->debugging);
     fputc('\n', fp);

@@ -55,25 +55,64 @@ static size_t state_rank(const struct port_view *v, enum port_state s)
     return v->n_ignored_states;
 }
 
-/* qsort is not stable and needs the view for ranks, so groups are few
- * (states x protocols x reasons) and an insertion sort does. */
-static void order_groups(struct port_view *v)
+/* Groups by state rank, then by the position of their first port: the
+ * order nmap collects reasons in. Groups are few, so insertion sort. */
+static void order_by_state_then_port(struct port_view *v)
 {
     for (size_t i = 1; i < v->n_groups; i++) {
         struct ignored_group g = v->groups[i];
         size_t rank = state_rank(v, g.state), j = i;
         while (j > 0) {
-            const struct ignored_group *p = &v->groups[j - 1];
-            size_t prank = state_rank(v, p->state);
-            bool before = rank < prank ||
-                          (rank == prank &&
-                           (g.count > p->count || (g.count == p->count && g.first < p->first)));
-            if (!before) break;
+            size_t prank = state_rank(v, v->groups[j - 1].state);
+            if (rank > prank || (rank == prank && g.first > v->groups[j - 1].first)) break;
             v->groups[j] = v->groups[j - 1];
             j--;
         }
         v->groups[j] = g;
     }
+}
+
+/* nmap sorts one state's reasons with a bottom-up merge sort (reason.cc's
+ * reason_sort) whose merge takes the right-hand element on equal counts,
+ * over a list that starts with an empty sentinel entry. Equal counts
+ * therefore come out in an order that depends on that algorithm, so it is
+ * reproduced step by step here (merge widths 1, 2, 4, ...). */
+static void nmap_reason_sort(struct ignored_group *a, size_t n, struct ignored_group *tmp)
+{
+    for (size_t width = 1; width < n; width *= 2) {
+        size_t out = 0;
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t p = lo, pend = lo + width < n ? lo + width : n;
+            size_t q = pend, qend = pend + width < n ? pend + width : n;
+            while (p < pend || q < qend) {
+                bool take_p = q >= qend || (p < pend && a[q].count < a[p].count);
+                tmp[out++] = take_p ? a[p++] : a[q++];
+            }
+        }
+        memcpy(a, tmp, n * sizeof *a);
+    }
+}
+
+static int order_groups(struct port_view *v)
+{
+    order_by_state_then_port(v);
+    struct ignored_group *buf = malloc(2 * (v->n_groups + 1) * sizeof *buf);
+    if (!buf) return -1;
+    size_t i = 0;
+    while (i < v->n_groups) {
+        size_t j = i;
+        while (j < v->n_groups && v->groups[j].state == v->groups[i].state) j++;
+        size_t n = j - i + 1;
+        buf[0] = (struct ignored_group){.state = v->groups[i].state, .count = 0};
+        memcpy(buf + 1, v->groups + i, (j - i) * sizeof *buf);
+        nmap_reason_sort(buf, n, buf + n);
+        size_t k = i;
+        for (size_t m = 0; m < n; m++)
+            if (buf[m].count) v->groups[k++] = buf[m];
+        i = j;
+    }
+    free(buf);
+    return 0;
 }
 
 static int add_to_group(struct port_view *v, const struct port_result *p, size_t pos)
@@ -116,7 +155,10 @@ int port_view_build(struct port_view *v, const struct host *h, const struct plan
             return -1;
         }
     }
-    order_groups(v);
+    if (order_groups(v) != 0) {
+        port_view_free(v);
+        return -1;
+    }
     return 0;
 }
 

@@ -180,7 +180,9 @@ static void singular_and_multi_reason_not_shown(void **state)
     char *out = render_host(&o);
     assert_non_null(strstr(out, "Host is up (0.0012s latency).\n"));
     assert_non_null(strstr(out, "Not shown: 2 filtered tcp ports (no-response), 1 filtered tcp "
-                                "port (host-unreach), 1 closed tcp port (conn-refused)\n"
+                                "ports (host-unreach), 1 closed tcp port (conn-refused)\n"
+                                "Some closed ports may be reported as filtered due to "
+                                "--defeat-rst-ratelimit\n"
                                 "PORT   STATE SERVICE\n22/tcp open  ssh\n\n"));
     free(out);
 }

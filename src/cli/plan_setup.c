@@ -22,7 +22,31 @@ static int set_exe_path(struct cli_ctx *ctx)
     return cli_set_string(ctx, &ctx->plan->exe_path, buf);
 }
 
-static int load_services(struct cli_ctx *ctx)
+/* Only port numbers, ranges and protocol qualifiers: no service names, no
+ * wildcards, no [..]. Such a list needs nmap-services only for names. */
+static bool numeric_spec(const char *s)
+{
+    for (; *s; s++) {
+        if ((*s >= '0' && *s <= '9') || *s == ',' || *s == '-') continue;
+        if (strchr("TUSP", *s) && s[1] == ':') {
+            s++;
+            continue;
+        }
+        return false;
+    }
+    return true;
+}
+
+/* A scan of explicit port numbers loads only those ports' names (the whole
+ * file is still validated): start-up is most of a few-port scan's time. */
+static bool explicit_numeric_ports(const struct cli_ctx *ctx)
+{
+    return ctx->portlist && numeric_spec(ctx->portlist) &&
+           (!ctx->exclude_ports || numeric_spec(ctx->exclude_ports)) && !ctx->fast &&
+           ctx->top_ports == 0 && ctx->port_ratio < 0;
+}
+
+static int load_services(struct cli_ctx *ctx, const struct port_list *only)
 {
     struct plan *plan = ctx->plan;
     char path[PATH_MAX];
@@ -35,7 +59,8 @@ static int load_services(struct cli_ctx *ctx)
         if (datafile_find(&dctx, "nmap-services", path, sizeof path) < 0)
             return cli_fatal(ctx, "%s", path);
     }
-    struct services_db *db = services_load(path, err, sizeof err);
+    struct services_db *db = only ? services_load_ports(path, only, err, sizeof err)
+                                  : services_load(path, err, sizeof err);
     if (!db) return cli_fatal(ctx, "%s", err);
     plan->services = db;
     return cli_set_string(ctx, &plan->services_path, path);
@@ -99,6 +124,10 @@ int plan_setup_runtime(struct cli_ctx *ctx)
 {
     if (set_exe_path(ctx) < 0) return -1;
     if (ctx->plan->list_scan) return 0;
-    if (load_services(ctx) < 0) return -1;
+    if (explicit_numeric_ports(ctx)) {
+        if (build_ports(ctx) < 0) return -1;
+        return load_services(ctx, &ctx->plan->ports);
+    }
+    if (load_services(ctx, NULL) < 0) return -1;
     return build_ports(ctx);
 }

@@ -101,7 +101,8 @@ static int order_groups(struct port_view *v)
     size_t i = 0;
     while (i < v->n_groups) {
         size_t j = i;
-        while (j < v->n_groups && v->groups[j].state == v->groups[i].state) j++;
+        while (j < v->n_groups && v->groups[j].state == v->groups[i].state)
+            j++;
         size_t n = j - i + 1;
         buf[0] = (struct ignored_group){.state = v->groups[i].state, .count = 0};
         memcpy(buf + 1, v->groups + i, (j - i) * sizeof *buf);

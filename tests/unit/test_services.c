@@ -231,6 +231,59 @@ static void loads_the_real_nmap_services(void **state)
     services_free(db);
 }
 
+static char *write_temp(const char *text)
+{
+    char *path = strdup("/tmp/cmap-services-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+static void subset_load_keeps_only_wanted_ports(void **state)
+{
+    (void)state;
+    if (access(SYSTEM_SERVICES, R_OK) != 0) skip();
+    uint16_t tcp[] = {22, 80, 36}, udp[] = {53};
+    struct port_list pl = {.ports = {[PROTO_TCP] = tcp, [PROTO_UDP] = udp},
+                           .count = {[PROTO_TCP] = 3, [PROTO_UDP] = 1}};
+    char err[256] = "";
+    struct services_db *db = services_load_ports(SYSTEM_SERVICES, &pl, err, sizeof err);
+    assert_non_null(db);
+    assert_string_equal(services_name(db, 22, PROTO_TCP), "ssh");
+    assert_string_equal(services_name(db, 80, PROTO_TCP), "http");
+    assert_null(services_name(db, 36, PROTO_TCP)); /* not in nmap-services */
+    assert_string_equal(services_name(db, 53, PROTO_UDP), "domain");
+    assert_null(services_name(db, 443, PROTO_TCP)); /* in the file, not wanted */
+    size_t n = 0;
+    services_entries(db, &n);
+    assert_int_equal(n, 3);
+    services_free(db);
+}
+
+static void subset_load_still_validates_every_line(void **state)
+{
+    (void)state;
+    char *path = write_temp("http\t80/tcp\t0.5\nbad\t99999/tcp\t0.1\n");
+    uint16_t tcp[] = {80};
+    struct port_list pl = {.ports = {[PROTO_TCP] = tcp}, .count = {[PROTO_TCP] = 1}};
+    char err[512] = "";
+    assert_null(services_load_ports(path, &pl, err, sizeof err));
+    char want[600];
+    snprintf(want, sizeof want, "%s:2: bad port number '99999'", path);
+    assert_string_equal(err, want);
+    unlink(path);
+    free(path);
+    path = write_temp("");
+    struct services_db *db = services_load_ports(path, &pl, err, sizeof err);
+    assert_non_null(db);
+    assert_null(services_name(db, 80, PROTO_TCP));
+    services_free(db);
+    unlink(path);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +296,8 @@ int main(void)
         cmocka_unit_test(fast_ratio_equals_strtod),
         cmocka_unit_test(load_reports_missing_file),
         cmocka_unit_test(loads_the_real_nmap_services),
+        cmocka_unit_test(subset_load_keeps_only_wanted_ports),
+        cmocka_unit_test(subset_load_still_validates_every_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

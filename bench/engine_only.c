@@ -104,7 +104,7 @@ int main(int argc, char **argv)
     init_plan(&plan, ports, n, (int)retries);
     struct host *hosts[1] = {&host};
     int64_t t0 = clock_mono_us();
-    int rc = connect_scan(&plan, hosts, 1);
+    int rc = connect_scan(&plan, hosts, 1, NULL);
     int64_t t1 = clock_mono_us();
     print_result(&host, t1 - t0);
     free(host.ports);

@@ -28,32 +28,74 @@ static void finish_outputs_on_fatal(const char *message)
     active_outputs = NULL;
 }
 
-/* Reverse DNS: for hosts that are up, every host with -R, none with -n. */
-static void resolve_names(const struct plan *plan, struct host **hosts, size_t n)
+/* What the phases of a group need besides the hosts. */
+struct run_ctx {
+    const struct plan *plan;
+    struct outputs *out;
+    struct run *run;
+};
+
+static struct task_event task_now(const char *name, struct host **hosts, size_t n, size_t ports)
 {
-    if (plan->dns == DNS_NEVER) return;
-    for (size_t i = 0; i < n && !scan_stop_requested; i++) {
-        bool up = hosts[i]->state == HOST_STATE_UP;
-        if (plan->dns == DNS_ALWAYS || up || plan->list_scan)
-            hosts[i]->rdns = target_reverse_lookup(&hosts[i]->addr);
-    }
+    struct task_event t = {
+        .name = name, .n_hosts = n, .host = n == 1 ? hosts[0] : NULL, .ports_per_host = ports};
+    gettimeofday(&t.time, NULL);
+    return t;
+}
+
+static void task_finish(struct run_ctx *c, struct task_event *t)
+{
+    struct timeval began = t->time;
+    gettimeofday(&t->time, NULL);
+    t->elapsed =
+        (double)(t->time.tv_sec - began.tv_sec) + (double)(t->time.tv_usec - began.tv_usec) / 1e6;
+    outputs_task_end(c->out, c->run, t);
+}
+
+/* Reverse DNS before the port scan, as nmap: for hosts that are up (all of
+ * them while every host is treated as up), every host with -R, none with -n. */
+static void resolve_names(struct run_ctx *c, struct host **hosts, size_t n)
+{
+    if (c->plan->dns == DNS_NEVER || n == 0) return;
+    char name[64];
+    snprintf(name, sizeof name, "System DNS resolution of %zu host%s.", n, n == 1 ? "" : "s");
+    struct task_event t = task_now(name, hosts, n, 0);
+    outputs_task_begin(c->out, c->run, &t);
+    for (size_t i = 0; i < n && !scan_stop_requested; i++)
+        hosts[i]->rdns = target_reverse_lookup(&hosts[i]->addr);
+    task_finish(c, &t);
+}
+
+static void report_open_port(void *ctx, const struct host *host, const struct port_result *port)
+{
+    struct run_ctx *c = ctx;
+    outputs_port_found(c->out, c->run, host, port);
 }
 
 /* Port scan one group. Until host discovery exists every host is up
  * (nmap -Pn: reason user-set). Returns -1 if interrupted. */
-static int scan_group(const struct plan *plan, struct host **hosts, size_t n)
+static int scan_group(struct run_ctx *c, struct host **hosts, size_t n)
 {
+    const struct plan *plan = c->plan;
     for (size_t i = 0; i < n; i++) {
         hosts[i]->state = plan->list_scan ? HOST_STATE_UNKNOWN : HOST_STATE_UP;
         hosts[i]->reason = plan->list_scan ? REASON_UNKNOWN : REASON_USER_SET;
     }
+    resolve_names(c, hosts, n);
     int rc = 0;
-    if (!plan->list_scan && plan->tcp_scan == TCP_SCAN_CONNECT)
-        rc = connect_scan(plan, hosts, n);
-    else
-        for (size_t i = 0; i < n; i++) gettimeofday(&hosts[i]->end_time, NULL);
-    resolve_names(plan, hosts, n);
-    for (size_t i = 0; i < n; i++) service_table_fill(hosts[i], plan->services);
+    size_t n_ports = plan->ports.count[PROTO_TCP];
+    if (!plan->list_scan && plan->tcp_scan == TCP_SCAN_CONNECT && n_ports > 0) {
+        struct task_event t = task_now("Connect Scan", hosts, n, n_ports);
+        outputs_task_begin(c->out, c->run, &t);
+        struct scan_observer obs = {.port_open = report_open_port, .ctx = c};
+        rc = connect_scan(plan, hosts, n, &obs);
+        task_finish(c, &t);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            gettimeofday(&hosts[i]->end_time, NULL);
+    }
+    for (size_t i = 0; i < n; i++)
+        service_table_fill(hosts[i], plan->services);
     return rc;
 }
 
@@ -71,18 +113,18 @@ static int report_group(struct outputs *out, struct run *run, struct host **host
     return rc;
 }
 
-static int run_scan(const struct plan *plan, struct target_iter *targets, struct outputs *out,
-                    struct run *run)
+static int run_scan(struct run_ctx *c, struct target_iter *targets)
 {
+    struct run *run = c->run;
     struct hostgroup group;
-    hostgroup_init(&group, hostgroup_size(plan));
+    hostgroup_init(&group, hostgroup_size(c->plan));
     int rc = 0;
     while (!run->interrupted) {
         size_t n = hostgroup_fill(&group, targets);
         if (n == 0) break;
-        if (scan_group(plan, group.hosts, n) != 0 || scan_stop_requested)
+        if (scan_group(c, group.hosts, n) != 0 || scan_stop_requested)
             run->interrupted = scan_stop_requested != 0;
-        if (report_group(out, run, group.hosts, n) != 0) rc = -1;
+        if (report_group(c->out, run, group.hosts, n) != 0) rc = -1;
         hostgroup_clear(&group);
     }
     hostgroup_free(&group);
@@ -110,7 +152,8 @@ int main(int argc, char **argv)
 
     int rc = outputs_run_begin(out, &run);
     target_iter_load_excludes(targets);
-    if (run_scan(&plan, targets, out, &run) != 0) rc = -1;
+    struct run_ctx ctx = {.plan = &plan, .out = out, .run = &run};
+    if (run_scan(&ctx, targets) != 0) rc = -1;
     target_iter_free(targets);
     gettimeofday(&run.end_time, NULL);
     if (outputs_run_end(out, &run) != 0) rc = -1;

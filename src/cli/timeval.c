@@ -36,6 +36,7 @@ bool tval_parse(const char *s, double *seconds, bool *has_unit)
     if (errno != 0 || tail == s || !isfinite(d)) return false;
     if (!unit_scale(tail, &scale)) return false;
     *seconds = d * scale;
+    if (!isfinite(*seconds)) return false; /* "1e308h" overflows when scaled */
     *has_unit = *tail != '\0';
     return true;
 }

@@ -53,25 +53,25 @@ enum host_state {
 
 struct port_result {
     uint16_t port;
-    uint8_t proto;      /* enum proto_index */
-    uint8_t state;      /* enum port_state */
-    uint8_t reason;     /* enum reason */
+    uint8_t proto;  /* enum proto_index */
+    uint8_t state;  /* enum port_state */
+    uint8_t reason; /* enum reason */
     uint8_t reason_ttl;
     const char *service; /* name from nmap-services, NULL = "unknown" */
 };
 
 struct host {
     struct net_addr addr;
-    char *target_name;           /* hostname as the user gave it, NULL for literals */
-    char *rdns;                  /* PTR name, NULL if none looked up or found */
+    char *target_name;            /* hostname as the user gave it, NULL for literals */
+    char *rdns;                   /* PTR name, NULL if none looked up or found */
     struct net_addr *other_addrs; /* other addresses of target_name (not scanned) */
     size_t n_other_addrs;
 
     enum host_state state;
-    uint8_t reason;     /* enum reason */
+    uint8_t reason; /* enum reason */
     uint8_t reason_ttl;
     struct timeval start_time, end_time;
-    bool timed_out;     /* --host-timeout expired */
+    bool timed_out; /* --host-timeout expired */
 
     struct port_result *ports; /* every scanned port, any order */
     size_t n_ports;

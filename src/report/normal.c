@@ -285,10 +285,69 @@ static int normal_run_end(struct writer *w, const struct run *run)
     return flush_status(w->fp);
 }
 
+/* -v progress lines go to the terminal only, as nmap's LOG_STDOUT. */
+static bool shows_progress(const struct writer *w, const struct run *run)
+{
+    return w->interactive && (run->plan->verbosity > 0 || run->plan->debugging > 0);
+}
+
+static void put_hhmm(FILE *fp, time_t t)
+{
+    struct tm tm;
+    char hhmm[16] = "";
+    if (localtime_r(&t, &tm)) strftime(hhmm, sizeof hhmm, "%H:%M", &tm);
+    fputs(hhmm, fp);
+}
+
+static int normal_task_begin(struct writer *w, const struct run *run, const struct task_event *t)
+{
+    if (!shows_progress(w, run)) return 0;
+    fprintf(w->fp, "Initiating %s at ", t->name);
+    put_hhmm(w->fp, t->time.tv_sec);
+    fputc('\n', w->fp);
+    if (t->ports_per_host) {
+        size_t n = t->ports_per_host;
+        if (t->n_hosts == 1 && t->host) {
+            fputs("Scanning ", w->fp);
+            put_name_ip(w->fp, t->host);
+            fprintf(w->fp, " [%zu port%s]\n", n, n == 1 ? "" : "s");
+        } else {
+            fprintf(w->fp, "Scanning %zu hosts [%zu port%s/host]\n", t->n_hosts, n,
+                    n == 1 ? "" : "s");
+        }
+    }
+    return flush_status(w->fp);
+}
+
+static int normal_task_end(struct writer *w, const struct run *run, const struct task_event *t)
+{
+    if (!shows_progress(w, run)) return 0;
+    fprintf(w->fp, "Completed %s at ", t->name);
+    put_hhmm(w->fp, t->time.tv_sec);
+    fprintf(w->fp, ", %.2fs elapsed", t->elapsed);
+    if (t->ports_per_host) fprintf(w->fp, " (%zu total ports)", t->ports_per_host * t->n_hosts);
+    fputc('\n', w->fp);
+    return flush_status(w->fp);
+}
+
+static int normal_port_found(struct writer *w, const struct run *run, const struct host *h,
+                             const struct port_result *p)
+{
+    if (!shows_progress(w, run)) return 0;
+    char ip[NET_ADDR_STRLEN];
+    net_addr_format(&h->addr, ip, sizeof ip);
+    fprintf(w->fp, "Discovered open port %u/%s on %s\n", p->port,
+            proto_name((enum proto_index)p->proto), ip);
+    return flush_status(w->fp);
+}
+
 const struct writer_ops normal_writer_ops = {
     .name = "normal",
     .run_begin = normal_run_begin,
     .host_done = normal_host_done,
     .run_end = normal_run_end,
     .destroy = NULL,
+    .task_begin = normal_task_begin,
+    .task_end = normal_task_end,
+    .port_found = normal_port_found,
 };

@@ -3,6 +3,7 @@
 // -oN/-oX/-oG file. Opens them, fans each event out, and reports a failed
 // write once per output (a full disk must not pass silently).
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@ struct output {
 struct outputs {
     struct output out[MAX_OUTPUTS];
     size_t n;
+    pthread_mutex_t lock; /* port_found arrives from scan worker threads */
 };
 
 /* Open order and wording are nmap's: normal, then machine (grepable), then
@@ -56,6 +58,7 @@ struct outputs *outputs_open(const struct plan *plan)
 {
     struct outputs *o = calloc(1, sizeof *o);
     if (!o) fatal("Out of memory opening outputs");
+    pthread_mutex_init(&o->lock, NULL);
     /* Any format on stdout replaces the interactive text; -v0 silences it. */
     if (!any_to_stdout(plan) && !plan->silent_stdout)
         add(o, &normal_writer_ops, stdout, "stdout", true, true);
@@ -107,6 +110,49 @@ int outputs_host_done(struct outputs *o, const struct run *run, const struct hos
     return rc;
 }
 
+int outputs_task_begin(struct outputs *o, const struct run *run, const struct task_event *t)
+{
+    int rc = 0;
+    pthread_mutex_lock(&o->lock);
+    for (size_t i = 0; i < o->n; i++) {
+        struct output *out = &o->out[i];
+        if (out->failed || out->closed || !out->w.ops->task_begin) continue;
+        errno = 0;
+        if (check(out, out->w.ops->task_begin(&out->w, run, t)) != 0) rc = -1;
+    }
+    pthread_mutex_unlock(&o->lock);
+    return rc;
+}
+
+int outputs_task_end(struct outputs *o, const struct run *run, const struct task_event *t)
+{
+    int rc = 0;
+    pthread_mutex_lock(&o->lock);
+    for (size_t i = 0; i < o->n; i++) {
+        struct output *out = &o->out[i];
+        if (out->failed || out->closed || !out->w.ops->task_end) continue;
+        errno = 0;
+        if (check(out, out->w.ops->task_end(&out->w, run, t)) != 0) rc = -1;
+    }
+    pthread_mutex_unlock(&o->lock);
+    return rc;
+}
+
+int outputs_port_found(struct outputs *o, const struct run *run, const struct host *host,
+                       const struct port_result *port)
+{
+    int rc = 0;
+    pthread_mutex_lock(&o->lock);
+    for (size_t i = 0; i < o->n; i++) {
+        struct output *out = &o->out[i];
+        if (out->failed || out->closed || !out->w.ops->port_found) continue;
+        errno = 0;
+        if (check(out, out->w.ops->port_found(&out->w, run, host, port)) != 0) rc = -1;
+    }
+    pthread_mutex_unlock(&o->lock);
+    return rc;
+}
+
 /* Files are closed here so that a failing close (NFS, full disk) is still
  * reported; stdout is only flushed, later messages may follow. */
 static int close_output(struct output *out)
@@ -140,5 +186,6 @@ void outputs_free(struct outputs *o)
         if (out->w.ops->destroy) out->w.ops->destroy(&out->w);
         if (!out->closed && !out->w.to_stdout) fclose(out->w.fp);
     }
+    pthread_mutex_destroy(&o->lock);
     free(o);
 }

@@ -18,12 +18,29 @@ struct writer {
     void *state;      /* per-writer private data */
 };
 
+/* A phase of the run as nmap announces it with -v ("Initiating Connect Scan
+ * at 15:39", "Scanning 127.0.0.1 [2 ports]", "Completed ...") and in XML
+ * (<taskbegin>/<taskend>). */
+struct task_event {
+    const char *name;        /* "Connect Scan", "System DNS resolution of 1 host." */
+    struct timeval time;     /* when it began, or ended */
+    double elapsed;          /* seconds, for the end */
+    size_t n_hosts;          /* hosts in the group */
+    const struct host *host; /* the host when n_hosts == 1 */
+    size_t ports_per_host;   /* 0 for tasks that are not port scans */
+};
+
 struct writer_ops {
     const char *name;
     int (*run_begin)(struct writer *w, const struct run *run);
     int (*host_done)(struct writer *w, const struct run *run, const struct host *host);
     int (*run_end)(struct writer *w, const struct run *run);
     void (*destroy)(struct writer *w);
+    /* Optional progress events (NULL: the format has none). */
+    int (*task_begin)(struct writer *w, const struct run *run, const struct task_event *t);
+    int (*task_end)(struct writer *w, const struct run *run, const struct task_event *t);
+    int (*port_found)(struct writer *w, const struct run *run, const struct host *host,
+                      const struct port_result *port);
 };
 
 extern const struct writer_ops normal_writer_ops;
@@ -38,6 +55,11 @@ struct outputs;
 struct outputs *outputs_open(const struct plan *plan);
 int outputs_run_begin(struct outputs *o, const struct run *run);
 int outputs_host_done(struct outputs *o, const struct run *run, const struct host *host);
+int outputs_task_begin(struct outputs *o, const struct run *run, const struct task_event *t);
+int outputs_task_end(struct outputs *o, const struct run *run, const struct task_event *t);
+/* Safe to call from scan worker threads. */
+int outputs_port_found(struct outputs *o, const struct run *run, const struct host *host,
+                       const struct port_result *port);
 /* Writes the end of every output and closes files; reports write errors. */
 int outputs_run_end(struct outputs *o, const struct run *run);
 void outputs_free(struct outputs *o);

@@ -209,10 +209,35 @@ static int xml_run_end(struct writer *w, const struct run *run)
     return flush_status(w->fp);
 }
 
+/* nmap writes task elements with -v only. */
+static int xml_task(struct writer *w, const struct run *run, const struct task_event *t, bool end)
+{
+    if (run->plan->verbosity <= 0 && run->plan->debugging <= 0) return 0;
+    fprintf(w->fp, "<%s task=\"", end ? "taskend" : "taskbegin");
+    put_xml(w->fp, t->name);
+    fprintf(w->fp, "\" time=\"%lld\"", (long long)t->time.tv_sec);
+    if (end && t->ports_per_host)
+        fprintf(w->fp, " extrainfo=\"%zu total ports\"", t->ports_per_host * t->n_hosts);
+    fputs("/>\n", w->fp);
+    return flush_status(w->fp);
+}
+
+static int xml_task_begin(struct writer *w, const struct run *run, const struct task_event *t)
+{
+    return xml_task(w, run, t, false);
+}
+
+static int xml_task_end(struct writer *w, const struct run *run, const struct task_event *t)
+{
+    return xml_task(w, run, t, true);
+}
+
 const struct writer_ops xml_writer_ops = {
     .name = "XML",
     .run_begin = xml_run_begin,
     .host_done = xml_host_done,
     .run_end = xml_run_end,
     .destroy = NULL,
+    .task_begin = xml_task_begin,
+    .task_end = xml_task_end,
 };

@@ -204,7 +204,8 @@ static void merge_host(struct host *h, struct connect_worker **ws, size_t n_work
     h->timeout_us = best->rtt.timeout;
 }
 
-int connect_scan(const struct plan *plan, struct host **hosts, size_t n_hosts)
+int connect_scan(const struct plan *plan, struct host **hosts, size_t n_hosts,
+                 const struct scan_observer *obs)
 {
     const uint16_t *ports = plan->ports.ports[PROTO_TCP];
     size_t n_ports = plan->ports.count[PROTO_TCP];
@@ -213,6 +214,7 @@ int connect_scan(const struct plan *plan, struct host **hosts, size_t n_hosts)
     size_t n_workers = choose_workers(plan, hosts, n_hosts, n_ports);
     struct cw_config cfg;
     fill_config(&cfg, plan, hosts, n_hosts, n_workers);
+    cfg.obs = obs;
     struct connect_worker *ws[MAX_WORKERS] = {0};
     for (size_t k = 0; k < n_workers; k++)
         if (!(ws[k] = cw_new(&cfg, k, n_workers))) pfatal("Cannot set up the connect scan");

@@ -140,9 +140,11 @@ static void conclude(struct connect_worker *w, struct cw_host *h, const struct c
         sched_reply(w, h, work->tryno, sent, now);
         h->ports[work->port].state = out.state;
         h->ports[work->port].reason = out.reason;
-        if (out.state == PORT_OPEN)
+        if (out.state == PORT_OPEN) {
             tcpconn_close_reset(fd);
-        else if (reusable)
+            const struct scan_observer *obs = w->cfg.obs;
+            if (obs && obs->port_open) obs->port_open(obs->ctx, h->host, &h->ports[work->port]);
+        } else if (reusable)
             recycle_or_close(w, fd, err, h->sa.ss_family);
         else
             close(fd);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/time.h>
 
+#include "scan/observer.h"
 #include "scan/rtt.h"
 
 struct host;
@@ -24,11 +25,12 @@ struct cw_config {
     struct cc_params cc;
     unsigned tryno_cap; /* --max-retries */
     int timing_level;
-    int64_t max_scan_delay;    /* ceiling for the adaptive scan delay */
-    double min_rate, max_rate; /* this worker's share, probes per second */
-    int64_t start_us;          /* monotonic time the group started */
-    int64_t host_timeout_us;   /* 0 = none */
-    unsigned max_sockets;      /* this worker's descriptor budget */
+    int64_t max_scan_delay;          /* ceiling for the adaptive scan delay */
+    double min_rate, max_rate;       /* this worker's share, probes per second */
+    int64_t start_us;                /* monotonic time the group started */
+    int64_t host_timeout_us;         /* 0 = none */
+    unsigned max_sockets;            /* this worker's descriptor budget */
+    const struct scan_observer *obs; /* told about open ports; may be NULL */
 };
 
 /* What a worker learnt about one host. */

@@ -117,20 +117,30 @@ def xml_port_services(text):
     return services
 
 
+ELAPSED = re.compile(r"at \d\d:\d\d(, [0-9.]+s elapsed)?")
+DATA_DIR = re.compile(r"^Read data files from: .*")
+
+
 def normal_body(text):
     """Normal output without comment lines and with latencies blanked."""
     lines = []
     for line in text.splitlines():
         if line.startswith("#"):
             continue
+        line = DATA_DIR.sub("Read data files from: DIR", line)
         lines.append(LATENCY.sub("(Xs latency)", line))
     return lines
 
 
 def interactive_body(text):
-    """Interactive stdout without the start and done lines."""
-    return [line for line in normal_body(text)
-            if not line.startswith(("Starting ", "Nmap done:"))]
+    """Interactive stdout without the start and done lines, with -v clock
+    times blanked, the data directory masked, and "Discovered open port"
+    lines sorted in place (their order across hosts depends on timing)."""
+    lines = [ELAPSED.sub("at T", line) for line in normal_body(text)
+             if not line.startswith(("Starting ", "Nmap done:"))]
+    found = sorted(line for line in lines if line.startswith("Discovered open port"))
+    it = iter(found)
+    return [next(it) if line.startswith("Discovered open port") else line for line in lines]
 
 
 def not_shown_lines(text):

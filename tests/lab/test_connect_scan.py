@@ -47,6 +47,12 @@ def build_scenarios():
                  [TARGETS["reject"].v4, TARGETS["open"].v4]),
         scenario("localhost", BASE + ["-p", "20-25,80,631", "--reason"], ["localhost"]),
         scenario("list-scan", ["-sL", "-n"], ["198.18.1.0/24"]),
+        # -v progress lines (stdout) and <taskbegin>/<taskend> (XML); cmap's
+        # resolver is the system's, so nmap runs with --system-dns here.
+        scenario("verbose", ["-sT", "-Pn", "--system-dns", "-v", "-p", "1-1024"],
+                 [TARGETS["open"].v4]),
+        scenario("verbose2-two-hosts", BASE + ["-vv", "-p", "20-30,80"],
+                 [TARGETS["reject"].v4, TARGETS["open"].v4]),
     ]
     return cases
 

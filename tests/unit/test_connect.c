@@ -124,7 +124,7 @@ static void open_and_closed_ports(void **state)
     struct host host, *hosts[1] = {&host};
     make_plan(&plan, ports, 2);
     make_host(&host, "127.0.0.1");
-    assert_int_equal(connect_scan(&plan, hosts, 1), 0);
+    assert_int_equal(connect_scan(&plan, hosts, 1, NULL), 0);
     assert_int_equal(host.n_ports, 2);
     const struct port_result *o = find(&host, ports[0]), *c = find(&host, ports[1]);
     assert_non_null(o);
@@ -159,7 +159,7 @@ static void wide_scan_finds_the_one_listener(void **state)
     struct host host, *hosts[1] = {&host};
     make_plan(&plan, ports, N);
     make_host(&host, "127.0.0.1");
-    assert_int_equal(connect_scan(&plan, hosts, 1), 0);
+    assert_int_equal(connect_scan(&plan, hosts, 1, NULL), 0);
     assert_int_equal(host.n_ports, N);
     size_t open = 0, closed = 0;
     for (size_t i = 0; i < N; i++) {
@@ -186,7 +186,7 @@ static void unroutable_target_is_filtered_net_unreach(void **state)
     struct host host, *hosts[1] = {&host};
     make_plan(&plan, ports, 1);
     make_host(&host, "198.18.0.1");
-    assert_int_equal(connect_scan(&plan, hosts, 1), 0);
+    assert_int_equal(connect_scan(&plan, hosts, 1, NULL), 0);
     assert_int_equal(host.ports[0].state, PORT_FILTERED);
     assert_int_equal(host.ports[0].reason, REASON_NET_UNREACH);
     free(host.ports);
@@ -220,7 +220,7 @@ static void silent_port_times_out_as_filtered(void **state)
     plan.timing.initial_rtt_timeout = 30000;
     plan.timing.max_retries = 1;
     make_host(&host, "127.0.0.1");
-    assert_int_equal(connect_scan(&plan, hosts, 1), 0);
+    assert_int_equal(connect_scan(&plan, hosts, 1, NULL), 0);
     assert_int_equal(host.n_ports, 1);
     assert_int_equal(host.ports[0].state, PORT_FILTERED);
     assert_int_equal(host.ports[0].reason, REASON_NO_RESPONSE);
@@ -244,7 +244,7 @@ static void host_timeout_drops_the_ports(void **state)
     make_plan(&plan, ports, 1);
     plan.timing.host_timeout = 50000;
     make_host(&host, "127.0.0.1");
-    assert_int_equal(connect_scan(&plan, hosts, 1), 0);
+    assert_int_equal(connect_scan(&plan, hosts, 1, NULL), 0);
     assert_true(host.timed_out);
     assert_int_equal(host.n_ports, 0);
     assert_null(host.ports);
@@ -269,7 +269,7 @@ static void rate_and_delay_pace_the_probes(void **state)
     plan.timing.max_rate = 200;
     make_host(&host, "127.0.0.1");
     int64_t t0 = clock_mono_us();
-    assert_int_equal(connect_scan(&plan, hosts, 1), 0);
+    assert_int_equal(connect_scan(&plan, hosts, 1, NULL), 0);
     assert_true(clock_mono_us() - t0 >= 100000);
     assert_int_equal(host.ports[20].state, PORT_CLOSED);
     free(host.ports);
@@ -277,7 +277,7 @@ static void rate_and_delay_pace_the_probes(void **state)
     plan.timing.scan_delay = 5000;
     make_host(&host, "127.0.0.1");
     t0 = clock_mono_us();
-    assert_int_equal(connect_scan(&plan, hosts, 1), 0);
+    assert_int_equal(connect_scan(&plan, hosts, 1, NULL), 0);
     assert_true(clock_mono_us() - t0 >= 50000);
     assert_int_equal(host.ports[10].state, PORT_CLOSED);
     free(host.ports);
@@ -307,7 +307,7 @@ static void stop_request_returns_promptly(void **state)
     pthread_t t;
     pthread_create(&t, NULL, stop_soon, NULL);
     int64_t t0 = clock_mono_us();
-    assert_int_equal(connect_scan(&plan, hosts, 1), -1);
+    assert_int_equal(connect_scan(&plan, hosts, 1, NULL), -1);
     assert_true(clock_mono_us() - t0 < 1000000);
     pthread_join(t, NULL);
     scan_stop_requested = 0;

@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 
-.PHONY: all deps demo check check-asan test install clean bench fuzz
+.PHONY: all deps demo check check-asan asan test install clean bench fuzz
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -20,17 +20,22 @@ deps:
 demo: deps all
 	bash scripts/demo.sh
 
-# Set up, build, and run every test (unit, lab end-to-end, sanitizers).
-check: deps all
-	bash scripts/run-tests.sh $(BUILD)
+# Set up, build, and run every test twice: on the normal build and on one
+# with AddressSanitizer and UndefinedBehaviorSanitizer (any report fails).
+check: deps all asan
+	bash scripts/run-tests.sh $(BUILD) $(ASAN_BUILD)
 
 test: all
 	bash scripts/run-tests.sh $(BUILD)
 
-check-asan: deps
-	meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false --prefix=$(PREFIX) 2>/dev/null || true
-	ninja -C $(ASAN_BUILD)
+check-asan: deps asan
 	bash scripts/run-tests.sh $(ASAN_BUILD)
+
+asan: $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD)
+
+$(ASAN_BUILD)/build.ninja:
+	meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false --prefix=$(PREFIX)
 
 install: $(BUILD)/build.ninja
 	meson configure $(BUILD) -Dprefix=$(PREFIX)

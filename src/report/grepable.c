@@ -96,7 +96,7 @@ static int put_up_host(FILE *fp, const struct plan *plan, const struct host *h)
     if (port_view_build(&v, h, plan) != 0) return -1;
     bool scanned = plan_scans_ports(plan);
     int rc = 0;
-    if (!(plan->open_only && scanned && !port_view_has_open(&v))) {
+    if (!port_view_host_hidden(&v, plan)) {
         put_status_line(fp, h, "Up");
         if (h->timed_out)
             put_status_line(fp, h, "Timeout");

@@ -196,7 +196,7 @@ static int put_up_host(FILE *fp, const struct plan *plan, const struct host *h)
     if (port_view_build(&v, h, plan) != 0) return -1;
     int rc = 0;
     bool scanned = plan_scans_ports(plan);
-    if (!(plan->open_only && scanned && !port_view_has_open(&v))) {
+    if (!port_view_host_hidden(&v, plan)) {
         fputs("Nmap scan report for ", fp);
         put_name_ip(fp, h);
         fputc('\n', fp);

@@ -217,3 +217,8 @@ bool plan_scans_ports(const struct plan *plan)
         if (plan->ports.count[p] > 0) return true;
     return false;
 }
+
+bool port_view_host_hidden(const struct port_view *v, const struct plan *plan)
+{
+    return plan->open_only && plan_scans_ports(plan) && !port_view_has_open(v);
+}

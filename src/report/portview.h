@@ -64,5 +64,8 @@ char *ports_ranges_sorted(const uint16_t *ports, size_t n);
 
 /* Whether the plan scans ports at all (not -sL). */
 bool plan_scans_ports(const struct plan *plan);
+/* --open leaves out hosts of a port scan that have no open, open|filtered
+ * or unfiltered port (they still count as up). */
+bool port_view_host_hidden(const struct port_view *v, const struct plan *plan);
 
 #endif

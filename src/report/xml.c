@@ -147,7 +147,7 @@ static int put_up_host(FILE *fp, const struct plan *plan, const struct host *h)
     if (port_view_build(&v, h, plan) != 0) return -1;
     bool scanned = plan_scans_ports(plan);
     int rc = 0;
-    if (!(plan->open_only && scanned && !port_view_has_open(&v))) {
+    if (!port_view_host_hidden(&v, plan)) {
         fprintf(fp, "<host starttime=\"%lld\" endtime=\"%lld\"%s>", (long long)h->start_time.tv_sec,
                 (long long)h->end_time.tv_sec, h->timed_out ? " timedout=\"true\"" : "");
         put_status(fp, "up", h->reason, h->reason_ttl);

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+// Helpers shared by the libFuzzer harnesses: fuzz input turned into C
+// strings in exactly-sized heap blocks (so ASan sees any read past the end)
+// and an invariant check that crashes loudly, which libFuzzer records.
+#ifndef CMAP_FUZZ_COMMON_H
+#define CMAP_FUZZ_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A broken invariant is a finding: print it and abort so libFuzzer saves
+ * the input as a crash. */
+#define FUZZ_CHECK(cond)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond);           \
+            abort();                                                                               \
+        }                                                                                          \
+    } while (0)
+
+/* data[0..size) plus a NUL, in a block of exactly size + 1 bytes. Bytes
+ * after an embedded NUL are simply not seen by string functions. */
+static inline char *fuzz_cstring(const uint8_t *data, size_t size)
+{
+    char *s = malloc(size + 1);
+    if (!s) abort();
+    if (size) memcpy(s, data, size);
+    s[size] = '\0';
+    return s;
+}
+
+/* The next NUL-separated piece of the input, starting at *pos (which moves
+ * past it); NULL when the input is used up. */
+static inline char *fuzz_next_piece(const uint8_t *data, size_t size, size_t *pos)
+{
+    if (*pos > size) return NULL;
+    const uint8_t *start = data + *pos;
+    const uint8_t *nul = memchr(start, '\0', size - *pos);
+    size_t len = nul ? (size_t)(nul - start) : size - *pos;
+    *pos += len + 1;
+    return fuzz_cstring(start, len);
+}
+
+/* Text written to a memory stream; the caller frees *buf. */
+static inline FILE *fuzz_memstream(char **buf, size_t *len)
+{
+    FILE *fp = open_memstream(buf, len);
+    if (!fp) abort();
+    return fp;
+}
+
+#endif

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+// The nmap-services parser on arbitrary text, and the frequency parser on
+// its own. A parsed table must be consistent (lookups find the first entry
+// of each port/protocol, names are sane tokens, frequencies lie in [0, 1]);
+// a rejected one must say "label:line: what".
+#include <math.h>
+#include <stdbool.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "data/services.h"
+#include "data/services_num.h"
+#include "fuzz_common.h"
+
+#define LABEL "fuzz-services"
+
+static void check_entry(const struct services_db *db, const struct service_entry *e)
+{
+    size_t n = strlen(e->name);
+    FUZZ_CHECK(n > 0 && n <= 127);
+    FUZZ_CHECK(strpbrk(e->name, " \t\r\n\v\f") == NULL);
+    FUZZ_CHECK(e->proto < PROTO_IP);
+    FUZZ_CHECK(isfinite(e->frequency) && e->frequency >= 0.0 && e->frequency <= 1.0);
+    FUZZ_CHECK(services_name(db, e->port, (enum proto_index)e->proto) == e->name);
+}
+
+static size_t count_lines(const uint8_t *data, size_t size)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < size; i++)
+        n += data[i] == '\n';
+    return n;
+}
+
+/* "fuzz-services:N: message" with 1 <= N <= the number of lines. */
+static void check_error(const char *err, const uint8_t *data, size_t size)
+{
+    FUZZ_CHECK(strncmp(err, LABEL ":", strlen(LABEL ":")) == 0);
+    char *end;
+    unsigned long line = strtoul(err + strlen(LABEL ":"), &end, 10);
+    FUZZ_CHECK(line >= 1 && line <= count_lines(data, size));
+    FUZZ_CHECK(end[0] == ':' && end[1] == ' ' && end[2] != '\0');
+}
+
+/* The input as a file (memfd), for the loader that maps files. */
+static int as_file(const uint8_t *data, size_t size, char *path, size_t pathlen)
+{
+    int fd = memfd_create("fuzz-services", MFD_CLOEXEC);
+    if (fd < 0) abort();
+    for (size_t done = 0; done < size;) {
+        ssize_t n = write(fd, data + done, size - done);
+        if (n <= 0) abort();
+        done += (size_t)n;
+    }
+    snprintf(path, pathlen, "/proc/self/fd/%d", fd);
+    return fd;
+}
+
+/* The ports a subset load keeps: a fixed few, plus the first entries the
+ * full parse found, so the kept set usually overlaps the file. */
+static void wanted_ports(const struct service_entry *e, size_t count, struct port_list *pl,
+                         uint16_t store[PROTO_COUNT][8])
+{
+    static const uint16_t fixed[] = {7, 22, 80};
+    memset(pl, 0, sizeof *pl);
+    for (unsigned p = 0; p < PROTO_IP; p++) {
+        pl->ports[p] = store[p];
+        for (size_t i = 0; i < 3; i++)
+            store[p][pl->count[p]++] = fixed[i];
+    }
+    for (size_t i = 0; i < count && i < 4; i++)
+        store[e[i].proto][pl->count[e[i].proto]++] = e[i].port;
+}
+
+/* services_load_ports validates the same lines and keeps the same names
+ * for the ports it was asked for, and no others. */
+static void check_subset(const uint8_t *data, size_t size, const struct services_db *full,
+                         const char *full_err)
+{
+    size_t count = 0;
+    const struct service_entry *e = services_entries(full, &count);
+    struct port_list pl;
+    uint16_t store[PROTO_COUNT][8];
+    wanted_ports(e, count, &pl, store);
+    char path[64], err[512] = "";
+    int fd = as_file(data, size, path, sizeof path);
+    struct services_db *sub = services_load_ports(path, &pl, err, sizeof err);
+    close(fd);
+    FUZZ_CHECK((sub != NULL) == (full != NULL));
+    if (!sub) {
+        /* Same "line: what" after the differing labels. */
+        FUZZ_CHECK(strncmp(err, path, strlen(path)) == 0);
+        FUZZ_CHECK(strcmp(strchr(err + strlen(path), ':'), strchr(full_err, ':')) == 0);
+        return;
+    }
+    size_t sub_count = 0;
+    const struct service_entry *se = services_entries(sub, &sub_count);
+    FUZZ_CHECK(sub_count <= count);
+    for (size_t i = 0; i < sub_count; i++) {
+        const char *name = services_name(full, se[i].port, (enum proto_index)se[i].proto);
+        FUZZ_CHECK(name && strcmp(name, se[i].name) == 0);
+    }
+    for (unsigned p = 0; p < PROTO_IP; p++)
+        for (size_t i = 0; i < pl.count[p]; i++) {
+            const char *a = services_name(full, pl.ports[p][i], (enum proto_index)p);
+            const char *b = services_name(sub, pl.ports[p][i], (enum proto_index)p);
+            FUZZ_CHECK((a == NULL) == (b == NULL) && (!a || strcmp(a, b) == 0));
+        }
+    FUZZ_CHECK(services_has_frequencies(sub) == services_has_frequencies(full));
+    services_free(sub);
+}
+
+static void check_db(const uint8_t *data, size_t size)
+{
+    char *text = malloc(size ? size : 1); /* unterminated: the length rules */
+    if (!text) abort();
+    if (size) memcpy(text, data, size);
+    char err[512] = "";
+    struct services_db *db = services_parse(text, size, LABEL, err, sizeof err);
+    free(text);
+    if (!db) {
+        check_error(err, data, size);
+    } else {
+        size_t count;
+        const struct service_entry *e = services_entries(db, &count);
+        for (size_t i = 0; i < count; i++)
+            check_entry(db, &e[i]);
+    }
+    check_subset(data, size, db, err);
+    services_free(db);
+}
+
+static void check_ratio(const uint8_t *data, size_t size)
+{
+    char *exact = malloc(size ? size : 1);
+    if (!exact) abort();
+    if (size) memcpy(exact, data, size);
+    double v = -1;
+    int rc = services_parse_ratio(exact, size, &v);
+    FUZZ_CHECK(rc >= SERVICES_RATIO_OK && rc <= SERVICES_RATIO_ABOVE_ONE);
+    if (rc == SERVICES_RATIO_OK) FUZZ_CHECK(isfinite(v) && v >= 0.0 && v <= 1.0);
+    free(exact);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    check_db(data, size);
+    check_ratio(data, size < 64 ? size : 64);
+    return 0;
+}

@@ -41,8 +41,8 @@ void put_xml(FILE *fp, const char *s)
 }
 
 /* Length of the valid UTF-8 sequence starting at p (2-4 bytes) encoding a
- * printable code point (not a C1 control, not a surrogate, not overlong);
- * 0 when the bytes are not one. */
+ * printable code point (not a C1 control, not a surrogate, not overlong,
+ * not a line separator or bidi control); 0 when the bytes are not one. */
 static size_t utf8_printable_len(const unsigned char *p)
 {
     size_t len;
@@ -62,6 +62,12 @@ static size_t utf8_printable_len(const unsigned char *p)
     }
     if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
     if (cp < 0xa0) return 0; /* C1 controls: 0x9b is a CSI on some terminals */
+    /* Line and paragraph separators end lines for Unicode-aware readers, and
+     * bidi embeddings/overrides/isolates can make text read as something
+     * else (CVE-2021-42574): escape them too. */
+    if (cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
+        (cp >= 0x2066 && cp <= 0x2069))
+        return 0;
     return len;
 }
 

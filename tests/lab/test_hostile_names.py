@@ -165,9 +165,6 @@ def test_cmap_xml_is_valid_and_round_trips(hostile_ns, cmap_out):
     assert ptr_names(cmap_out["X"]) == [xml_escaped(HOSTILE)]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="put_safe() passes U+2028/U+2029 through as valid UTF-8; "
-                   "str.splitlines() and other Unicode-aware readers split a line there")
 def test_cmap_text_outputs_have_no_newline_lookalikes(cmap_out):
     for what in ("N", "G", "stdout"):
         text = as_text(cmap_out[what], what)

@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 
-.PHONY: all deps demo check check-asan asan test install clean bench fuzz
+.PHONY: all deps demo check check-asan asan test install clean bench fuzz fuzz-ci
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -41,6 +41,17 @@ install: $(BUILD)/build.ninja
 	meson configure $(BUILD) -Dprefix=$(PREFIX)
 	ninja -C $(BUILD)
 	meson install -C $(BUILD) --no-rebuild
+
+# What CI runs of the fuzzers: every regression input once, then each
+# harness briefly (FUZZ_SECONDS each, two at a time).
+FUZZ_SECONDS ?= 15
+fuzz-ci: deps
+	bash scripts/fuzz.sh --regress
+	FUZZ_JOBS=2 bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# Longer fuzzing: make fuzz FUZZ_SECONDS=600
+fuzz: deps
+	FUZZ_JOBS=2 bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
 bench: all
 	bash bench/compare.sh

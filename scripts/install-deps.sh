@@ -6,10 +6,11 @@ set -euo pipefail
 
 packages=(
     build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
-    libcmocka-dev
+    libcmocka-dev libpcre2-dev
     nmap nmap-common ndiff
-    python3-pytest python3-nmap
-    iproute2 nftables libxml2-utils
+    python3-pytest python3-nmap python3-jsonschema jq
+    iproute2 nftables libxml2-utils tmux strace
+    man-db groff zsh xsltproc chromium fonts-dejavu-core python3-pil
 )
 
 missing=()

@@ -7,7 +7,12 @@
 
 #include "cli/plan.h"
 #include "core/log.h"
+#include "core/privdrop.h"
+#include "core/runtime.h"
 #include "core/signals.h"
+#include "net/iflist.h"
+#include "report/watch.h"
+#include "report/resume.h"
 #include "report/writer.h"
 #include "scan/connect.h"
 #include "scan/hostgroup.h"
@@ -33,6 +38,7 @@ struct run_ctx {
     const struct plan *plan;
     struct outputs *out;
     struct run *run;
+    struct watch *watch; /* keys, --stats-every, progress line */
 };
 
 static struct task_event task_now(const char *name, struct host **hosts, size_t n, size_t ports)
@@ -88,8 +94,11 @@ static int scan_group(struct run_ctx *c, struct host **hosts, size_t n)
         struct task_event t = task_now("Connect Scan", hosts, n, n_ports);
         outputs_task_begin(c->out, c->run, &t);
         struct scan_observer obs = {.port_open = report_open_port, .ctx = c};
+        watch_observe(c->watch, &obs);
+        watch_task_begin(c->watch, t.name, c->run->hosts_total, c->run->hosts_up + n, n);
         rc = connect_scan(plan, hosts, n, &obs);
         task_finish(c, &t);
+        watch_task_end(c->watch);
     } else {
         for (size_t i = 0; i < n; i++)
             gettimeofday(&hosts[i]->end_time, NULL);
@@ -103,12 +112,34 @@ static int report_group(struct outputs *out, struct run *run, struct host **host
 {
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
-        /* An interrupted group reports only the hosts that finished. */
-        if (run->interrupted && hosts[i]->end_time.tv_sec == 0) continue;
+        /* An interrupted group reports only the hosts that finished; the
+         * others leave a record of their finished ports for --resume. */
+        if (run->interrupted && hosts[i]->end_time.tv_sec == 0) {
+            if (outputs_host_partial(out, run, hosts[i]) != 0) rc = -1;
+            continue;
+        }
         run->hosts_total++;
         if (hosts[i]->state == HOST_STATE_UP) run->hosts_up++;
         if (hosts[i]->state == HOST_STATE_DOWN) run->hosts_down++;
         if (outputs_host_done(out, run, hosts[i]) != 0) rc = -1;
+    }
+    return rc;
+}
+
+/* --resume: first the hosts the earlier run left half-scanned, in groups
+ * that scan only the ports they had not finished. */
+static int run_resumed_hosts(struct run_ctx *c, struct resume *resume)
+{
+    struct resume_group g;
+    int rc = 0;
+    while (!c->run->interrupted && resume_next_group(resume, c->plan, &g)) {
+        struct run_ctx sub = *c;
+        sub.plan = &g.plan;
+        if (scan_group(&sub, g.hosts.hosts, g.hosts.count) != 0 || scan_stop_requested)
+            c->run->interrupted = scan_stop_requested != 0;
+        resume_group_merge(resume, c->plan, &g);
+        if (report_group(c->out, c->run, g.hosts.hosts, g.hosts.count) != 0) rc = -1;
+        resume_group_free(&g);
     }
     return rc;
 }
@@ -136,13 +167,31 @@ static int run_scan(struct run_ctx *c, struct target_iter *targets)
 int main(int argc, char **argv)
 {
     signals_install();
+    /* `cmap --resume FILE` runs the command line FILE recorded. */
+    struct resume *resume = resume_open(argc, argv);
+    if (resume) resume_args(resume, &argc, &argv);
     struct plan plan;
     int status = 0;
-    if (plan_from_args(argc, argv, &plan, &status) == PLAN_EXIT) return status;
+    if (plan_from_args(argc, argv, &plan, &status) == PLAN_EXIT) {
+        status = resume_plan_failed(resume, status);
+        resume_free(resume);
+        return status;
+    }
+    struct runtime rt;
+    runtime_init(&rt, &plan);
 
     /* nmap's message order: an unreadable -iL fails before the banner,
      * a bad exclusion after it. */
     struct target_iter *targets = target_iter_open(&plan);
+    if (resume) target_iter_set_filter(targets, resume_filter, resume);
+    if (plan.iflist) { /* as nmap: after the -iL check, before any output */
+        int iflist_status = iflist_run(&plan);
+        target_iter_free(targets);
+        plan_free(&plan);
+        resume_free(resume);
+        return iflist_status;
+    }
+    resume_prepare(resume, &plan);
     struct run run = {.plan = &plan};
     gettimeofday(&run.start_time, NULL);
     struct outputs *out = outputs_open(&plan);
@@ -151,15 +200,21 @@ int main(int argc, char **argv)
     log_set_fatal_hook(finish_outputs_on_fatal);
 
     int rc = outputs_run_begin(out, &run);
+    struct watch *watch = watch_open(&plan, &rt, out, &run);
     target_iter_load_excludes(targets);
-    struct run_ctx ctx = {.plan = &plan, .out = out, .run = &run};
+    /* Everything that needs privilege is open: drop it before the first probe. */
+    privdrop_for_run(&plan);
+    struct run_ctx ctx = {.plan = &plan, .out = out, .run = &run, .watch = watch};
+    if (resume && run_resumed_hosts(&ctx, resume) != 0) rc = -1;
     if (run_scan(&ctx, targets) != 0) rc = -1;
+    watch_close(watch);
     target_iter_free(targets);
     gettimeofday(&run.end_time, NULL);
     if (outputs_run_end(out, &run) != 0) rc = -1;
     active_outputs = NULL;
     outputs_free(out);
     plan_free(&plan);
+    resume_free(resume);
 
     if (run.interrupted) return 128 + (int)scan_stop_requested;
     return rc == 0 ? 0 : EXIT_FATAL;

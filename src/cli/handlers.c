@@ -24,6 +24,7 @@ static const cli_handler_fn handlers[OPT_COUNT] = {
     [OPT_RESOLVE_ALL] = opt_flag,
     [OPT_SYSTEM_DNS] = opt_flag,
     [OPT_DEFEAT_RST_RATELIMIT] = opt_flag,
+    [OPT_IFLIST] = opt_flag,
     [OPT_QUIET] = opt_ignore,
     [OPT_LOG_ERRORS] = opt_ignore,
     [OPT_NOGCC] = opt_ignore,
@@ -48,6 +49,11 @@ static const cli_handler_fn handlers[OPT_COUNT] = {
     [OPT_OUTPUT_XML] = opt_output,
     [OPT_OUTPUT_LEGACY] = opt_output,
     [OPT_OUTPUT_HTML] = opt_output_html,
+    [OPT_RESUME] = opt_resume,
+    [OPT_STATS_EVERY] = opt_stats_every,
+    [OPT_OUTPUT_KIDDIE] = opt_output,
+    [OPT_OUTPUT_JSON] = opt_output,
+    [OPT_OUTPUT_JSONL] = opt_output,
     [OPT_TIMING] = opt_template,
     [OPT_MAX_RTT_TIMEOUT] = opt_rtt_timeout,
     [OPT_MIN_RTT_TIMEOUT] = opt_rtt_timeout,
@@ -73,6 +79,7 @@ static const cli_handler_fn handlers[OPT_COUNT] = {
     [OPT_SEQUENTIAL] = opt_port_selection,
     [OPT_TOP_PORTS] = opt_port_selection,
     [OPT_PORT_RATIO] = opt_port_selection,
+    [OPT_DROP_USER] = opt_drop_user,
 };
 
 int cli_handle_option(struct cli_ctx *ctx, const struct getopt_item *item)

@@ -22,6 +22,7 @@ int opt_ignore(struct cli_ctx *ctx, const struct getopt_item *item);
 int opt_ident(struct cli_ctx *ctx, const struct getopt_item *item);
 int opt_datafile(struct cli_ctx *ctx, const struct getopt_item *item);
 int opt_stylesheet(struct cli_ctx *ctx, const struct getopt_item *item);
+int opt_drop_user(struct cli_ctx *ctx, const struct getopt_item *item);
 
 /* opt_target.c */
 int opt_input_file(struct cli_ctx *ctx, const struct getopt_item *item);
@@ -32,6 +33,8 @@ int opt_resolve(struct cli_ctx *ctx, const struct getopt_item *item);
 /* opt_output.c */
 int opt_output(struct cli_ctx *ctx, const struct getopt_item *item);
 int opt_output_html(struct cli_ctx *ctx, const struct getopt_item *item);
+int opt_resume(struct cli_ctx *ctx, const struct getopt_item *item);
+int opt_stats_every(struct cli_ctx *ctx, const struct getopt_item *item);
 
 /* opt_timing.c */
 int opt_template(struct cli_ctx *ctx, const struct getopt_item *item);

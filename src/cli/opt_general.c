@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "cli/handlers.h"
+#include "core/privdrop.h"
 
 #define WEBXML_STYLESHEET "https://svn.nmap.org/nmap/docs/nmap.xsl"
 
@@ -131,6 +132,9 @@ int opt_flag(struct cli_ctx *ctx, const struct getopt_item *item)
     case OPT_DEFEAT_RST_RATELIMIT:
         ctx->defeat_rst = true;
         break;
+    case OPT_IFLIST:
+        plan->iflist = true;
+        break;
     default:
         break;
     }
@@ -180,4 +184,17 @@ int opt_stylesheet(struct cli_ctx *ctx, const struct getopt_item *item)
         plan->no_stylesheet = false;
         return cli_set_string(ctx, &plan->stylesheet, item->arg);
     }
+}
+
+/* --drop-user: refuse an unknown user or an unprivileged run now, before
+ * any output exists, rather than after the banner. The switch itself
+ * happens after setup (privdrop_for_run). */
+int opt_drop_user(struct cli_ctx *ctx, const struct getopt_item *item)
+{
+    char err[256];
+    struct privdrop_user user;
+    if (privdrop_lookup_user(item->arg, &user, err, sizeof err) != 0 ||
+        privdrop_check_can_switch(err, sizeof err) != 0)
+        return cli_fatal(ctx, "%s", err);
+    return cli_set_string(ctx, &ctx->plan->drop_user, item->arg);
 }

@@ -13,7 +13,7 @@ const struct cli_option cli_options[] = {
     {.name = "versiondb", .arg = ARG_REQUIRED, .id = OPT_VERSIONDB},
     {.name = "debug", .arg = ARG_OPTIONAL, .id = OPT_DEBUG, .supported = true},
     {.name = "help", .arg = ARG_NONE, .id = OPT_HELP, .supported = true},
-    {.name = "iflist", .arg = ARG_NONE, .id = OPT_IFLIST},
+    {.name = "iflist", .arg = ARG_NONE, .id = OPT_IFLIST, .supported = true},
     {.name = "release-memory", .arg = ARG_NONE, .id = OPT_RELEASE_MEMORY, .supported = true},
     {.name = "nogcc", .arg = ARG_NONE, .id = OPT_NOGCC, .supported = true},
     {.name = "max-os-tries", .arg = ARG_REQUIRED, .id = OPT_MAX_OS_TRIES},
@@ -49,7 +49,7 @@ const struct cli_option cli_options[] = {
      .supported = true,
      .deprecated_by = "oG"},
     {.name = "oG", .arg = ARG_REQUIRED, .id = OPT_OUTPUT_GREPABLE, .supported = true},
-    {.name = "oS", .arg = ARG_REQUIRED, .id = OPT_OUTPUT_KIDDIE},
+    {.name = "oS", .arg = ARG_REQUIRED, .id = OPT_OUTPUT_KIDDIE, .supported = true},
     {.name = "oH", .arg = ARG_REQUIRED, .id = OPT_OUTPUT_HTML, .supported = true},
     {.name = "oX", .arg = ARG_REQUIRED, .id = OPT_OUTPUT_XML, .supported = true},
     {.name = "iL", .arg = ARG_REQUIRED, .id = OPT_INPUT_FILE, .supported = true},
@@ -116,12 +116,15 @@ const struct cli_option cli_options[] = {
     {.name = "min-rate", .arg = ARG_REQUIRED, .id = OPT_MIN_RATE, .supported = true},
     {.name = "max-rate", .arg = ARG_REQUIRED, .id = OPT_MAX_RATE, .supported = true},
     {.name = "adler32", .arg = ARG_NONE, .id = OPT_ADLER32},
-    {.name = "stats-every", .arg = ARG_REQUIRED, .id = OPT_STATS_EVERY},
+    {.name = "stats-every", .arg = ARG_REQUIRED, .id = OPT_STATS_EVERY, .supported = true},
     {.name = "disable-arp-ping", .arg = ARG_NONE, .id = OPT_DISABLE_ARP_PING, .supported = true},
     {.name = "route-dst", .arg = ARG_REQUIRED, .id = OPT_ROUTE_DST},
-    {.name = "resume", .arg = ARG_REQUIRED, .id = OPT_RESUME},
-    /* cmap's JSON output, reserved until its writer exists. */
-    {.name = "oJ", .arg = ARG_REQUIRED, .id = OPT_OUTPUT_JSON},
+    {.name = "resume", .arg = ARG_REQUIRED, .id = OPT_RESUME, .supported = true},
+    /* cmap's JSON output: one document, or JSON Lines. */
+    {.name = "oJ", .arg = ARG_REQUIRED, .id = OPT_OUTPUT_JSON, .supported = true},
+    {.name = "oJL", .arg = ARG_REQUIRED, .id = OPT_OUTPUT_JSONL, .supported = true},
+    /* cmap's own: after setup, run as this user (as tcpdump's -Z). */
+    {.name = "drop-user", .arg = ARG_REQUIRED, .id = OPT_DROP_USER, .supported = true},
 
     {.letter = '4', .arg = ARG_NONE, .id = OPT_IPV4, .supported = true},
     {.letter = '6', .arg = ARG_NONE, .id = OPT_IPV6, .supported = true},

@@ -49,6 +49,7 @@ enum opt_id {
     OPT_OUTPUT_XML,
     OPT_OUTPUT_LEGACY, /* -o: normal output, with the "dangerous" check */
     OPT_OUTPUT_JSON,
+    OPT_OUTPUT_JSONL,
     OPT_INPUT_FILE,
     OPT_INPUT_RANDOM,
     OPT_IDLE_SCAN,
@@ -129,6 +130,7 @@ enum opt_id {
     OPT_SEQUENTIAL,
     OPT_SPOOF_SOURCE,
     OPT_SCAN,
+    OPT_DROP_USER,
     OPT_COUNT
 };
 

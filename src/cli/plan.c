@@ -182,5 +182,6 @@ void plan_free(struct plan *plan)
     free(plan->datadir);
     free(plan->servicedb);
     free(plan->exe_path);
+    free(plan->drop_user);
     *plan = (struct plan){0};
 }

@@ -27,7 +27,15 @@ enum dns_mode {
 /* One slot per output format; path NULL when the format was not asked for,
  * "-" for stdout. The stored path already has nmap's strftime-like
  * expansion (%H %M %S %m %d %y %Y %T %R %D) applied. */
-enum output_format { OUT_NORMAL = 0, OUT_XML, OUT_GREPABLE, OUT_FORMAT_COUNT };
+enum output_format {
+    OUT_NORMAL = 0,
+    OUT_XML,
+    OUT_GREPABLE,
+    OUT_JSON,   /* -oJ: one JSON document */
+    OUT_JSONL,  /* -oJL: JSON Lines, one record per line as the run goes */
+    OUT_KIDDIE, /* -oS */
+    OUT_FORMAT_COUNT
+};
 
 /* Times are microseconds; -1 means "not set, use the template's value". */
 struct timing {
@@ -82,15 +90,18 @@ struct plan {
     /* Output. */
     char *output_path[OUT_FORMAT_COUNT];
     bool append_output;   /* --append-output */
+    bool resuming;        /* --resume: continuing an interrupted run's outputs */
     int verbosity;        /* -v count, -v0 silences stdout */
     bool silent_stdout;   /* -v0 was given: interactive output goes nowhere */
     int debugging;        /* -d level */
     bool reason;          /* --reason (also implied by -d) */
     bool open_only;       /* --open */
     bool packet_trace;    /* --packet-trace */
+    bool iflist;          /* --iflist: print interfaces and routes, then exit 0 */
     char *stylesheet;     /* --stylesheet / --webxml; NULL = default */
     bool no_stylesheet;   /* --no-stylesheet */
     bool noninteractive;  /* --noninteractive */
+    int64_t stats_every;  /* --stats-every, microseconds; 0 = never */
 
     /* Data files. */
     char *datadir;        /* --datadir */
@@ -98,6 +109,7 @@ struct plan {
     char *exe_path;       /* /proc/self/exe, for the data-file search */
 
     bool privileged;      /* root or --privileged, and not --unprivileged */
+    char *drop_user;      /* --drop-user: become this user after setup; NULL = stay */
 };
 
 /* Outcome of parsing: run a scan, or exit early with a status (after -h,

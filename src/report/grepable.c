@@ -7,6 +7,7 @@
 #include "cli/plan.h"
 #include "core/log.h"
 #include "report/escape.h"
+#include "report/partial.h"
 #include "report/portview.h"
 #include "report/textfmt.h"
 #include "report/writer.h"
@@ -132,10 +133,19 @@ static int grepable_run_end(struct writer *w, const struct run *run)
     return flush_status(w->fp);
 }
 
+/* A comment line, which grepable consumers skip; --resume reads it back. */
+static int grepable_host_partial(struct writer *w, const struct run *run, const struct host *h)
+{
+    (void)run;
+    if (partial_record_put(w->fp, h, PARTIAL_TEXT_PREFIX, "") != 0) return -1;
+    return flush_status(w->fp);
+}
+
 const struct writer_ops grepable_writer_ops = {
     .name = "grepable",
     .run_begin = grepable_run_begin,
     .host_done = grepable_host_done,
     .run_end = grepable_run_end,
     .destroy = NULL,
+    .host_partial = grepable_host_partial,
 };

@@ -9,7 +9,9 @@
 #include "cli/plan.h"
 #include "core/log.h"
 #include "report/escape.h"
+#include "report/partial.h"
 #include "report/portview.h"
+#include "report/progress.h"
 #include "report/textfmt.h"
 #include "report/writer.h"
 
@@ -341,6 +343,42 @@ static int normal_port_found(struct writer *w, const struct run *run, const stru
     return flush_status(w->fp);
 }
 
+/* Status lines are nmap's LOG_STDOUT: the terminal only, never -oN. */
+static int normal_task_progress(struct writer *w, const struct run *run,
+                                const struct progress_event *e)
+{
+    (void)run;
+    if (!w->interactive) return 0;
+    char line[256];
+    if (e->with_stats) {
+        progress_format_stats(line, sizeof line, e->elapsed, e->hosts_done, e->hosts_up,
+                              e->hosts_active, e->task);
+        fprintf(w->fp, "%s\n", line);
+    }
+    struct progress_estimate est = {
+        .percent = e->percent, .have_etc = e->have_etc, .remaining = e->remaining, .etc = e->etc};
+    progress_format_timing(line, sizeof line, e->task, &est, e->etc_tm);
+    fprintf(w->fp, "%s\n", line);
+    return flush_status(w->fp);
+}
+
+static int normal_message(struct writer *w, const struct run *run, const char *line, bool to_file)
+{
+    (void)run;
+    if (!w->interactive && !to_file) return 0;
+    fprintf(w->fp, "%s\n", line);
+    return flush_status(w->fp);
+}
+
+/* The record --resume reads back; the terminal has no use for it. */
+static int normal_host_partial(struct writer *w, const struct run *run, const struct host *h)
+{
+    (void)run;
+    if (w->interactive) return 0;
+    if (partial_record_put(w->fp, h, PARTIAL_TEXT_PREFIX, "") != 0) return -1;
+    return flush_status(w->fp);
+}
+
 const struct writer_ops normal_writer_ops = {
     .name = "normal",
     .run_begin = normal_run_begin,
@@ -350,4 +388,7 @@ const struct writer_ops normal_writer_ops = {
     .task_begin = normal_task_begin,
     .task_end = normal_task_end,
     .port_found = normal_port_found,
+    .task_progress = normal_task_progress,
+    .message = normal_message,
+    .host_partial = normal_host_partial,
 };

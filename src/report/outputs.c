@@ -24,10 +24,12 @@ struct outputs {
     struct output out[MAX_OUTPUTS];
     size_t n;
     pthread_mutex_t lock; /* port_found arrives from scan worker threads */
+    bool live_shown;      /* cmap's live progress line is on the terminal */
 };
 
 /* Open order and wording are nmap's: normal, then machine (grepable), then
- * XML; the first failure ends the run. */
+ * script kiddie, then XML; cmap's JSON formats last. The first failure ends
+ * the run. */
 static const struct {
     enum output_format format;
     const char *kind;
@@ -35,7 +37,10 @@ static const struct {
 } formats[OUT_FORMAT_COUNT] = {
     {OUT_NORMAL, "normal", &normal_writer_ops},
     {OUT_GREPABLE, "machine", &grepable_writer_ops},
+    {OUT_KIDDIE, "$Cr!pT |<!dd!3", &kiddie_writer_ops},
     {OUT_XML, "XML", &xml_writer_ops},
+    {OUT_JSON, "JSON", &json_writer_ops},
+    {OUT_JSONL, "JSON Lines", &jsonl_writer_ops},
 };
 
 static bool any_to_stdout(const struct plan *plan)
@@ -86,6 +91,15 @@ static int check(struct output *out, int rc)
     return -1;
 }
 
+/* The live line is drawn without a newline; anything else written to
+ * stdout first wipes it, so results never share a row with it. */
+static void erase_live(struct outputs *o)
+{
+    if (!o->live_shown) return;
+    fputs("\r\033[K", stdout);
+    o->live_shown = false;
+}
+
 int outputs_run_begin(struct outputs *o, const struct run *run)
 {
     int rc = 0;
@@ -101,6 +115,7 @@ int outputs_run_begin(struct outputs *o, const struct run *run)
 int outputs_host_done(struct outputs *o, const struct run *run, const struct host *host)
 {
     int rc = 0;
+    erase_live(o);
     for (size_t i = 0; i < o->n; i++) {
         struct output *out = &o->out[i];
         if (out->failed || out->closed) continue;
@@ -110,10 +125,23 @@ int outputs_host_done(struct outputs *o, const struct run *run, const struct hos
     return rc;
 }
 
+int outputs_host_partial(struct outputs *o, const struct run *run, const struct host *host)
+{
+    int rc = 0;
+    for (size_t i = 0; i < o->n; i++) {
+        struct output *out = &o->out[i];
+        if (out->failed || out->closed || !out->w.ops->host_partial) continue;
+        errno = 0;
+        if (check(out, out->w.ops->host_partial(&out->w, run, host)) != 0) rc = -1;
+    }
+    return rc;
+}
+
 int outputs_task_begin(struct outputs *o, const struct run *run, const struct task_event *t)
 {
     int rc = 0;
     pthread_mutex_lock(&o->lock);
+    erase_live(o);
     for (size_t i = 0; i < o->n; i++) {
         struct output *out = &o->out[i];
         if (out->failed || out->closed || !out->w.ops->task_begin) continue;
@@ -128,6 +156,7 @@ int outputs_task_end(struct outputs *o, const struct run *run, const struct task
 {
     int rc = 0;
     pthread_mutex_lock(&o->lock);
+    erase_live(o);
     for (size_t i = 0; i < o->n; i++) {
         struct output *out = &o->out[i];
         if (out->failed || out->closed || !out->w.ops->task_end) continue;
@@ -143,6 +172,7 @@ int outputs_port_found(struct outputs *o, const struct run *run, const struct ho
 {
     int rc = 0;
     pthread_mutex_lock(&o->lock);
+    erase_live(o);
     for (size_t i = 0; i < o->n; i++) {
         struct output *out = &o->out[i];
         if (out->failed || out->closed || !out->w.ops->port_found) continue;
@@ -164,9 +194,59 @@ static int close_output(struct output *out)
     return rc == 0 ? 0 : -1;
 }
 
+int outputs_task_progress(struct outputs *o, const struct run *run, const struct progress_event *e)
+{
+    int rc = 0;
+    pthread_mutex_lock(&o->lock);
+    erase_live(o);
+    for (size_t i = 0; i < o->n; i++) {
+        struct output *out = &o->out[i];
+        if (out->failed || out->closed || !out->w.ops->task_progress) continue;
+        errno = 0;
+        if (check(out, out->w.ops->task_progress(&out->w, run, e)) != 0) rc = -1;
+    }
+    pthread_mutex_unlock(&o->lock);
+    return rc;
+}
+
+int outputs_message(struct outputs *o, const struct run *run, const char *line, bool to_file)
+{
+    int rc = 0;
+    pthread_mutex_lock(&o->lock);
+    erase_live(o);
+    for (size_t i = 0; i < o->n; i++) {
+        struct output *out = &o->out[i];
+        if (out->failed || out->closed || !out->w.ops->message) continue;
+        errno = 0;
+        if (check(out, out->w.ops->message(&out->w, run, line, to_file)) != 0) rc = -1;
+    }
+    pthread_mutex_unlock(&o->lock);
+    return rc;
+}
+
+/* Only over the interactive text: with a format on stdout (-oX -) or -v0
+ * there is no terminal text to keep company with. */
+void outputs_live_line(struct outputs *o, const char *text)
+{
+    pthread_mutex_lock(&o->lock);
+    bool interactive = false;
+    for (size_t i = 0; i < o->n; i++) {
+        const struct output *out = &o->out[i];
+        if (out->w.interactive && !out->failed && !out->closed) interactive = true;
+    }
+    erase_live(o);
+    if (interactive && text) {
+        fputs(text, stdout);
+        o->live_shown = true;
+    }
+    fflush(stdout);
+    pthread_mutex_unlock(&o->lock);
+}
+
 int outputs_run_end(struct outputs *o, const struct run *run)
 {
     int rc = 0;
+    erase_live(o);
     for (size_t i = 0; i < o->n; i++) {
         struct output *out = &o->out[i];
         if (out->closed) continue;

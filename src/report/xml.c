@@ -2,11 +2,13 @@
 // XML output (-oX), nmap.dtd version 1.05. The layout, newlines included,
 // is nmap 7.93's, because tools diff and parse these files line by line.
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli/plan.h"
 #include "core/log.h"
 #include "report/escape.h"
+#include "report/partial.h"
 #include "report/portview.h"
 #include "report/textfmt.h"
 #include "report/writer.h"
@@ -35,13 +37,23 @@ static int put_scaninfo(FILE *fp, const struct plan *plan)
     return 0;
 }
 
+/* A resumed run appends to the earlier run's open document (--resume
+ * removed its closing tags), as nmap's resumed XML does: no second head. */
+static bool continues_document(const struct writer *w, const struct plan *plan)
+{
+    struct stat st;
+    return plan->resuming && !w->to_stdout && fstat(fileno(w->fp), &st) == 0 && st.st_size > 0;
+}
+
 static int xml_run_begin(struct writer *w, const struct run *run)
 {
     const struct plan *plan = run->plan;
     const char *cmd = plan->command_line ? plan->command_line : CMAP_NAME;
     char when[32];
     fmt_ctime(run->start_time.tv_sec, when, sizeof when);
+    bool continued = continues_document(w, plan);
     w->state = &xml_head_written;
+    if (continued) return 0;
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE nmaprun>\n", w->fp);
     if (!plan->no_stylesheet) {
         fputs("<?xml-stylesheet href=\"", w->fp);
@@ -232,6 +244,28 @@ static int xml_task_end(struct writer *w, const struct run *run, const struct ta
     return xml_task(w, run, t, true);
 }
 
+/* Written whatever the verbosity, as nmap's printStats() does. */
+static int xml_task_progress(struct writer *w, const struct run *run,
+                             const struct progress_event *e)
+{
+    (void)run;
+    fputs("<taskprogress task=\"", w->fp);
+    put_xml(w->fp, e->task);
+    fprintf(w->fp, "\" time=\"%lld\" percent=\"%.2f\"", (long long)e->time.tv_sec, e->percent);
+    if (e->have_etc)
+        fprintf(w->fp, " remaining=\"%.f\" etc=\"%lld\"", e->remaining, (long long)e->etc);
+    fputs("/>\n", w->fp);
+    return flush_status(w->fp);
+}
+
+/* A comment keeps the document valid against nmap.dtd; --resume reads it. */
+static int xml_host_partial(struct writer *w, const struct run *run, const struct host *h)
+{
+    (void)run;
+    if (partial_record_put(w->fp, h, PARTIAL_XML_PREFIX, PARTIAL_XML_SUFFIX) != 0) return -1;
+    return flush_status(w->fp);
+}
+
 const struct writer_ops xml_writer_ops = {
     .name = "XML",
     .run_begin = xml_run_begin,
@@ -240,4 +274,6 @@ const struct writer_ops xml_writer_ops = {
     .destroy = NULL,
     .task_begin = xml_task_begin,
     .task_end = xml_task_end,
+    .task_progress = xml_task_progress,
+    .host_partial = xml_host_partial,
 };

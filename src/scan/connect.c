@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "core/signals.h"
 #include "report/model.h"
+#include "report/progress.h"
 #include "scan/connect_worker.h"
 
 /* Descriptors kept back from the scan for outputs, stdio, the event loops
@@ -204,6 +205,59 @@ static void merge_host(struct host *h, struct connect_worker **ws, size_t n_work
     h->timeout_us = best->rtt.timeout;
 }
 
+/* The workers of one connect_scan() call, for status lines. */
+struct cw_group {
+    struct connect_worker **ws;
+    size_t n_workers, n_hosts, n_ports;
+    unsigned tryno_cap;
+};
+
+/* One host's counters summed over the workers (each has a shard of its
+ * ports), then nmap's completion fraction over the group. Runs on any
+ * worker's thread; reads only the published atomics. */
+static double host_status(const struct cw_group *g, size_t i, struct scan_status *st)
+{
+    unsigned long sent = 0, finished = 0;
+    unsigned max_ok = 0;
+    bool done = true;
+    for (size_t k = 0; k < g->n_workers; k++) {
+        const struct cw_progress *p = cw_progress(g->ws[k], i);
+        sent += atomic_load_explicit(&p->sent, memory_order_relaxed);
+        finished += atomic_load_explicit(&p->finished, memory_order_relaxed);
+        unsigned ok = atomic_load_explicit(&p->max_ok_tryno, memory_order_relaxed);
+        if (ok > max_ok) max_ok = ok;
+        done = done && atomic_load_explicit(&p->done, memory_order_relaxed);
+    }
+    st->probes_sent += sent;
+    if (done) {
+        st->hosts_done++;
+        return 1.0;
+    }
+    unsigned allowed = max_ok + 1 < g->tryno_cap ? max_ok + 1 : g->tryno_cap;
+    return progress_host_fraction(finished, sent, allowed + 1, g->n_ports);
+}
+
+static void group_status(const void *arg, struct scan_status *st)
+{
+    const struct cw_group *g = arg;
+    memset(st, 0, sizeof *st);
+    double total = 0;
+    for (size_t i = 0; i < g->n_hosts; i++)
+        total += host_status(g, i, st);
+    for (size_t k = 0; k < g->n_workers; k++)
+        st->in_flight += cw_in_flight(g->ws[k]);
+    st->fraction = g->n_hosts ? total / (double)g->n_hosts : 1.0;
+}
+
+static void final_status(const struct cw_group *g, const struct scan_observer *obs)
+{
+    if (!obs || !obs->tick) return;
+    struct scan_status st;
+    group_status(g, &st);
+    st.finished = true;
+    obs->tick(obs->watch_ctx, &st);
+}
+
 int connect_scan(const struct plan *plan, struct host **hosts, size_t n_hosts,
                  const struct scan_observer *obs)
 {
@@ -216,9 +270,17 @@ int connect_scan(const struct plan *plan, struct host **hosts, size_t n_hosts,
     fill_config(&cfg, plan, hosts, n_hosts, n_workers);
     cfg.obs = obs;
     struct connect_worker *ws[MAX_WORKERS] = {0};
+    struct cw_group group = {.ws = ws,
+                             .n_workers = n_workers,
+                             .n_hosts = n_hosts,
+                             .n_ports = n_ports,
+                             .tryno_cap = cfg.tryno_cap};
+    cfg.group_status = group_status;
+    cfg.group = &group;
     for (size_t k = 0; k < n_workers; k++)
         if (!(ws[k] = cw_new(&cfg, k, n_workers))) pfatal("Cannot set up the connect scan");
     int rc = run_workers(ws, n_workers);
+    final_status(&group, obs);
     for (size_t i = 0; i < n_hosts; i++)
         merge_host(hosts[i], ws, n_workers, i);
     for (size_t k = 0; k < n_workers; k++)

@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/clock.h"
 #include "core/log.h"
@@ -129,7 +130,9 @@ void sched_requeue(struct cw_host *h, uint32_t port, uint32_t tryno)
 
 void sched_note_send(struct connect_worker *w, struct cw_host *h, int64_t now)
 {
+    w->starved_since = 0;
     h->probes_sent++;
+    atomic_store_explicit(&h->pub.sent, h->probes_sent, memory_order_relaxed);
     h->last_sent = now;
     if (w->cfg.max_rate > 0) w->send_not_before += (int64_t)(USEC_PER_SEC / w->cfg.max_rate);
     if (w->cfg.min_rate > 0) {
@@ -150,10 +153,24 @@ void sched_recheck_result(struct cw_host *h, bool answered)
     if (answered) h->recheck_hits++;
 }
 
+/* How long a worker may find no descriptor at all, with none of its own in
+ * flight to wait for, before the scan gives up (the other worker's sockets
+ * or the rest of the process may free some within that time). */
+#define STARVED_LIMIT_US 2000000
+
 void sched_resource_shortage(struct connect_worker *w, int err, int64_t until)
 {
+    bool no_fds = err == EMFILE || err == ENFILE;
     /* Out of descriptors: never ask for more than we hold now. */
-    if ((err == EMFILE || err == ENFILE) && w->in_flight > 0) w->max_sockets = w->in_flight;
+    if (no_fds && w->in_flight > 0) w->max_sockets = w->in_flight;
+    if (no_fds && w->in_flight == 0) {
+        int64_t now = clock_mono_us();
+        if (w->starved_since == 0) w->starved_since = now;
+        if (now - w->starved_since > STARVED_LIMIT_US)
+            fatal("Cannot open a socket for the connect scan: %s (%d); raise the open-file "
+                  "limit (ulimit -n)",
+                  strerror(err), err);
+    }
     w->resource_until = until;
 }
 
@@ -196,7 +213,10 @@ void sched_reply(struct connect_worker *w, struct cw_host *h, uint32_t tryno, in
     cwnd_ack(&h->win, &w->cfg.cc);
     cwnd_ack(&w->group_win, &w->cfg.cc);
     update_send_delay(w, h, tryno > 0 && sent > h->last_boost);
-    if (tryno > h->max_ok_tryno) h->max_ok_tryno = tryno;
+    if (tryno > h->max_ok_tryno) {
+        h->max_ok_tryno = tryno;
+        atomic_store_explicit(&h->pub.max_ok_tryno, tryno, memory_order_relaxed);
+    }
 }
 
 int64_t sched_probe_timeout(const struct connect_worker *w, const struct cw_host *h)
@@ -230,6 +250,7 @@ static void close_host(struct connect_worker *w, size_t i)
     while (h->head)
         cw_abandon_probe(w, h, h->head);
     h->report.done = true;
+    atomic_store_explicit(&h->pub.done, true, memory_order_relaxed);
     h->report.rtt = h->rtt;
     clock_wall(&h->report.end_time);
     w->incomplete[i] = w->incomplete[--w->n_incomplete];

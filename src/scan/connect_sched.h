@@ -61,7 +61,9 @@ struct cw_host {
     int64_t delay_us, last_boost; /* adaptive scan delay */
     unsigned good_replies, late_replies;
     unsigned recheck_tries, recheck_hits;
+    unsigned long ports_finished; /* ports with an answer */
     struct cw_host_report report;
+    struct cw_progress pub;
 };
 
 struct connect_worker {
@@ -80,8 +82,11 @@ struct connect_worker {
     int64_t send_not_before; /* --max-rate pacing */
     int64_t send_by;         /* --min-rate pacing */
     int64_t resource_until;  /* backoff after running out of sockets */
+    int64_t starved_since;   /* no socket to be had and none in flight, 0 = not */
     struct loop_timer *wake;
     int64_t wake_at;
+    struct loop_timer *tick; /* status reports while the scan runs */
+    atomic_uint pub_in_flight;
 };
 
 /* Choosing what to send. */

@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/loop.h"
+#include "core/runtime.h"
 #include "report/model.h"
 #include "scan/connect_sched.h"
 #include "scan/tcpconn.h"
@@ -54,6 +55,7 @@ static void unlink_probe(struct connect_worker *w, struct cw_host *h, struct cw_
         h->tail = p->prev;
     h->active--;
     w->in_flight--;
+    atomic_store_explicit(&w->pub_in_flight, w->in_flight, memory_order_relaxed);
 }
 
 static void link_probe(struct connect_worker *w, struct cw_host *h, struct cw_probe *p)
@@ -67,6 +69,7 @@ static void link_probe(struct connect_worker *w, struct cw_host *h, struct cw_pr
     h->tail = p;
     h->active++;
     w->in_flight++;
+    atomic_store_explicit(&w->pub_in_flight, w->in_flight, memory_order_relaxed);
 }
 
 /* Keep one refused socket for the next probe: a TCP socket whose connect
@@ -122,6 +125,22 @@ static bool is_self_connect(struct cw_host *h, const struct cw_work *work, int f
     return tcpconn_is_self_connect(fd, (const struct sockaddr *)&h->sa, h->salen);
 }
 
+/* --packet-trace for a connect scan: nmap's CONN line, with "Connected" for
+ * a completed handshake and the errno's text otherwise. The kernel sends
+ * the packets, so there is nothing else to show. */
+static void trace_conn(const struct connect_worker *w, const struct cw_host *h, uint16_t port,
+                       int err)
+{
+    const struct scan_observer *obs = w->cfg.obs;
+    if (!obs || !obs->message || !obs->rt || !runtime_packet_trace(obs->rt)) return;
+    char ip[NET_ADDR_STRLEN], errbuf[128], line[256];
+    net_addr_format(&h->host->addr, ip, sizeof ip);
+    const char *what = err == 0 ? "Connected" : strerror_r(err, errbuf, sizeof errbuf);
+    snprintf(line, sizeof line, "CONN (%.4fs) TCP localhost > %s:%u => %s",
+             runtime_elapsed(obs->rt, clock_mono_us()), ip, port, what);
+    obs->message(obs->watch_ctx, line, true);
+}
+
 /* The port's answer is in: record it and let the scheduler learn from it.
  * Takes ownership of fd. */
 static void conclude(struct connect_worker *w, struct cw_host *h, const struct cw_work *work,
@@ -129,6 +148,7 @@ static void conclude(struct connect_worker *w, struct cw_host *h, const struct c
 {
     struct conn_outcome out = tcpconn_classify(err);
     int64_t now = clock_mono_us();
+    trace_conn(w, h, h->ports[work->port].port, err);
     if (out.verdict == CONN_RESULT && out.state == PORT_OPEN && is_self_connect(h, work, fd)) {
         /* Not an answer from the target: probe the port again (nmap too). */
         tcpconn_close_reset(fd);
@@ -138,6 +158,8 @@ static void conclude(struct connect_worker *w, struct cw_host *h, const struct c
     switch (out.verdict) {
     case CONN_RESULT:
         sched_reply(w, h, work->tryno, sent, now);
+        h->ports_finished++;
+        atomic_store_explicit(&h->pub.finished, h->ports_finished, memory_order_relaxed);
         h->ports[work->port].state = out.state;
         h->ports[work->port].reason = out.reason;
         if (out.state == PORT_OPEN) {
@@ -182,6 +204,7 @@ static bool send_probe(struct connect_worker *w, struct cw_host *h, struct cw_wo
     int64_t sent = clock_mono_us();
     sched_note_send(w, h, sent);
     int err = tcpconn_start(fd, sa, h->salen);
+    if (err == EINPROGRESS) trace_conn(w, h, h->ports[work.port].port, err);
     if (err == EINPROGRESS && sched_try_recheck(h)) {
         err = tcpconn_recheck(fd, sa, h->salen);
         sched_recheck_result(h, err != EALREADY);
@@ -278,6 +301,25 @@ static void arm_wake(struct connect_worker *w, int64_t now)
     w->wake_at = when;
 }
 
+static void on_tick(struct loop *loop, struct loop_timer *t, void *arg)
+{
+    (void)loop;
+    (void)t;
+    struct connect_worker *w = arg;
+    struct scan_status st;
+    w->cfg.group_status(w->cfg.group, &st);
+    w->cfg.obs->tick(w->cfg.obs->watch_ctx, &st);
+}
+
+/* The periodic status timer would keep the loop alive forever: it goes as
+ * soon as this worker has no host left. */
+static void stop_tick_when_done(struct connect_worker *w)
+{
+    if (!w->tick || w->n_incomplete > 0) return;
+    loop_timer_cancel(w->loop, w->tick);
+    w->tick = NULL;
+}
+
 static int on_prepare(struct loop *loop, void *arg)
 {
     struct connect_worker *w = arg;
@@ -288,6 +330,7 @@ static int on_prepare(struct loop *loop, void *arg)
     bool more;
     send_some(w, now, &more);
     sched_finish_hosts(w);
+    stop_tick_when_done(w);
     arm_wake(w, loop_refresh_now(loop));
     return more;
 }
@@ -295,6 +338,11 @@ static int on_prepare(struct loop *loop, void *arg)
 int cw_run(struct connect_worker *w)
 {
     loop_set_prepare(w->loop, on_prepare, w);
+    const struct scan_observer *obs = w->cfg.obs;
+    if (obs && obs->tick && w->cfg.group_status && !w->tick) {
+        w->tick = loop_timer_add(w->loop, SCAN_TICK_US, SCAN_TICK_US, on_tick, w);
+        if (!w->tick) return -1;
+    }
     int rc = loop_run(w->loop);
     return rc == 0 ? 0 : -1;
 }
@@ -351,6 +399,16 @@ struct connect_worker *cw_new(const struct cw_config *cfg, size_t shard, size_t 
 const struct cw_host_report *cw_report(const struct connect_worker *w, size_t i)
 {
     return &w->hosts[i].report;
+}
+
+const struct cw_progress *cw_progress(const struct connect_worker *w, size_t i)
+{
+    return &w->hosts[i].pub;
+}
+
+unsigned cw_in_flight(const struct connect_worker *w)
+{
+    return atomic_load_explicit(&w->pub_in_flight, memory_order_relaxed);
 }
 
 void cw_free(struct connect_worker *w)

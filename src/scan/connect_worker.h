@@ -6,6 +6,7 @@
 #ifndef CMAP_SCAN_CONNECT_WORKER_H
 #define CMAP_SCAN_CONNECT_WORKER_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,6 +32,9 @@ struct cw_config {
     int64_t host_timeout_us;         /* 0 = none */
     unsigned max_sockets;            /* this worker's descriptor budget */
     const struct scan_observer *obs; /* told about open ports; may be NULL */
+    /* The whole group's status across workers, for obs->tick (connect.c). */
+    void (*group_status)(const void *group, struct scan_status *status);
+    const void *group;
 };
 
 /* What a worker learnt about one host. */
@@ -41,6 +45,15 @@ struct cw_host_report {
     unsigned rtt_samples;
 };
 
+/* What a worker publishes about one host for status lines, which other
+ * threads read while it scans (relaxed atomics: a status line needs no
+ * ordering, only untorn values). */
+struct cw_progress {
+    atomic_ulong sent, finished;
+    atomic_uint max_ok_tryno;
+    atomic_bool done;
+};
+
 struct connect_worker;
 
 struct connect_worker *cw_new(const struct cw_config *cfg, size_t shard, size_t n_shards);
@@ -48,6 +61,9 @@ struct connect_worker *cw_new(const struct cw_config *cfg, size_t shard, size_t 
  * scan_stop_requested or an event-loop failure. */
 int cw_run(struct connect_worker *w);
 const struct cw_host_report *cw_report(const struct connect_worker *w, size_t host_index);
+/* Safe to call from any thread while the worker runs. */
+const struct cw_progress *cw_progress(const struct connect_worker *w, size_t host_index);
+unsigned cw_in_flight(const struct connect_worker *w);
 void cw_free(struct connect_worker *w);
 
 #endif

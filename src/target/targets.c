@@ -43,6 +43,9 @@ struct target_iter {
 
     char *unresolved_last; /* last spec if it failed to resolve */
     size_t produced;
+
+    target_filter_fn filter;
+    void *filter_ctx;
 };
 
 struct target_iter *target_iter_open(const struct plan *plan)
@@ -106,6 +109,12 @@ struct target_iter *target_iter_new(const struct plan *plan)
     struct target_iter *it = target_iter_open(plan);
     target_iter_load_excludes(it);
     return it;
+}
+
+void target_iter_set_filter(struct target_iter *it, target_filter_fn fn, void *ctx)
+{
+    it->filter = fn;
+    it->filter_ctx = ctx;
 }
 
 void target_iter_set_skip_hook(struct target_iter *it, target_skip_fn fn, void *ctx)
@@ -186,6 +195,16 @@ static int next_ordered(struct target_iter *it, struct target *out)
     }
 }
 
+/* next_ordered, minus what the filter drops. */
+static int next_kept(struct target_iter *it, struct target *out)
+{
+    while (next_ordered(it, out)) {
+        if (!it->filter || it->filter(out, it->filter_ctx)) return 1;
+        target_clear(out);
+    }
+    return 0;
+}
+
 static uint64_t shuffle_rand(struct target_iter *it)
 {
     /* xorshift64*: plenty for ordering hosts; not for secrets. */
@@ -206,7 +225,7 @@ static void refill_chunk(struct target_iter *it)
             it->shuffle_state = 0x9E3779B97F4A7C15ull ^ (uint64_t)(uintptr_t)it;
     }
     it->chunk_n = it->chunk_pos = 0;
-    while (it->chunk_n < SHUFFLE_CHUNK && next_ordered(it, &it->chunk[it->chunk_n]))
+    while (it->chunk_n < SHUFFLE_CHUNK && next_kept(it, &it->chunk[it->chunk_n]))
         it->chunk_n++;
     for (size_t i = it->chunk_n; i > 1; i--) {
         size_t j = (size_t)(shuffle_rand(it) % i);
@@ -218,7 +237,7 @@ static void refill_chunk(struct target_iter *it)
 
 int target_iter_next(struct target_iter *it, struct target *out)
 {
-    if (!it->plan->randomize_hosts) return next_ordered(it, out);
+    if (!it->plan->randomize_hosts) return next_kept(it, out);
     if (it->chunk_pos == it->chunk_n) refill_chunk(it);
     if (it->chunk_pos == it->chunk_n) return 0;
     *out = it->chunk[it->chunk_pos++];

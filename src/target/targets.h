@@ -42,6 +42,11 @@ void target_iter_load_excludes(struct target_iter *it);
 typedef void (*target_skip_fn)(const char *spec, void *ctx);
 void target_iter_set_skip_hook(struct target_iter *it, target_skip_fn fn, void *ctx);
 
+/* Asked about each target, in spec order before any shuffling (nmap's
+ * --resume check sits there too); false drops the target. */
+typedef bool (*target_filter_fn)(const struct target *t, void *ctx);
+void target_iter_set_filter(struct target_iter *it, target_filter_fn fn, void *ctx);
+
 /* Reverse lookup (PTR) of an address; NULL if none. Caller frees. */
 char *target_reverse_lookup(const struct net_addr *addr);
 

@@ -474,8 +474,6 @@ static void test_refusals(void **state)
         {"--traceroute", "127.0.0.1", "--traceroute"},
         {"-trace", "127.0.0.1", "-trace"},
         {"--ttl", "300", "--ttl"}, /* the refusal wins over nmap's range error */
-        {"-oS", "out.txt", "-oS"},
-        {"-oJ", "out.json", "-oJ"},
         {"-PS22", "127.0.0.1", "-PS"},
         {"-A", "127.0.0.1", "-A"},
         {"-sV", "127.0.0.1", "-sV"},
@@ -483,7 +481,6 @@ static void test_refusals(void **state)
         {"--nsock-engine", "poll", "--nsock-engine poll"},
         {"--script=default", "127.0.0.1", "--script"},
         {"-D", "1.2.3.4", "-D"},
-        {"--resume", "scan.gnmap", "--resume"},
     };
     setenv("NMAP_PRIVILEGED", "1", 1);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -626,7 +623,20 @@ static void test_output_paths(void **state)
     assert_string_equal(last.plan.output_path[OUT_NORMAL], "base.nmap");
     assert_string_equal(last.plan.output_path[OUT_GREPABLE], "base.gnmap");
     assert_string_equal(last.plan.output_path[OUT_XML], "base.xml");
+    assert_null(last.plan.output_path[OUT_KIDDIE]);
+    assert_null(last.plan.output_path[OUT_JSON]);
     assert_true(last.plan.append_output);
+    cleanup(state);
+    /* -oJ is not an abbreviation of -oJL: an exact name wins. */
+    RUN("-sL", "-oS", "k.txt", "-oJ", "j.json", "-oJL", "-", "127.0.0.1");
+    expect_run();
+    assert_string_equal(last.plan.output_path[OUT_KIDDIE], "k.txt");
+    assert_string_equal(last.plan.output_path[OUT_JSON], "j.json");
+    assert_string_equal(last.plan.output_path[OUT_JSONL], "-");
+    cleanup(state);
+    RUN("-sL", "-oJ", "-x.json", "127.0.0.1");
+    expect_fatal("Output filename begins with '-'. Try '-oJ ./-x.json' if you really want it "
+                 "to be named as such.");
 }
 
 static void test_output_path_expansion(void **state)

@@ -124,7 +124,7 @@ static size_t build_v6(uint8_t *buf, size_t cap, uint8_t nh, const uint8_t *ext,
     p.dst[0] = 0xfd, p.dst[15] = 2;
     size_t hl;
     assert_int_equal(ipv6_build(buf, cap, &p, ext_len + plen, &hl), PKT_OK);
-    memcpy(buf + hl, ext, ext_len);
+    if (ext_len) memcpy(buf + hl, ext, ext_len);
     memset(buf + hl + ext_len, 0xcd, plen);
     return hl + ext_len + plen;
 }

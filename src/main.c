@@ -192,7 +192,7 @@ int main(int argc, char **argv)
         return iflist_status;
     }
     resume_prepare(resume, &plan);
-    struct run run = {.plan = &plan};
+    struct run run = {.plan = &plan, .rt = &rt};
     gettimeofday(&run.start_time, NULL);
     struct outputs *out = outputs_open(&plan);
     active_outputs = out;

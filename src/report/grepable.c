@@ -115,7 +115,7 @@ static int grepable_host_done(struct writer *w, const struct run *run, const str
         rc = put_up_host(w->fp, run->plan, h);
     else if (h->state == HOST_STATE_UNKNOWN)
         put_status_line(w->fp, h, "Unknown");
-    else if (h->state == HOST_STATE_DOWN && run->plan->verbosity > 0)
+    else if (h->state == HOST_STATE_DOWN && run_verbosity(run) > 0)
         put_status_line(w->fp, h, "Down");
     if (flush_status(w->fp) != 0) return -1;
     return rc;

@@ -237,7 +237,7 @@ int json_host(struct jw *j, const struct run *run, const struct host *h)
 
 int json_task(struct jw *j, const struct run *run, const struct task_event *t, bool end)
 {
-    if (run->plan->verbosity <= 0 && run->plan->debugging <= 0) return 0;
+    if (run_verbosity(run) <= 0 && run_debugging(run) <= 0) return 0;
     jw_object_begin(j);
     jw_kstring(j, "type", end ? "taskend" : "taskbegin");
     jw_kstring(j, "task", t->name);

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
-// Names of port states and reasons, in nmap's exact vocabulary: users'
-// parsers match on these strings.
+// Names of port states and reasons in nmap's exact vocabulary (users'
+// parsers match on these strings), and the run's current output levels.
 #include "report/model.h"
+
+#include "cli/plan.h"
+#include "core/runtime.h"
 
 const char *port_state_name(enum port_state s)
 {
@@ -38,4 +41,14 @@ const char *reason_name(enum reason r)
     };
     if ((unsigned)r >= REASON_COUNT) return "unknown";
     return names[r];
+}
+
+int run_verbosity(const struct run *run)
+{
+    return run->rt ? runtime_verbosity(run->rt) : run->plan->verbosity;
+}
+
+int run_debugging(const struct run *run)
+{
+    return run->rt ? runtime_debugging(run->rt) : run->plan->debugging;
 }

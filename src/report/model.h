@@ -81,8 +81,13 @@ struct host {
     int64_t srtt_us, rttvar_us, timeout_us;
 };
 
+struct runtime;
+
 struct run {
     const struct plan *plan;
+    /* Verbosity and debugging as the runtime keys left them (NULL: the
+     * plan's); read them through run_verbosity()/run_debugging(). */
+    const struct runtime *rt;
     struct timeval start_time, end_time;
     unsigned long hosts_total, hosts_up, hosts_down;
     /* Set when the run ends on an error: XML gets exit="error". */
@@ -91,6 +96,8 @@ struct run {
 };
 
 const char *port_state_name(enum port_state s); /* "open", "open|filtered", ... */
+int run_verbosity(const struct run *run);
+int run_debugging(const struct run *run);
 const char *reason_name(enum reason r);         /* "syn-ack", "conn-refused", ... */
 
 #endif

@@ -290,7 +290,7 @@ static int normal_run_end(struct writer *w, const struct run *run)
 /* -v progress lines go to the terminal only, as nmap's LOG_STDOUT. */
 static bool shows_progress(const struct writer *w, const struct run *run)
 {
-    return w->interactive && (run->plan->verbosity > 0 || run->plan->debugging > 0);
+    return w->interactive && (run_verbosity(run) > 0 || run_debugging(run) > 0);
 }
 
 static void put_hhmm(FILE *fp, time_t t)

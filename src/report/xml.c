@@ -224,7 +224,7 @@ static int xml_run_end(struct writer *w, const struct run *run)
 /* nmap writes task elements with -v only. */
 static int xml_task(struct writer *w, const struct run *run, const struct task_event *t, bool end)
 {
-    if (run->plan->verbosity <= 0 && run->plan->debugging <= 0) return 0;
+    if (run_verbosity(run) <= 0 && run_debugging(run) <= 0) return 0;
     fprintf(w->fp, "<%s task=\"", end ? "taskend" : "taskbegin");
     put_xml(w->fp, t->name);
     fprintf(w->fp, "\" time=\"%lld\"", (long long)t->time.tv_sec);

@@ -321,6 +321,7 @@ def test_meson_install_puts_everything_in_place(tmp_path):
         "usr/share/man/man1/cmap.1": MAN_PAGE,
         "usr/share/bash-completion/completions/cmap": BASH_COMPLETION,
         "usr/share/zsh/vendor-completions/_cmap": ZSH_COMPLETION,
+        "usr/share/cmap/cmap-json.schema.json": os.path.join(REPO, "docs", "cmap-json.schema.json"),
     }
     for relative, source in installed.items():
         path = root / relative

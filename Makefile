@@ -17,13 +17,14 @@ deps:
 
 # Set up, build, and scan 127.0.0.1's most common ports inside a throwaway
 # network namespace with two demo listeners.
-demo: deps all
-	bash scripts/demo.sh
+demo:
+	bash scripts/quickstart.sh
 
-# Set up, build, and run every test twice: on the normal build and on one
-# with AddressSanitizer and UndefinedBehaviorSanitizer (any report fails).
-check: deps all asan
-	bash scripts/run-tests.sh $(BUILD) $(ASAN_BUILD)
+# Set up, build, fuzz briefly, and run every test twice: on the normal build
+# and on one with AddressSanitizer and UndefinedBehaviorSanitizer (any
+# report fails).
+check:
+	bash scripts/check.sh
 
 test: all
 	bash scripts/run-tests.sh $(BUILD)

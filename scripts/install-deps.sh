@@ -9,7 +9,7 @@ packages=(
     libcmocka-dev libpcre2-dev
     nmap nmap-common ndiff
     python3-pytest python3-nmap python3-jsonschema jq
-    iproute2 nftables libxml2-utils tmux strace
+    iproute2 nftables libxml2-utils tmux strace procps util-linux
     man-db groff zsh xsltproc chromium fonts-dejavu-core python3-pil
 )
 

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // -h and -V texts. The help follows the sections and order of nmap's
 // summary so users find things where they expect them; the wording is cmap's.
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include <stdio.h>
 
 #include "cli/cli.h"
@@ -150,8 +153,8 @@ void cli_print_version(FILE *out)
     fprintf(out,
             "%s version %s ( %s )\n"
             "Platform: %s\n"
-            "Compiled with: ipv6\n"
-            "Compiled without: liblua openssl libssh2 libz libpcre libpcap libdnet\n"
+            "Compiled with: libpcre2-%d.%d ipv6\n"
+            "Compiled without: liblua openssl libssh2 libz libpcap libdnet\n"
             "Available nsock engines: epoll\n",
-            CMAP_NAME, CMAP_VERSION, CMAP_URL, platform());
+            CMAP_NAME, CMAP_VERSION, CMAP_URL, platform(), PCRE2_MAJOR, PCRE2_MINOR);
 }

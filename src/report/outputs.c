@@ -86,7 +86,11 @@ static int check(struct output *out, int rc)
 {
     if (rc == 0) return 0;
     int saved = errno ? errno : EIO;
-    if (!out->failed) error("%s: error writing %s: %s", CMAP_NAME, out->label, strerror(saved));
+    /* A reader that went away (cmap ... | head) is not worth a message; the
+     * exit status still says the output is incomplete. */
+    bool quiet = saved == EPIPE && out->w.to_stdout;
+    if (!out->failed && !quiet)
+        error("%s: error writing %s: %s", CMAP_NAME, out->label, strerror(saved));
     out->failed = true;
     return -1;
 }

@@ -36,6 +36,8 @@ SELF="$ROOT/bench/$(basename "$0")"
 CMAP="$ROOT/$BUILD/cmap"
 ENGINE_ONLY="$ROOT/$BUILD/bench/engine_only"
 FLOOR="$ROOT/$BUILD/bench/floor"
+SPAWN_TIME="$ROOT/$BUILD/bench/spawn_time"
+OUT="/tmp/cmap-bench-$$.gnmap" # the inner half's grepable output, per run
 FLAGS=${FLAGS:---max-retries 2}
 LISTEN_PORTS=(22 80 8080)
 WORKLOADS=("-p-" "-p 80,443" "--top-ports 1000")
@@ -48,7 +50,7 @@ outer() {
     done
     local scanner=$CMAP
     [ "$ENGINE" = 1 ] && scanner=$ENGINE_ONLY
-    for f in "$FLOOR" "$scanner"; do
+    for f in "$FLOOR" "$SPAWN_TIME" "$scanner"; do
         [ -x "$f" ] || { echo "$f not built (ninja -C $BUILD)" >&2; exit 1; }
     done
     NS="cmapbench-$$"
@@ -102,23 +104,24 @@ engine_ports() {
     esac
 }
 
-# Each runner prints "microseconds open-ports".
-run_nmap() {
-    local t0 t1 out
-    t0=$(now_us)
+# Each runner prints "microseconds open-ports". The scanners are timed by
+# spawn_time (no shell in between); their grepable output goes to a file.
+run_scanner() {
+    local us out
     # shellcheck disable=SC2086
-    out=$(nmap -sT -n -Pn $FLAGS "$@" -oG - 127.0.0.1)
-    t1=$(now_us)
-    echo "$((t1 - t0)) $(open_from_grepable "$out")"
+    us=$("$SPAWN_TIME" "$OUT" "$@" -oG - 127.0.0.1)
+    out=$(cat "$OUT")
+    echo "$us $(open_from_grepable "$out")"
+}
+
+run_nmap() {
+    # shellcheck disable=SC2086
+    run_scanner "$(command -v nmap)" -sT -n -Pn $FLAGS "$@"
 }
 
 run_cmap() {
-    local t0 t1 out
-    t0=$(now_us)
     # shellcheck disable=SC2086
-    out=$("$CMAP" -sT -n -Pn $FLAGS "$@" -oG - 127.0.0.1)
-    t1=$(now_us)
-    echo "$((t1 - t0)) $(open_from_grepable "$out")"
+    run_scanner "$CMAP" -sT -n -Pn $FLAGS "$@"
 }
 
 run_engine() {
@@ -182,4 +185,9 @@ inner() {
     return "$status"
 }
 
-if [ "$INSIDE" = 1 ]; then inner; else outer; fi
+if [ "$INSIDE" = 1 ]; then
+    trap 'rm -f "$OUT"' EXIT
+    inner
+else
+    outer
+fi

@@ -33,6 +33,7 @@ struct services_db {
     bool has_frequencies;
     size_t mapped_len;   /* text is a private file mapping of this size, 0 = heap */
     const uint8_t *want; /* [proto][port / 8] bits: entries kept; NULL = all */
+    size_t n_wanted;     /* ports named in want: an upper bound on entries */
 };
 
 struct parse_ctx {
@@ -238,14 +239,6 @@ static void prefault(void *p, size_t len)
 #endif
 }
 
-static size_t count_wanted(const uint8_t *want)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < INDEXED_PROTOS * (PORT_SLOTS / 8); i++)
-        n += (size_t)__builtin_popcount(want[i]);
-    return n;
-}
-
 static size_t line_of(const char *text, const char *at)
 {
     size_t n = 1;
@@ -275,7 +268,7 @@ static struct services_db *parse_into(struct services_db *db, size_t len, const 
                                       char *err, size_t errlen)
 {
     struct parse_ctx pc = {label ? label : "nmap-services", 0, err, errlen};
-    size_t n_entries = db->want ? count_wanted(db->want) + 1 : max_entries(db->text, len);
+    size_t n_entries = db->want ? db->n_wanted + 1 : max_entries(db->text, len);
     db->entries = malloc(n_entries * sizeof *db->entries);
     db->index = calloc(INDEXED_PROTOS * PORT_SLOTS, sizeof *db->index);
     if (!db->entries || !db->index) {
@@ -446,6 +439,8 @@ struct services_db *services_load_ports(const char *path, const struct port_list
     db->text = text; /* NULL for an empty file */
     db->mapped_len = len;
     db->want = want;
+    for (unsigned proto = 0; proto < INDEXED_PROTOS; proto++)
+        db->n_wanted += ports->count[proto];
     return parse_into(db, len, path, err, errlen);
 }
 

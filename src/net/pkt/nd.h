@@ -26,7 +26,8 @@ struct nd_advert {
     uint8_t lladdr[6]; /* target link-layer address option */
 };
 
-/* ff02::1:ffXX:XXXX for target, and its Ethernet group 33:33:ff:XX:XX:XX. */
+/* The solicited-node group of target (ff02::1:ff00:0/104 plus its low 24
+ * bits) and that group's Ethernet address (33:33:ff plus the same bits). */
 void nd_solicited_node(const uint8_t target[16], uint8_t group[16], uint8_t mac[6]);
 
 /* A solicitation for target carrying our MAC, checksum over ends (whose

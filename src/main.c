@@ -72,7 +72,7 @@ static void resolve_names(struct run_ctx *c, struct host **hosts, size_t n)
     task_finish(c, &t);
 }
 
-static void report_open_port(void *ctx, const struct host *host, const struct port_result *port)
+static void report_port(void *ctx, const struct host *host, const struct port_result *port)
 {
     struct run_ctx *c = ctx;
     outputs_port_found(c->out, c->run, host, port);
@@ -93,7 +93,7 @@ static int scan_group(struct run_ctx *c, struct host **hosts, size_t n)
     if (!plan->list_scan && plan->tcp_scan == TCP_SCAN_CONNECT && n_ports > 0) {
         struct task_event t = task_now("Connect Scan", hosts, n, n_ports);
         outputs_task_begin(c->out, c->run, &t);
-        struct scan_observer obs = {.port_open = report_open_port, .ctx = c};
+        struct scan_observer obs = {.port_found = report_port, .ctx = c};
         watch_observe(c->watch, &obs);
         watch_task_begin(c->watch, t.name, c->run->hosts_total, c->run->hosts_up + n, n);
         rc = connect_scan(plan, hosts, n, &obs);

@@ -169,8 +169,10 @@ static int put_port_table(FILE *fp, const struct port_view *v, bool with_reason)
     return rc;
 }
 
+/* final_times: nmap's -d line with the host's timing state, which it
+ * prints on the terminal only. */
 static int put_ports(FILE *fp, const struct plan *plan, const struct host *h,
-                     const struct port_view *v)
+                     const struct port_view *v, bool final_times)
 {
     if (v->n == 0) return 0;
     if (v->n_ignored == v->n) {
@@ -188,11 +190,14 @@ static int put_ports(FILE *fp, const struct plan *plan, const struct host *h,
         fputs("Some closed ports may be reported as filtered due to --defeat-rst-ratelimit\n", fp);
     int rc = 0;
     if (v->n_ignored < v->n) rc = put_port_table(fp, v, plan->reason || plan->debugging);
+    if (final_times && h->have_times)
+        fprintf(fp, "Final times for host: srtt: %lld rttvar: %lld  to: %lld\n",
+                (long long)h->srtt_us, (long long)h->rttvar_us, (long long)h->timeout_us);
     fputc('\n', fp);
     return rc;
 }
 
-static int put_up_host(FILE *fp, const struct plan *plan, const struct host *h)
+static int put_up_host(FILE *fp, const struct plan *plan, const struct host *h, bool final_times)
 {
     struct port_view v;
     if (port_view_build(&v, h, plan) != 0) return -1;
@@ -210,7 +215,7 @@ static int put_up_host(FILE *fp, const struct plan *plan, const struct host *h)
             fputs(" due to host timeout\n", fp);
         } else {
             if (plan->verbosity > 1 || plan->debugging > 0) put_scan_times(fp, h);
-            if (scanned) rc = put_ports(fp, plan, h, &v);
+            if (scanned) rc = put_ports(fp, plan, h, &v, final_times);
         }
     }
     port_view_free(&v);
@@ -223,7 +228,7 @@ static int normal_host_done(struct writer *w, const struct run *run, const struc
     int rc = 0;
     switch (h->state) {
     case HOST_STATE_UP:
-        rc = put_up_host(w->fp, plan, h);
+        rc = put_up_host(w->fp, plan, h, w->interactive && run_debugging(run) > 0);
         break;
     case HOST_STATE_UNKNOWN: /* -sL lists names only */
         fputs("Nmap scan report for ", w->fp);
@@ -335,11 +340,12 @@ static int normal_task_end(struct writer *w, const struct run *run, const struct
 static int normal_port_found(struct writer *w, const struct run *run, const struct host *h,
                              const struct port_result *p)
 {
-    if (!shows_progress(w, run)) return 0;
+    /* nmap announces open ports with -v, and every answered port with -dd. */
+    if (!shows_progress(w, run) || (p->state != PORT_OPEN && run_debugging(run) < 2)) return 0;
     char ip[NET_ADDR_STRLEN];
     net_addr_format(&h->addr, ip, sizeof ip);
-    fprintf(w->fp, "Discovered open port %u/%s on %s\n", p->port,
-            proto_name((enum proto_index)p->proto), ip);
+    fprintf(w->fp, "Discovered %s port %u/%s on %s\n", port_state_name((enum port_state)p->state),
+            p->port, proto_name((enum proto_index)p->proto), ip);
     return flush_status(w->fp);
 }
 

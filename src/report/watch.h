@@ -27,7 +27,7 @@ struct watch *watch_open(const struct plan *plan, struct runtime *rt, struct out
 void watch_task_begin(struct watch *w, const char *task, unsigned long hosts_done,
                       unsigned long hosts_up, unsigned long hosts_active);
 /* Let the engine report to the watcher: sets obs->tick, obs->message,
- * obs->watch_ctx and obs->rt; leaves port_open and ctx alone. */
+ * obs->watch_ctx and obs->rt; leaves port_found and ctx alone. */
 void watch_observe(struct watch *w, struct scan_observer *obs);
 /* The task ended (after its "Completed ..." line): erases the live line and
  * at -d writes nmap's "Overall sending rates". */

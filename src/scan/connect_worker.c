@@ -162,14 +162,14 @@ static void conclude(struct connect_worker *w, struct cw_host *h, const struct c
         atomic_store_explicit(&h->pub.finished, h->ports_finished, memory_order_relaxed);
         h->ports[work->port].state = out.state;
         h->ports[work->port].reason = out.reason;
-        if (out.state == PORT_OPEN) {
+        if (out.state == PORT_OPEN)
             tcpconn_close_reset(fd);
-            const struct scan_observer *obs = w->cfg.obs;
-            if (obs && obs->port_open) obs->port_open(obs->ctx, h->host, &h->ports[work->port]);
-        } else if (reusable)
+        else if (reusable)
             recycle_or_close(w, fd, err, h->sa.ss_family);
         else
             close(fd);
+        if (w->cfg.obs && w->cfg.obs->port_found)
+            w->cfg.obs->port_found(w->cfg.obs->ctx, h->host, &h->ports[work->port]);
         return;
     case CONN_RESOURCE:
         close(fd);

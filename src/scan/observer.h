@@ -26,7 +26,8 @@ struct scan_status {
 #define SCAN_TICK_US 100000
 
 struct scan_observer {
-    void (*port_open)(void *ctx, const struct host *host, const struct port_result *port);
+    /* A port's state is known from an answer (not from silence). */
+    void (*port_found)(void *ctx, const struct host *host, const struct port_result *port);
     void *ctx;
 
     /* Optional (NULL: none), all with watch_ctx. tick: every SCAN_TICK_US

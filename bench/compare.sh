@@ -58,15 +58,19 @@ outer() {
     ip netns add "$NS"
     ip netns exec "$NS" ip link set lo up
     ip netns exec "$NS" python3 -c '
-import socket, sys, time
+import select, socket, sys
 socks = []
 for p in sys.argv[1:]:
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(("127.0.0.1", int(p)))
-    s.listen(128)
+    s.listen(1024)
     socks.append(s)
-time.sleep(1e9)
+# Accept and close, so many runs never fill the accept queue (a full queue
+# drops SYNs and turns open ports into slow timeouts).
+while True:
+    for s in select.select(socks, [], [])[0]:
+        s.accept()[0].close()
 ' "${LISTEN_PORTS[@]}" &
     LISTENER_PID=$!
     for _ in $(seq 50); do

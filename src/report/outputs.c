@@ -104,128 +104,109 @@ static void erase_live(struct outputs *o)
     o->live_shown = false;
 }
 
-int outputs_run_begin(struct outputs *o, const struct run *run)
+/* Every event goes through one path: take the lock (scan workers report
+ * from their own threads), wipe the live progress line so nothing shares a
+ * row with it, and hand the event to each output that is still healthy. */
+enum event_kind {
+    EV_RUN_BEGIN,
+    EV_HOST_DONE,
+    EV_HOST_PARTIAL,
+    EV_TASK_BEGIN,
+    EV_TASK_END,
+    EV_TASK_PROGRESS,
+    EV_PORT_FOUND,
+    EV_MESSAGE,
+};
+
+struct event {
+    enum event_kind kind;
+    const struct host *host;
+    const struct task_event *task;
+    const struct progress_event *progress;
+    const struct port_result *port;
+    const char *line;
+    bool to_file;
+};
+
+/* The writer's handler for e; optional handlers that are absent write nothing. */
+static int deliver(struct writer *w, const struct run *run, const struct event *e)
+{
+    const struct writer_ops *ops = w->ops;
+    switch (e->kind) {
+    case EV_RUN_BEGIN:
+        return ops->run_begin(w, run);
+    case EV_HOST_DONE:
+        return ops->host_done(w, run, e->host);
+    case EV_HOST_PARTIAL:
+        return ops->host_partial ? ops->host_partial(w, run, e->host) : 0;
+    case EV_TASK_BEGIN:
+        return ops->task_begin ? ops->task_begin(w, run, e->task) : 0;
+    case EV_TASK_END:
+        return ops->task_end ? ops->task_end(w, run, e->task) : 0;
+    case EV_TASK_PROGRESS:
+        return ops->task_progress ? ops->task_progress(w, run, e->progress) : 0;
+    case EV_PORT_FOUND:
+        return ops->port_found ? ops->port_found(w, run, e->host, e->port) : 0;
+    case EV_MESSAGE:
+        return ops->message ? ops->message(w, run, e->line, e->to_file) : 0;
+    }
+    return 0;
+}
+
+static int emit(struct outputs *o, const struct run *run, const struct event *e)
 {
     int rc = 0;
+    pthread_mutex_lock(&o->lock);
+    erase_live(o);
     for (size_t i = 0; i < o->n; i++) {
         struct output *out = &o->out[i];
         if (out->failed || out->closed) continue;
         errno = 0;
-        if (check(out, out->w.ops->run_begin(&out->w, run)) != 0) rc = -1;
+        if (check(out, deliver(&out->w, run, e)) != 0) rc = -1;
     }
+    pthread_mutex_unlock(&o->lock);
     return rc;
+}
+
+int outputs_run_begin(struct outputs *o, const struct run *run)
+{
+    return emit(o, run, &(struct event){.kind = EV_RUN_BEGIN});
 }
 
 int outputs_host_done(struct outputs *o, const struct run *run, const struct host *host)
 {
-    int rc = 0;
-    erase_live(o);
-    for (size_t i = 0; i < o->n; i++) {
-        struct output *out = &o->out[i];
-        if (out->failed || out->closed) continue;
-        errno = 0;
-        if (check(out, out->w.ops->host_done(&out->w, run, host)) != 0) rc = -1;
-    }
-    return rc;
+    return emit(o, run, &(struct event){.kind = EV_HOST_DONE, .host = host});
 }
 
 int outputs_host_partial(struct outputs *o, const struct run *run, const struct host *host)
 {
-    int rc = 0;
-    for (size_t i = 0; i < o->n; i++) {
-        struct output *out = &o->out[i];
-        if (out->failed || out->closed || !out->w.ops->host_partial) continue;
-        errno = 0;
-        if (check(out, out->w.ops->host_partial(&out->w, run, host)) != 0) rc = -1;
-    }
-    return rc;
+    return emit(o, run, &(struct event){.kind = EV_HOST_PARTIAL, .host = host});
 }
 
 int outputs_task_begin(struct outputs *o, const struct run *run, const struct task_event *t)
 {
-    int rc = 0;
-    pthread_mutex_lock(&o->lock);
-    erase_live(o);
-    for (size_t i = 0; i < o->n; i++) {
-        struct output *out = &o->out[i];
-        if (out->failed || out->closed || !out->w.ops->task_begin) continue;
-        errno = 0;
-        if (check(out, out->w.ops->task_begin(&out->w, run, t)) != 0) rc = -1;
-    }
-    pthread_mutex_unlock(&o->lock);
-    return rc;
+    return emit(o, run, &(struct event){.kind = EV_TASK_BEGIN, .task = t});
 }
 
 int outputs_task_end(struct outputs *o, const struct run *run, const struct task_event *t)
 {
-    int rc = 0;
-    pthread_mutex_lock(&o->lock);
-    erase_live(o);
-    for (size_t i = 0; i < o->n; i++) {
-        struct output *out = &o->out[i];
-        if (out->failed || out->closed || !out->w.ops->task_end) continue;
-        errno = 0;
-        if (check(out, out->w.ops->task_end(&out->w, run, t)) != 0) rc = -1;
-    }
-    pthread_mutex_unlock(&o->lock);
-    return rc;
+    return emit(o, run, &(struct event){.kind = EV_TASK_END, .task = t});
 }
 
 int outputs_port_found(struct outputs *o, const struct run *run, const struct host *host,
                        const struct port_result *port)
 {
-    int rc = 0;
-    pthread_mutex_lock(&o->lock);
-    erase_live(o);
-    for (size_t i = 0; i < o->n; i++) {
-        struct output *out = &o->out[i];
-        if (out->failed || out->closed || !out->w.ops->port_found) continue;
-        errno = 0;
-        if (check(out, out->w.ops->port_found(&out->w, run, host, port)) != 0) rc = -1;
-    }
-    pthread_mutex_unlock(&o->lock);
-    return rc;
-}
-
-/* Files are closed here so that a failing close (NFS, full disk) is still
- * reported; stdout is only flushed, later messages may follow. */
-static int close_output(struct output *out)
-{
-    out->closed = true;
-    if (out->w.to_stdout) return fflush(out->w.fp) == 0 ? 0 : -1;
-    int rc = fclose(out->w.fp);
-    out->w.fp = NULL;
-    return rc == 0 ? 0 : -1;
+    return emit(o, run, &(struct event){.kind = EV_PORT_FOUND, .host = host, .port = port});
 }
 
 int outputs_task_progress(struct outputs *o, const struct run *run, const struct progress_event *e)
 {
-    int rc = 0;
-    pthread_mutex_lock(&o->lock);
-    erase_live(o);
-    for (size_t i = 0; i < o->n; i++) {
-        struct output *out = &o->out[i];
-        if (out->failed || out->closed || !out->w.ops->task_progress) continue;
-        errno = 0;
-        if (check(out, out->w.ops->task_progress(&out->w, run, e)) != 0) rc = -1;
-    }
-    pthread_mutex_unlock(&o->lock);
-    return rc;
+    return emit(o, run, &(struct event){.kind = EV_TASK_PROGRESS, .progress = e});
 }
 
 int outputs_message(struct outputs *o, const struct run *run, const char *line, bool to_file)
 {
-    int rc = 0;
-    pthread_mutex_lock(&o->lock);
-    erase_live(o);
-    for (size_t i = 0; i < o->n; i++) {
-        struct output *out = &o->out[i];
-        if (out->failed || out->closed || !out->w.ops->message) continue;
-        errno = 0;
-        if (check(out, out->w.ops->message(&out->w, run, line, to_file)) != 0) rc = -1;
-    }
-    pthread_mutex_unlock(&o->lock);
-    return rc;
+    return emit(o, run, &(struct event){.kind = EV_MESSAGE, .line = line, .to_file = to_file});
 }
 
 /* Only over the interactive text: with a format on stdout (-oX -) or -v0
@@ -245,6 +226,17 @@ void outputs_live_line(struct outputs *o, const char *text)
     }
     fflush(stdout);
     pthread_mutex_unlock(&o->lock);
+}
+
+/* Files are closed here so that a failing close (NFS, full disk) is still
+ * reported; stdout is only flushed, later messages may follow. */
+static int close_output(struct output *out)
+{
+    out->closed = true;
+    if (out->w.to_stdout) return fflush(out->w.fp) == 0 ? 0 : -1;
+    int rc = fclose(out->w.fp);
+    out->w.fp = NULL;
+    return rc == 0 ? 0 : -1;
 }
 
 int outputs_run_end(struct outputs *o, const struct run *run)

@@ -80,6 +80,12 @@ struct plan {
     bool skip_discovery;  /* -Pn (and, until discovery exists, always) */
     enum tcp_scan_type tcp_scan;
 
+    /* Service and version detection. */
+    bool version_scan;      /* -sV (or -A) */
+    int version_intensity;  /* 0..9: 7 by default, 2 --version-light, 9 --version-all */
+    bool version_trace;     /* --version-trace */
+    bool version_all_ports; /* --allports: ignore the probe file's Exclude */
+
     /* Ports (empty for -sL). */
     struct port_list ports;
     const struct services_db *services; /* loaded nmap-services */

@@ -3,6 +3,8 @@
 // parsers match on these strings), and the run's current output levels.
 #include "report/model.h"
 
+#include <stdlib.h>
+
 #include "cli/plan.h"
 #include "core/runtime.h"
 
@@ -51,4 +53,21 @@ int run_verbosity(const struct run *run)
 int run_debugging(const struct run *run)
 {
     return run->rt ? runtime_debugging(run->rt) : run->plan->debugging;
+}
+
+void service_info_free(struct service_info *svc)
+{
+    if (!svc) return;
+    free(svc->name);
+    free(svc->product);
+    free(svc->version);
+    free(svc->extrainfo);
+    free(svc->hostname);
+    free(svc->ostype);
+    free(svc->devicetype);
+    for (size_t i = 0; i < svc->n_cpe; i++)
+        free(svc->cpe[i]);
+    free(svc->cpe);
+    free(svc->fingerprint);
+    free(svc);
 }

@@ -51,6 +51,33 @@ enum host_state {
     HOST_STATE_SKIPPED,
 };
 
+/* What version detection (-sV) learned about a port: nmap's <service>
+ * element. Strings are NULL when unknown; everything is heap-owned by the
+ * port_result and released by service_info_free(). */
+enum service_method { SVC_METHOD_TABLE = 0, SVC_METHOD_PROBED };
+
+struct service_info {
+    char *name; /* "ssh", "http"; replaces port_result.service when set */
+    char *product, *version, *extrainfo;
+    char *hostname, *ostype, *devicetype;
+    char **cpe; /* "cpe:/a:openbsd:openssh:9.2p1", line order */
+    size_t n_cpe;
+    uint8_t method;   /* enum service_method */
+    uint8_t conf;     /* nmap's confidence: 10 probed match, 3 table */
+    bool ssl_tunnel;  /* tunnel="ssl": found inside TLS (name printed ssl/<name>) */
+    bool tcpwrapped;  /* closed at once after connecting: name "tcpwrapped" */
+    /* ONC RPC (rpcinfo grinding): program number and version range. */
+    bool rpc;
+    uint32_t rpc_program;
+    uint32_t rpc_low, rpc_high;
+    /* nmap's service fingerprint ("SF-Port...") for a port that answered
+     * but matched no hard match; NULL otherwise. Lines joined by '\n',
+     * each as nmap prints it in normal output. */
+    char *fingerprint;
+};
+
+void service_info_free(struct service_info *svc);
+
 struct port_result {
     uint16_t port;
     uint8_t proto;  /* enum proto_index */
@@ -58,6 +85,7 @@ struct port_result {
     uint8_t reason; /* enum reason */
     uint8_t reason_ttl;
     const char *service; /* name from nmap-services, NULL = "unknown" */
+    struct service_info *svc; /* -sV result, NULL when not probed */
 };
 
 struct host {

@@ -65,6 +65,8 @@ void hostgroup_clear(struct hostgroup *g)
         free(h->target_name);
         free(h->rdns);
         free(h->other_addrs);
+        for (size_t j = 0; j < h->n_ports; j++)
+            service_info_free(h->ports[j].svc);
         free(h->ports);
         free(h);
         g->hosts[i] = NULL;

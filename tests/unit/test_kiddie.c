@@ -196,8 +196,8 @@ static void build_scene(struct scene *s, bool up)
     s->host.target_name = "Zeus.Example";
     s->host.state = up ? HOST_STATE_UP : HOST_STATE_DOWN;
     s->host.reason = REASON_SYN_ACK;
-    s->ports[0] = (struct port_result){22, PROTO_TCP, PORT_OPEN, REASON_SYN_ACK, 0, "ssh"};
-    s->ports[1] = (struct port_result){80, PROTO_TCP, PORT_CLOSED, REASON_CONN_REFUSED, 0, "http"};
+    s->ports[0] = (struct port_result){22, PROTO_TCP, PORT_OPEN, REASON_SYN_ACK, 0, "ssh", NULL};
+    s->ports[1] = (struct port_result){80, PROTO_TCP, PORT_CLOSED, REASON_CONN_REFUSED, 0, "http", NULL};
     s->host.ports = s->ports;
     s->host.n_ports = 2;
 }

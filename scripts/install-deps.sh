@@ -11,6 +11,9 @@ packages=(
     python3-pytest python3-nmap python3-jsonschema jq
     iproute2 nftables libxml2-utils tmux strace procps util-linux
     man-db groff zsh xsltproc chromium fonts-dejavu-core python3-pil
+    # real daemons for the -sV lab tests and bench/sv_compare.sh
+    openssh-server nginx-light vsftpd exim4-daemon-light redis-server memcached
+    dnsmasq-base snmpd rpcbind postgresql openssl
 )
 
 missing=()

@@ -561,9 +561,9 @@ class Daemons:
         except FileNotFoundError:
             return ""
 
-    def wait_ready(self, timeout=READY_TIMEOUT):
+    def wait_ready(self, timeout=READY_TIMEOUT, check_ns=None):
         specs = [p for e in self.entries for p in e["ports"]]
-        argv = ["ip", "netns", "exec", self.ns, PYTHON, os.path.abspath(__file__), "check",
+        argv = ["ip", "netns", "exec", check_ns or self.ns, PYTHON, os.path.abspath(__file__), "check",
                 "--timeout", str(timeout)] + [x for a in self.addrs for x in ("--addr", a)] + specs
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout + 15)
         dead = [e["name"] for e in self.entries if not pid_alive(e["pid"])]
@@ -604,8 +604,9 @@ class Daemons:
         return pid_alive(pid)
 
 
-def start(ns, addrs, builders=BUILDERS, timeout=READY_TIMEOUT):
-    """Start the daemons in ns bound to addrs; every port answers on return."""
+def start(ns, addrs, builders=BUILDERS, timeout=READY_TIMEOUT, check_ns=None):
+    """Start the daemons in ns bound to addrs; every port answers on return
+    (probed from check_ns when given, e.g. the lab's scanner namespace)."""
     if not addrs:
         raise DaemonError("no addresses given")
     stop_ns(ns)
@@ -618,7 +619,7 @@ def start(ns, addrs, builders=BUILDERS, timeout=READY_TIMEOUT):
             built = build(directory, list(addrs))
             for spec in built if isinstance(built, list) else [built]:
                 daemons.launch(spec)
-        daemons.wait_ready(timeout)
+        daemons.wait_ready(timeout, check_ns)
     except BaseException:
         daemons.stop()
         raise

@@ -34,7 +34,6 @@ idempotent and safe to call from finalizers.
 import json
 import os
 import re
-import shlex
 import shutil
 import signal
 import socket
@@ -312,8 +311,11 @@ master no
 
 def rpcbind(d, addrs):
     argv = ["/usr/sbin/rpcbind", "-f", "-w"]
+    # rpcbind adds the loopback addresses itself and crashes (double free)
+    # when one is also given with -h.
     for a in addrs:
-        argv += ["-h", a]
+        if a not in ("127.0.0.1", "::1"):
+            argv += ["-h", a]
     return Spec("rpcbind", argv, [Port("tcp", 111, "rpcbind", "rpc"),
                                   Port("udp", 111, "rpcbind", "rpc")],
                 setup=["mkdir -p -m 755 /run/rpcbind", "chown _rpc /run/rpcbind"])
@@ -563,12 +565,22 @@ class Daemons:
 
     def wait_ready(self, timeout=READY_TIMEOUT, check_ns=None):
         specs = [p for e in self.entries for p in e["ports"]]
-        argv = ["ip", "netns", "exec", check_ns or self.ns, PYTHON, os.path.abspath(__file__), "check",
-                "--timeout", str(timeout)] + [x for a in self.addrs for x in ("--addr", a)] + specs
-        proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout + 15)
-        dead = [e["name"] for e in self.entries if not pid_alive(e["pid"])]
+        argv = ["ip", "netns", "exec", check_ns or self.ns, PYTHON, os.path.abspath(__file__),
+                "check", "--timeout", str(timeout)]
+        argv += [x for a in self.addrs for x in ("--addr", a)] + specs
+        # Poll the daemons while the probes run: one that exits fails the
+        # start at once instead of after the whole timeout.
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + timeout + 15
+        dead = []
+        while proc.poll() is None and not dead and time.monotonic() < deadline:
+            time.sleep(0.1)
+            dead = [e["name"] for e in self.entries if not self._alive(e["pid"])]
+        if proc.poll() is None:
+            proc.kill()
+        detail = proc.communicate()[0]
+        dead = [e["name"] for e in self.entries if not self._alive(e["pid"])]
         if proc.returncode != 0 or dead:
-            detail = proc.stdout + proc.stderr
             for name in dead:
                 detail += f"\n{name} exited; its log ends with:\n{self.log_tail(name)}"
             raise DaemonError(f"daemons in {self.ns} not ready:\n{detail.strip()}")

@@ -102,6 +102,9 @@ static enum tls_io failure(struct tls_conn *c, int ret)
     case SSL_ERROR_SYSCALL:
         /* No queued error and no errno: the peer closed the socket. */
         if (queued == 0 && saved_errno == 0) return TLS_IO_EOF;
+        /* A reset (the peer closed with our ClientHello unread) is the
+         * peer closing too, as it is for a plain-text probe. */
+        if (saved_errno == ECONNRESET || saved_errno == EPIPE) return TLS_IO_EOF;
         if (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK || saved_errno == EINTR)
             return SSL_want_write(c->ssl) ? TLS_IO_WANT_WRITE : TLS_IO_WANT_READ;
         return TLS_IO_ERROR;

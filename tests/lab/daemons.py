@@ -541,7 +541,7 @@ class Daemons:
         script = "\n".join(["set -e", "mount -t tmpfs -o mode=755 cmap-lab-run /run"] +
                            spec.setup + ['"$@" &', "wait $!"])
         argv = ["ip", "netns", "exec", self.ns, "unshare", "--pid", "--fork", "--kill-child",
-                "--mount-proc", "--", "sh", "-c", script, spec.name] + spec.argv
+                "--mount-proc", "--", "sh", "-c", script, f"{self.dir}/{spec.name}"] + spec.argv
         env = dict(os.environ, **spec.env)
         log = open(os.path.join(self.dir, f"{spec.name}.log"), "ab")
         try:
@@ -591,7 +591,8 @@ class Daemons:
         for pid in pids:
             # The group is unshare (blocks TERM), sh (PID 1 of the namespace:
             # ignores it) and the daemon, which exits; sh and unshare follow.
-            signal_group(pid, signal.SIGTERM)
+            if self._alive(pid):
+                signal_group(pid, signal.SIGTERM)
         deadline = time.monotonic() + STOP_GRACE
         while time.monotonic() < deadline and any(self._alive(p) for p in pids):
             time.sleep(0.05)
@@ -610,10 +611,29 @@ class Daemons:
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def _alive(self, pid):
+        """Whether our unshare process pid still runs. A pid read back from
+        state.json counts only while its command line names our directory
+        (sh's $0), so a reused pid is never signalled."""
         for proc in self.procs:
             if proc.pid == pid:
                 return proc.poll() is None
-        return pid_alive(pid)
+        if not pid_alive(pid):
+            return False
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                return f"{self.dir}/".encode() in f.read()
+        except FileNotFoundError:
+            return False
+
+
+def remove_stale():
+    """Stop and remove what daemons of namespaces that no longer exist left
+    (a run killed before its cleanup; lab.py removes the namespaces)."""
+    names = run(["ip", "netns", "list"]).stdout.split("\n")
+    present = {line.split()[0] for line in names if line.strip()}
+    for entry in os.listdir(STATE_ROOT):
+        if entry.startswith(STATE_PREFIX) and entry[len(STATE_PREFIX):] not in present:
+            stop_ns(entry[len(STATE_PREFIX):])
 
 
 def start(ns, addrs, builders=BUILDERS, timeout=READY_TIMEOUT, check_ns=None):
@@ -621,6 +641,7 @@ def start(ns, addrs, builders=BUILDERS, timeout=READY_TIMEOUT, check_ns=None):
     (probed from check_ns when given, e.g. the lab's scanner namespace)."""
     if not addrs:
         raise DaemonError("no addresses given")
+    remove_stale()
     stop_ns(ns)
     directory = state_dir(ns)
     os.makedirs(directory, mode=0o755)

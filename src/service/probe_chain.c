@@ -78,3 +78,21 @@ size_t probe_chain_peek(const struct probe_chain *c, const struct vscan_probe **
     }
     return k;
 }
+
+enum probe_verdict probe_judge(const struct probe_outcome *o, bool *tcpwrap_possible, bool *add_fp)
+{
+    if (o->len > 0 || o->end == EXEC_TIMEOUT) *tcpwrap_possible = false;
+    *add_fp = (o->end == EXEC_TIMEOUT || o->end == EXEC_EOF) && o->len > 0;
+    bool wrapped = o->null_probe && *tcpwrap_possible && o->used_ms < (int64_t)o->tcpwrappedms;
+    switch (o->end) {
+    case EXEC_TIMEOUT:
+        return VERDICT_NEXT;
+    case EXEC_EOF:
+    case EXEC_RESET:
+        return wrapped ? VERDICT_TCPWRAPPED : VERDICT_NEXT_NEW_CONN;
+    case EXEC_ERROR_NEXT:
+        return VERDICT_NEXT_NEW_CONN;
+    default:
+        return VERDICT_INCOMPLETE;
+    }
+}

@@ -44,15 +44,6 @@ struct svc_port;
 #define SVC_CONNECT_MS 5000
 #define SVC_CONNECT_SSL_MS 8000
 
-enum exec_end {
-    EXEC_RUNNING = 0,
-    EXEC_HARD,       /* a hard match: the port is identified */
-    EXEC_TIMEOUT,    /* totalwaitms passed (or the response filled up) */
-    EXEC_EOF,        /* the peer closed */
-    EXEC_RESET,      /* ECONNRESET, ECONNREFUSED, ECONNABORTED while reading */
-    EXEC_ERROR_NEXT, /* EPIPE, EIO (a TLS failure), ...: try the next probe */
-    EXEC_INCOMPLETE, /* connect or write failed, unreachable: give up the port */
-};
 
 struct svc_exec {
     struct svc_port *port;

@@ -194,9 +194,6 @@ static void next_probe(struct svc_port *p, bool restart)
 static bool apply(struct svc_port *p)
 {
     struct svc_exec *e = p->cur;
-    int64_t used_ms = (e->ended_us - e->exec_us) / 1000;
-    bool null = is_null(p, e->probe);
-    if (e->len > 0 || e->end == EXEC_TIMEOUT) p->tcpwrap_possible = false;
     if (e->have_soft && !p->soft) {
         p->soft = true;
         p->soft_res = e->soft;
@@ -217,29 +214,26 @@ static bool apply(struct svc_port *p)
         finish_port(p, SVC_HARD);
         return false;
     }
-    switch (e->end) {
-    case EXEC_TIMEOUT:
-        fp_add(p, e);
+    struct probe_outcome o = {
+        .end = e->end,
+        .null_probe = is_null(p, e->probe),
+        .len = e->len,
+        .used_ms = (e->ended_us - e->exec_us) / 1000,
+        .tcpwrappedms = e->probe->tcpwrappedms,
+    };
+    bool add_fp = false;
+    enum probe_verdict v = probe_judge(&o, &p->tcpwrap_possible, &add_fp);
+    if (add_fp) fp_add(p, e);
+    switch (v) {
+    case VERDICT_NEXT:
         next_probe(p, false);
         break;
-    case EXEC_EOF:
-        fp_add(p, e);
-        if (null && p->tcpwrap_possible && used_ms < (int64_t)e->probe->tcpwrappedms) {
-            finish_port(p, SVC_TCPWRAPPED);
-            return false;
-        }
+    case VERDICT_NEXT_NEW_CONN:
         next_probe(p, true);
         break;
-    case EXEC_RESET:
-        if (null && p->tcpwrap_possible && used_ms < (int64_t)e->probe->tcpwrappedms) {
-            finish_port(p, SVC_TCPWRAPPED);
-            return false;
-        }
-        next_probe(p, true);
-        break;
-    case EXEC_ERROR_NEXT:
-        next_probe(p, true);
-        break;
+    case VERDICT_TCPWRAPPED:
+        finish_port(p, SVC_TCPWRAPPED);
+        return false;
     default:
         finish_port(p, SVC_INCOMPLETE);
         return false;

@@ -242,11 +242,8 @@ int json_task(struct jw *j, const struct run *run, const struct task_event *t, b
     jw_kstring(j, "type", end ? "taskend" : "taskbegin");
     jw_kstring(j, "task", t->name);
     jw_kint(j, "time", (int64_t)t->time.tv_sec);
-    if (end && t->ports_per_host) {
-        char extra[64];
-        snprintf(extra, sizeof extra, "%zu total ports", t->ports_per_host * t->n_hosts);
-        jw_kstring(j, "extrainfo", extra);
-    }
+    char extra[96];
+    if (end && task_extrainfo(t, extra, sizeof extra)) jw_kstring(j, "extrainfo", extra);
     jw_object_end(j);
     return 1;
 }

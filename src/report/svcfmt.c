@@ -2,6 +2,7 @@
 #include "report/svcfmt.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -120,6 +121,25 @@ bool svc_port_has_service(const struct port_result *p)
     const struct service_info *s = p->svc;
     if (s && (s->name || s->tcpwrapped || s->fingerprint || s->ssl_tunnel)) return true;
     return p->service != NULL;
+}
+
+char *svc_flat_fingerprint(const char *fingerprint)
+{
+    char *flat = malloc(strlen(fingerprint) + 1), *out = flat, *amp = NULL;
+    if (!flat) return NULL;
+    for (const char *in = fingerprint; *in;) {
+        if (strncmp(in, "\nSF:", 4) == 0) {
+            in += 4;
+            continue;
+        }
+        if (*in == '&')
+            amp = out;
+        else if (*in == ';')
+            amp = NULL;
+        *out++ = *in++;
+    }
+    *(amp ? amp : out) = '\0';
+    return flat;
 }
 
 /* nmap keeps five of each in fixed-size tables; longer values are cut

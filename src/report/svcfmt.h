@@ -46,6 +46,11 @@ void svc_full_version(const struct service_info *svc, char *buf);
  * a name (probed or from nmap-services), a fingerprint or a TLS tunnel. */
 bool svc_port_has_service(const struct port_result *p);
 
+/* The fingerprint on one line, as XML's servicefp: nmap drops each
+ * "\nSF:" line break and cuts at a '&' that no ';' follows. Caller frees;
+ * NULL when out of memory. */
+char *svc_flat_fingerprint(const char *fingerprint);
+
 /* nmap's per-host "Service Info: Host: x; OS: y; Device: z; CPE: c" line
  * (from open ports only; at most 5 of each; hostnames that equal the PTR
  * name left out, compared without case; CPEs of applications left out).

@@ -2,7 +2,6 @@
 // XML output (-oX), nmap.dtd version 1.05. The layout, newlines included,
 // is nmap 7.93's, because tools diff and parse these files line by line.
 #include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -137,29 +136,6 @@ static void put_attr(FILE *fp, const char *name, const char *value)
     fputc('"', fp);
 }
 
-/* servicefp is the fingerprint on one line: nmap drops each "\nSF:" line
- * break, and cuts at a '&' that no ';' follows. */
-static int put_servicefp(FILE *fp, const char *fingerprint)
-{
-    char *flat = malloc(strlen(fingerprint) + 1), *out = flat, *amp = NULL;
-    if (!flat) return -1;
-    for (const char *in = fingerprint; *in;) {
-        if (strncmp(in, "\nSF:", 4) == 0) {
-            in += 4;
-            continue;
-        }
-        if (*in == '&')
-            amp = out;
-        else if (*in == ';')
-            amp = NULL;
-        *out++ = *in++;
-    }
-    *(amp ? amp : out) = '\0';
-    put_attr(fp, "servicefp", flat);
-    free(flat);
-    return 0;
-}
-
 /* nmap's <service>: attributes in its order, then the CPEs as children. */
 static int put_service(FILE *fp, const struct port_result *p)
 {
@@ -179,7 +155,12 @@ static int put_service(FILE *fp, const struct port_result *p)
     put_attr(fp, "hostname", s->hostname);
     put_attr(fp, "ostype", s->ostype);
     put_attr(fp, "devicetype", s->devicetype);
-    if (s->fingerprint && put_servicefp(fp, s->fingerprint) != 0) return -1;
+    if (s->fingerprint) {
+        char *flat = svc_flat_fingerprint(s->fingerprint);
+        if (!flat) return -1;
+        put_attr(fp, "servicefp", flat);
+        free(flat);
+    }
     if (s->ssl_tunnel) fputs(" tunnel=\"ssl\"", fp);
     fprintf(fp, " method=\"%s\" conf=\"%u\"", s->method == SVC_METHOD_PROBED ? "probed" : "table",
             (unsigned)s->conf);

@@ -157,8 +157,8 @@ static int put_service(struct jw *j, const struct port_result *p)
         return 0;
     }
     const char *const fields[][2] = {
-        {"product", v.product},       {"version", v.version}, {"extrainfo", v.extrainfo},
-        {"hostname", s->hostname},    {"ostype", s->ostype},  {"devicetype", s->devicetype},
+        {"product", v.product},    {"version", v.version}, {"extrainfo", v.extrainfo},
+        {"hostname", s->hostname}, {"ostype", s->ostype},  {"devicetype", s->devicetype},
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         if (fields[i][1]) jw_kstring(j, fields[i][0], fields[i][1]);

@@ -150,8 +150,7 @@ static void put_row(FILE *fp, const char *const *cells, const size_t *width, con
 
 /* Columns are as wide as their widest cell, one space apart; the last one
  * is not padded (nmap's NmapOutputTable). */
-static int put_port_table(FILE *fp, const struct port_view *v, bool with_reason,
-                          bool version_scan)
+static int put_port_table(FILE *fp, const struct port_view *v, bool with_reason, bool version_scan)
 {
     static const char *const header[N_COLS] = {"PORT", "STATE", "SERVICE", "REASON", "VERSION"};
     int cols[N_COLS], ncols = 0;
@@ -197,8 +196,7 @@ static void put_fingerprints(FILE *fp, const struct port_view *v)
     size_t n = 0;
     for (size_t i = 0; i < v->n && n < SVC_MAX_SAVED_FPS; i++) {
         const struct port_result *p = v->sorted[i];
-        if (port_view_shown(v, p) && p->svc && p->svc->fingerprint)
-            fps[n++] = p->svc->fingerprint;
+        if (port_view_shown(v, p) && p->svc && p->svc->fingerprint) fps[n++] = p->svc->fingerprint;
     }
     if (n == 0) return;
     fprintf(fp,

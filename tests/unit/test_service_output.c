@@ -111,8 +111,8 @@ static const struct {
 static bool foreign_line(const char *line)
 {
     static const char *const prefixes[] = {
-        "Initiating ",           "Completed ",   "Scanning ",  "Discovered open port",
-        "           Raw packets", "<taskbegin ", "<taskend ", "NSE: "};
+        "Initiating ", "Completed ", "Scanning ", "Discovered open port", "           Raw packets",
+        "<taskbegin ", "<taskend ",  "NSE: "};
     for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
         if (strncmp(line, prefixes[i], strlen(prefixes[i])) == 0) return true;
     return false;
@@ -169,9 +169,9 @@ struct svc_spec {
     uint8_t conf;
 };
 
-#define POSTFIX_JUNK                                                                          \
-    "A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" " \
-    "A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" " \
+#define POSTFIX_JUNK                                                                               \
+    "A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" "  \
+    "A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" "  \
     "A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\" A/B<x>&\"q\""
 
 static const struct svc_spec specs[] = {
@@ -431,12 +431,10 @@ static char *repeat(char c, size_t n)
     return s;
 }
 
-static void full_version(const char *product, const char *version, const char *extra,
-                         char *buf)
+static void full_version(const char *product, const char *version, const char *extra, char *buf)
 {
-    struct service_info s = {.product = (char *)product,
-                             .version = (char *)version,
-                             .extrainfo = (char *)extra};
+    struct service_info s = {
+        .product = (char *)product, .version = (char *)version, .extrainfo = (char *)extra};
     svc_full_version(&s, buf);
 }
 
@@ -562,7 +560,8 @@ static struct service_info *hostile_svc(void)
     s->version = strdup("1.0\r\n\x01");
     s->extrainfo = strdup("a/b\xff\xfe");
     s->hostname = strdup("host\x1b[31m");
-    s->ostype = strdup("OS\x9b" "1m");
+    s->ostype = strdup("OS\x9b"
+                       "1m");
     s->cpe = calloc(1, sizeof *s->cpe);
     s->cpe[0] = strdup("cpe:/o:x:<y>\x02");
     s->n_cpe = 1;
@@ -635,8 +634,7 @@ static int run_on_temp(const char *text, const char *command_fmt)
 static void xml_is_valid_against_nmap_dtd(void **state)
 {
     (void)state;
-    if (access(NMAP_DTD, R_OK) != 0 || system("command -v xmllint >/dev/null 2>&1") != 0)
-        skip();
+    if (access(NMAP_DTD, R_OK) != 0 || system("command -v xmllint >/dev/null 2>&1") != 0) skip();
     struct world w;
     build_world(&w, "sv");
     char *doc = render(&xml_writer_ops, false, &w);

@@ -205,3 +205,25 @@ void svc_put_info_line(FILE *fp, const struct host *h)
     }
     port_view_free(&v);
 }
+
+static void sanitize_field(char *s, size_t max)
+{
+    if (!s) return;
+    size_t n = strlen(s);
+    if (n > max) s[n = max] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e) s[i] = '.';
+}
+
+void svc_sanitize(struct service_info *svc)
+{
+    if (!svc) return;
+    sanitize_field(svc->product, 80);
+    sanitize_field(svc->version, 80);
+    sanitize_field(svc->extrainfo, 256);
+    sanitize_field(svc->hostname, 80);
+    sanitize_field(svc->ostype, 32);
+    sanitize_field(svc->devicetype, 32);
+    for (size_t i = 0; i < svc->n_cpe; i++)
+        sanitize_field(svc->cpe[i], 80);
+}

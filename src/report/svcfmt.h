@@ -57,6 +57,14 @@ char *svc_flat_fingerprint(const char *fingerprint);
  * Writes nothing when there is nothing to say. Terminal-safe. */
 void svc_put_info_line(FILE *fp, const struct host *h);
 
+/* What nmap does to a match's fields before storing them (portlist.cc's
+ * setServiceProbeResults): product, version, hostname and each CPE cut to
+ * 80 bytes, extrainfo to 256, ostype and devicetype to 32, and every byte
+ * that is not printable ASCII replaced by '.'. For the engine to call on
+ * a result before handing it to the writers, so every output shows what
+ * nmap's would. */
+void svc_sanitize(struct service_info *svc);
+
 /* The fingerprints the normal output asks users to submit: nmap keeps the
  * first 9 ports' (in listing order) among those shown. */
 #define SVC_MAX_SAVED_FPS 9

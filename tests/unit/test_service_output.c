@@ -511,6 +511,29 @@ static void service_names(void **state)
     free(long_name);
 }
 
+static void sanitized_like_nmap(void **state)
+{
+    (void)state;
+    struct service_info *s = calloc(1, sizeof *s);
+    s->product = repeat('p', 100);
+    s->version = strdup("1.0\r\n\x1b[31m\xc3\xa9");
+    s->extrainfo = repeat('e', 300);
+    s->ostype = repeat('o', 40);
+    s->devicetype = strdup("dev\x7f");
+    s->cpe = calloc(1, sizeof *s->cpe);
+    s->cpe[0] = repeat('c', 90);
+    s->n_cpe = 1;
+    svc_sanitize(s);
+    assert_int_equal(strlen(s->product), 80);
+    assert_string_equal(s->version, "1.0...[31m..");
+    assert_int_equal(strlen(s->extrainfo), 256);
+    assert_int_equal(strlen(s->ostype), 32);
+    assert_string_equal(s->devicetype, "dev.");
+    assert_null(s->hostname);
+    assert_int_equal(strlen(s->cpe[0]), 80);
+    service_info_free(s);
+}
+
 /* ---- Service Info ------------------------------------------------------ */
 
 static char *info_line(const struct host *h)
@@ -705,6 +728,7 @@ int main(void)
         cmocka_unit_test(service_scan_task_lines_match_nmap),
         cmocka_unit_test(version_text_truncation),
         cmocka_unit_test(service_names),
+        cmocka_unit_test(sanitized_like_nmap),
         cmocka_unit_test(service_info_rules),
         cmocka_unit_test(hostile_banners_stay_inert),
         cmocka_unit_test(xml_is_valid_against_nmap_dtd),

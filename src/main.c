@@ -15,6 +15,7 @@
 #include "report/resume.h"
 #include "report/writer.h"
 #include "scan/connect.h"
+#include "scan/syn.h"
 #include "scan/hostgroup.h"
 #include "scan/service_table.h"
 #include "target/targets.h"
@@ -90,13 +91,15 @@ static int scan_group(struct run_ctx *c, struct host **hosts, size_t n)
     resolve_names(c, hosts, n);
     int rc = 0;
     size_t n_ports = plan->ports.count[PROTO_TCP];
-    if (!plan->list_scan && plan->tcp_scan == TCP_SCAN_CONNECT && n_ports > 0) {
-        struct task_event t = task_now("Connect Scan", hosts, n, n_ports);
+    bool syn = plan->tcp_scan == TCP_SCAN_SYN;
+    if (!plan->list_scan && (syn || plan->tcp_scan == TCP_SCAN_CONNECT) && n_ports > 0) {
+        struct task_event t =
+            task_now(syn ? "SYN Stealth Scan" : "Connect Scan", hosts, n, n_ports);
         outputs_task_begin(c->out, c->run, &t);
         struct scan_observer obs = {.port_found = report_port, .ctx = c};
         watch_observe(c->watch, &obs);
         watch_task_begin(c->watch, t.name, c->run->hosts_total, c->run->hosts_up + n, n);
-        rc = connect_scan(plan, hosts, n, &obs);
+        rc = syn ? syn_scan(plan, hosts, n, &obs) : connect_scan(plan, hosts, n, &obs);
         task_finish(c, &t);
         watch_task_end(c->watch);
     } else {
@@ -164,6 +167,18 @@ static int run_scan(struct run_ctx *c, struct target_iter *targets)
     return rc;
 }
 
+/* The raw socket and capture need privilege, so they open before the drop.
+ * Without them an explicit -sS fails as nmap's does; the default scan of a
+ * privileged user falls back to a connect scan. */
+static void open_raw_engine(struct plan *plan)
+{
+    if (plan->list_scan || plan->tcp_scan != TCP_SCAN_SYN) return;
+    if (syn_scan_open(plan) == 0) return;
+    if (!plan->tcp_scan_default) fatal("%s", syn_scan_open_error());
+    error("WARNING: %s; falling back to a connect scan (-sT).", syn_scan_open_error());
+    plan->tcp_scan = TCP_SCAN_CONNECT;
+}
+
 int main(int argc, char **argv)
 {
     signals_install();
@@ -202,6 +217,7 @@ int main(int argc, char **argv)
     int rc = outputs_run_begin(out, &run);
     struct watch *watch = watch_open(&plan, &rt, out, &run);
     target_iter_load_excludes(targets);
+    open_raw_engine(&plan);
     /* Everything that needs privilege is open: drop it before the first probe. */
     privdrop_for_run(&plan);
     struct run_ctx ctx = {.plan = &plan, .out = out, .run = &run, .watch = watch};
@@ -213,6 +229,7 @@ int main(int argc, char **argv)
     if (outputs_run_end(out, &run) != 0) rc = -1;
     active_outputs = NULL;
     outputs_free(out);
+    syn_scan_close();
     plan_free(&plan);
     resume_free(resume);
 

@@ -18,7 +18,7 @@ struct scan_letter {
 static const struct scan_letter scan_letters[] = {
     {.letter = 'L', .bits = SCAN_LIST | SCAN_NO_PORTS, .supported = true},
     {.letter = 'T', .bits = SCAN_CONNECT, .supported = true},
-    {.letter = 'S', .bits = SCAN_SYN},
+    {.letter = 'S', .bits = SCAN_SYN, .supported = true},
     {.letter = 'A', .bits = SCAN_ACK},
     {.letter = 'W', .bits = SCAN_WINDOW},
     {.letter = 'M', .bits = SCAN_MAIMON},

@@ -105,7 +105,9 @@ static void fill_plan(struct cli_ctx *ctx)
 {
     struct plan *plan = ctx->plan;
     plan->list_scan = (ctx->scans & SCAN_LIST) != 0;
-    plan->tcp_scan = (ctx->scans & SCAN_CONNECT) ? TCP_SCAN_CONNECT : TCP_SCAN_NONE;
+    plan->tcp_scan = (ctx->scans & SCAN_SYN)       ? TCP_SCAN_SYN
+                     : (ctx->scans & SCAN_CONNECT) ? TCP_SCAN_CONNECT
+                                                   : TCP_SCAN_NONE;
     /* Host discovery is not built: every target is treated as up (-Pn). */
     plan->skip_discovery = true;
     plan->dns = ctx->never_resolve ? DNS_NEVER : ctx->always_resolve ? DNS_ALWAYS : DNS_DEFAULT;

@@ -266,8 +266,10 @@ static int on_prepare(struct loop *loop, void *arg)
     bool more = send_some(e, now);
     sy_finish_hosts(e);
     if (e->n_incomplete == 0) {
+        /* "More to do" makes this turn poll without waiting; the loop then
+         * sees the stop at once. */
         loop_stop(loop);
-        return 0;
+        return 1;
     }
     arm_wake(e, loop_refresh_now(loop));
     return more;

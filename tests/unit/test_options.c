@@ -197,8 +197,12 @@ static void test_privileges(void **state)
     RUN("-sU", "127.0.0.1");
     expect_fatal("You requested a scan type which requires root privileges.");
     cleanup(state);
+    RUN("--privileged", "-sA", "127.0.0.1");
+    expect_refused("-sA");
+    cleanup(state);
     RUN("--privileged", "-sS", "127.0.0.1");
-    expect_refused("-sS");
+    expect_run();
+    assert_int_equal(last.plan.tcp_scan, TCP_SCAN_SYN);
     cleanup(state);
     RUN("-sL", "127.0.0.1");
     expect_run();
@@ -365,7 +369,7 @@ static void test_refusal_after_whole_line(void **state)
     RUN("-O", "--bogus");
     expect_usage_error("cmap: unrecognized option '--bogus'");
     cleanup(state);
-    RUN("-sS", "-p", "80"); /* -p consumed its argument: no stray target */
+    RUN("-sA", "-p", "80"); /* -p consumed its argument: no stray target */
     assert_int_equal(last.status, 1);
 }
 

@@ -123,8 +123,9 @@ int cli_validate(struct cli_ctx *ctx)
     cli_finish_timing(ctx);
     bool default_scan =
         !(ctx->scans & (SCAN_NO_PORTS | SCAN_TCP_MASK | SCAN_UDP | SCAN_SCTP_MASK | SCAN_IPPROTO));
-    /* Raw scans are not built, so the default is a connect scan even for root. */
-    if (default_scan) ctx->scans |= SCAN_CONNECT;
+    /* nmap's default: a SYN scan when privileged, else a connect scan. */
+    if (default_scan) ctx->scans |= ctx->privileged ? SCAN_SYN : SCAN_CONNECT;
+    plan->tcp_scan_default = default_scan;
     if (check_scan_types(ctx, default_scan) < 0 || check_limits(ctx) < 0 ||
         check_port_options(ctx) < 0)
         return -1;

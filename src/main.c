@@ -206,6 +206,8 @@ int main(int argc, char **argv)
         resume_free(resume);
         return iflist_status;
     }
+    /* Before the outputs: a fallback to a connect scan changes their header. */
+    open_raw_engine(&plan);
     resume_prepare(resume, &plan);
     struct run run = {.plan = &plan, .rt = &rt};
     gettimeofday(&run.start_time, NULL);
@@ -217,7 +219,6 @@ int main(int argc, char **argv)
     int rc = outputs_run_begin(out, &run);
     struct watch *watch = watch_open(&plan, &rt, out, &run);
     target_iter_load_excludes(targets);
-    open_raw_engine(&plan);
     /* Everything that needs privilege is open: drop it before the first probe. */
     privdrop_for_run(&plan);
     struct run_ctx ctx = {.plan = &plan, .out = out, .run = &run, .watch = watch};

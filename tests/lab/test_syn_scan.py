@@ -98,3 +98,33 @@ def test_unprivileged_syn_refused(lab, run_in, cmap_bin):
     run = run_in(lab.scanner, argv, timeout=30)
     assert run.returncode != 0
     assert "requires root privileges" in run.stdout + run.stderr
+
+
+def test_root_default_is_syn(scan_both):
+    """As root with no technique given, both programs run a SYN scan."""
+    target = TARGETS["reject"]
+    runs = scan_both(["-n", "-Pn", "--reason", "-p", "20-25,80,110,443,8080"], [target.v4],
+                     formats="X")
+    require_success(runs)
+    for name, run in runs.items():
+        assert ET.fromstring(run.files["X"]).find("scaninfo").get("type") == "syn", name
+    nmap = scanout.xml_hosts(runs["nmap"].files["X"])[target.v4].ports
+    cmap = scanout.xml_hosts(runs["cmap"].files["X"])[target.v4].ports
+    assert cmap == nmap
+
+
+def test_no_raw_capability(lab, run_in, cmap_bin):
+    """Root without CAP_NET_RAW: an explicit -sS fails with the reason, the
+    default scan falls back to a connect scan and says so."""
+    drop = ["setpriv", "--bounding-set=-net_raw", "--inh-caps=-net_raw", "--"]
+    target = TARGETS["open"].v4
+    run = run_in(lab.scanner, drop + [cmap_bin, "-sS", "-n", "-Pn", "-p", "22", target],
+                 timeout=30)
+    assert run.returncode != 0, run.describe()
+    assert "Couldn't open a raw socket" in run.stderr, run.describe()
+    run = run_in(lab.scanner, drop + [cmap_bin, "-n", "-Pn", "-p", "22,23", "-oX", "-", target],
+                 timeout=30)
+    assert run.returncode == 0, run.describe()
+    assert "falling back to a connect scan" in run.stderr, run.describe()
+    assert 'type="connect"' in run.stdout
+    assert 'portid="22"><state state="open" reason="syn-ack"' in run.stdout

@@ -63,8 +63,8 @@ static int open_capture(struct raw_io *io, char *err, size_t errlen)
         return pcap_fail(io, "Cannot make the capture non-blocking", pe, EIO, err, errlen);
     /* Our own probes leave through the same interfaces: only what arrives. */
     if (pcap_setdirection(io->pcap, PCAP_D_IN) != 0)
-        return pcap_fail(io, "Cannot limit the capture to incoming packets",
-                         pcap_geterr(io->pcap), EIO, err, errlen);
+        return pcap_fail(io, "Cannot limit the capture to incoming packets", pcap_geterr(io->pcap),
+                         EIO, err, errlen);
     io->dlt = pcap_datalink(io->pcap);
     io->pcap_fd = pcap_get_selectable_fd(io->pcap);
     if (io->pcap_fd < 0)

@@ -40,8 +40,7 @@ static bool l3_raw(struct pktbuf *b, const uint8_t **l3, size_t *l3_len)
     return *l3 != NULL;
 }
 
-bool reply_strip_link(int dlt, const uint8_t *frame, size_t len, const uint8_t **l3,
-                      size_t *l3_len)
+bool reply_strip_link(int dlt, const uint8_t *frame, size_t len, const uint8_t **l3, size_t *l3_len)
 {
     struct pktbuf b = pb_init(frame, len);
     struct pktbuf rest;
@@ -177,14 +176,29 @@ enum pkt_status reply_parse(const uint8_t *l3, size_t len, struct raw_reply *out
 static bool icmp4_reason(uint8_t code, uint8_t *reason)
 {
     switch (code) {
-    case 0: *reason = REASON_NET_UNREACH; return true;
-    case 1: *reason = REASON_HOST_UNREACH; return true;
-    case 2: *reason = REASON_PROTO_UNREACH; return true;
-    case 3: *reason = REASON_PORT_UNREACH; return true;
-    case 9: *reason = REASON_NET_PROHIBITED; return true;
-    case 10: *reason = REASON_HOST_PROHIBITED; return true;
-    case 13: *reason = REASON_ADMIN_PROHIBITED; return true;
-    default: return false;
+    case 0:
+        *reason = REASON_NET_UNREACH;
+        return true;
+    case 1:
+        *reason = REASON_HOST_UNREACH;
+        return true;
+    case 2:
+        *reason = REASON_PROTO_UNREACH;
+        return true;
+    case 3:
+        *reason = REASON_PORT_UNREACH;
+        return true;
+    case 9:
+        *reason = REASON_NET_PROHIBITED;
+        return true;
+    case 10:
+        *reason = REASON_HOST_PROHIBITED;
+        return true;
+    case 13:
+        *reason = REASON_ADMIN_PROHIBITED;
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -192,13 +206,26 @@ static bool icmp4_reason(uint8_t code, uint8_t *reason)
 static bool icmp6_reason(uint8_t code, uint8_t *reason)
 {
     switch (code) {
-    case 0: *reason = REASON_NO_ROUTE; return true;
-    case 1: *reason = REASON_ADMIN_PROHIBITED; return true;
-    case 2: *reason = REASON_BEYOND_SCOPE; return true;
-    case 3: *reason = REASON_HOST_UNREACH; return true;
-    case 4: *reason = REASON_PORT_UNREACH; return true;
-    case 6: *reason = REASON_REJECT_ROUTE; return true;
-    default: return false;
+    case 0:
+        *reason = REASON_NO_ROUTE;
+        return true;
+    case 1:
+        *reason = REASON_ADMIN_PROHIBITED;
+        return true;
+    case 2:
+        *reason = REASON_BEYOND_SCOPE;
+        return true;
+    case 3:
+        *reason = REASON_HOST_UNREACH;
+        return true;
+    case 4:
+        *reason = REASON_PORT_UNREACH;
+        return true;
+    case 6:
+        *reason = REASON_REJECT_ROUTE;
+        return true;
+    default:
+        return false;
     }
 }
 

@@ -14,9 +14,9 @@
 #include "net/pkt/pkt.h"
 
 enum reply_kind {
-    REPLY_TCP = 1,   /* a TCP segment from the target */
-    REPLY_ICMP4,     /* an ICMP error quoting one of our TCP probes */
-    REPLY_ICMP6,     /* the same in ICMPv6 */
+    REPLY_TCP = 1, /* a TCP segment from the target */
+    REPLY_ICMP4,   /* an ICMP error quoting one of our TCP probes */
+    REPLY_ICMP6,   /* the same in ICMPv6 */
 };
 
 struct raw_reply {
@@ -33,8 +33,14 @@ struct raw_reply {
 };
 
 /* Link-layer types handled (pcap DLT numbers). */
-enum { LINK_NULL = 0, LINK_EN10MB = 1, LINK_RAW = 12, LINK_LINUX_SLL = 113,
-       LINK_RAW_ALT = 101, LINK_LINUX_SLL2 = 276 };
+enum {
+    LINK_NULL = 0,
+    LINK_EN10MB = 1,
+    LINK_RAW = 12,
+    LINK_LINUX_SLL = 113,
+    LINK_RAW_ALT = 101,
+    LINK_LINUX_SLL2 = 276
+};
 
 /* The network-layer bytes of a captured frame; false for frames that carry
  * neither IPv4 nor IPv6 or are cut short. */

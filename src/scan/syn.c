@@ -129,9 +129,8 @@ static int set_filter(struct syn_engine *e)
     char *f = malloc(cap);
     if (!f) return -1;
     bool v6 = e->io->family == AF_INET6;
-    len = (size_t)snprintf(f, cap, "(tcp and dst portrange %u-%u or %s) and (",
-                           COOKIE_SPORT_BASE, COOKIE_SPORT_BASE + COOKIE_SPORT_SPAN - 1,
-                           v6 ? "icmp6" : "icmp");
+    len = (size_t)snprintf(f, cap, "(tcp and dst portrange %u-%u or %s) and (", COOKIE_SPORT_BASE,
+                           COOKIE_SPORT_BASE + COOKIE_SPORT_SPAN - 1, v6 ? "icmp6" : "icmp");
     size_t n_self = 0;
     for (size_t i = 0; i < e->n_hosts; i++) {
         struct sy_host *h = &e->hosts[i];
@@ -210,10 +209,9 @@ void sy_status(const struct syn_engine *e, struct scan_status *st)
             total += 1.0;
             continue;
         }
-        unsigned allowed = h->max_ok_tryno + 1 < e->cfg.tryno_cap ? h->max_ok_tryno + 1
-                                                                   : e->cfg.tryno_cap;
-        total += progress_host_fraction(h->ports_finished, h->probes_sent, allowed + 1,
-                                        e->n_ports);
+        unsigned allowed =
+            h->max_ok_tryno + 1 < e->cfg.tryno_cap ? h->max_ok_tryno + 1 : e->cfg.tryno_cap;
+        total += progress_host_fraction(h->ports_finished, h->probes_sent, allowed + 1, e->n_ports);
     }
     st->in_flight = e->in_flight;
     st->fraction = e->n_hosts ? total / (double)e->n_hosts : 1.0;

@@ -70,8 +70,14 @@ static void test_probe_bytes(void **state)
 {
     (void)state;
     uint8_t buf[SYN_PROBE_MAX];
-    struct syn_probe p = {.family = AF_INET, .self = SELF4, .target = TARGET4, .sport = 40000,
-                          .dport = 22, .seq = 0x01020304, .ip_id = 7, .ttl = 64};
+    struct syn_probe p = {.family = AF_INET,
+                          .self = SELF4,
+                          .target = TARGET4,
+                          .sport = 40000,
+                          .dport = 22,
+                          .seq = 0x01020304,
+                          .ip_id = 7,
+                          .ttl = 64};
     size_t len = syn_probe_build(buf, sizeof buf, &p);
     assert_int_equal(len, 44);
     struct ipv4_info ip;
@@ -90,10 +96,10 @@ static void test_probe_bytes(void **state)
     p.self = SELF6;
     p.target = TARGET6;
     assert_int_equal(syn_probe_build(buf, sizeof buf, &p), 64);
-    assert_int_equal(syn_probe_build(buf, 43, &(struct syn_probe){.family = AF_INET,
-                                                                  .self = SELF4,
-                                                                  .target = TARGET4}),
-                     0);
+    assert_int_equal(
+        syn_probe_build(buf, 43,
+                        &(struct syn_probe){.family = AF_INET, .self = SELF4, .target = TARGET4}),
+        0);
 }
 
 /* A TCP reply from target to self, as the target's kernel would send it. */
@@ -104,8 +110,8 @@ static size_t tcp_reply(uint8_t *buf, int family, uint8_t flags, uint32_t ack, u
     memcpy(ends.src, v6 ? TARGET6 : TARGET4, v6 ? 16 : 4);
     memcpy(ends.dst, v6 ? SELF6 : SELF4, v6 ? 16 : 4);
     size_t ipl = v6 ? IPV6_HDR_LEN : IPV4_HDR_LEN, tl, hl;
-    struct tcp_params t = {.sport = 22, .dport = 40000, .seq = 99, .ack = ack, .flags = flags,
-                           .window = 64240};
+    struct tcp_params t = {
+        .sport = 22, .dport = 40000, .seq = 99, .ack = ack, .flags = flags, .window = 64240};
     assert_int_equal(tcp_build(buf + ipl, 200, &t, &ends, &tl), PKT_OK);
     if (v6) {
         struct ipv6_params ip = {.next_header = IPPROTO_TCP, .hop_limit = ttl};
@@ -169,9 +175,13 @@ static size_t icmp_reply(uint8_t *buf, int family, uint8_t code, bool quote8)
 {
     uint8_t probe[SYN_PROBE_MAX];
     bool v6 = family == AF_INET6;
-    struct syn_probe p = {.family = family, .self = v6 ? SELF6 : SELF4,
-                          .target = v6 ? TARGET6 : TARGET4, .sport = 40000, .dport = 25,
-                          .seq = 77, .ttl = 64};
+    struct syn_probe p = {.family = family,
+                          .self = v6 ? SELF6 : SELF4,
+                          .target = v6 ? TARGET6 : TARGET4,
+                          .sport = 40000,
+                          .dport = 25,
+                          .seq = 77,
+                          .ttl = 64};
     size_t plen = syn_probe_build(probe, sizeof probe, &p);
     if (quote8) plen = (v6 ? IPV6_HDR_LEN : IPV4_HDR_LEN) + 8;
     size_t ipl = v6 ? IPV6_HDR_LEN : IPV4_HDR_LEN, il, hl;
@@ -180,16 +190,16 @@ static size_t icmp_reply(uint8_t *buf, int family, uint8_t code, bool quote8)
         struct pkt_ends ends = {.family = AF_INET6};
         memcpy(ends.src, TARGET6, 16);
         memcpy(ends.dst, SELF6, 16);
-        struct icmp6_params ic = {.type = ICMP6_UNREACH, .code = code, .payload = probe,
-                                  .payload_len = plen};
+        struct icmp6_params ic = {
+            .type = ICMP6_UNREACH, .code = code, .payload = probe, .payload_len = plen};
         assert_int_equal(icmp6_build(buf + ipl, 300, &ic, &ends, &il), PKT_OK);
         struct ipv6_params ip = {.next_header = IPPROTO_ICMPV6, .hop_limit = 63};
         memcpy(ip.src, TARGET6, 16);
         memcpy(ip.dst, SELF6, 16);
         assert_int_equal(ipv6_build(buf, ipl, &ip, il, &hl), PKT_OK);
     } else {
-        struct icmp4_params ic = {.type = ICMP4_UNREACH, .code = code, .payload = probe,
-                                  .payload_len = plen};
+        struct icmp4_params ic = {
+            .type = ICMP4_UNREACH, .code = code, .payload = probe, .payload_len = plen};
         assert_int_equal(icmp4_build(buf + ipl, 300, &ic, &il), PKT_OK);
         struct ipv4_params ip = {.ttl = 63, .proto = IPPROTO_ICMP};
         memcpy(ip.src, router4, 4);
@@ -207,11 +217,11 @@ static void test_icmp_replies(void **state)
         int family;
         uint8_t code, reason;
     } cases[] = {
-        {AF_INET, 0, REASON_NET_UNREACH},        {AF_INET, 1, REASON_HOST_UNREACH},
-        {AF_INET, 2, REASON_PROTO_UNREACH},      {AF_INET, 3, REASON_PORT_UNREACH},
-        {AF_INET, 9, REASON_NET_PROHIBITED},     {AF_INET, 10, REASON_HOST_PROHIBITED},
-        {AF_INET, 13, REASON_ADMIN_PROHIBITED},  {AF_INET6, 0, REASON_NO_ROUTE},
-        {AF_INET6, 1, REASON_ADMIN_PROHIBITED},  {AF_INET6, 3, REASON_HOST_UNREACH},
+        {AF_INET, 0, REASON_NET_UNREACH},       {AF_INET, 1, REASON_HOST_UNREACH},
+        {AF_INET, 2, REASON_PROTO_UNREACH},     {AF_INET, 3, REASON_PORT_UNREACH},
+        {AF_INET, 9, REASON_NET_PROHIBITED},    {AF_INET, 10, REASON_HOST_PROHIBITED},
+        {AF_INET, 13, REASON_ADMIN_PROHIBITED}, {AF_INET6, 0, REASON_NO_ROUTE},
+        {AF_INET6, 1, REASON_ADMIN_PROHIBITED}, {AF_INET6, 3, REASON_HOST_UNREACH},
         {AF_INET6, 4, REASON_PORT_UNREACH},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -306,9 +316,9 @@ static void test_link_layers(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_siphash_vector),   cmocka_unit_test(test_cookie_round_trip),
+        cmocka_unit_test(test_siphash_vector),    cmocka_unit_test(test_cookie_round_trip),
         cmocka_unit_test(test_cookie_random_key), cmocka_unit_test(test_probe_bytes),
-        cmocka_unit_test(test_tcp_replies),      cmocka_unit_test(test_icmp_replies),
+        cmocka_unit_test(test_tcp_replies),       cmocka_unit_test(test_icmp_replies),
         cmocka_unit_test(test_malformed_replies), cmocka_unit_test(test_link_layers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,6 +18,7 @@
 #include "scan/syn.h"
 #include "scan/hostgroup.h"
 #include "scan/service_table.h"
+#include "service/service_scan.h"
 #include "target/targets.h"
 
 /* The fatal hook needs these to close every output with exit="error". */
@@ -79,6 +80,24 @@ static void report_port(void *ctx, const struct host *host, const struct port_re
     outputs_port_found(c->out, c->run, host, port);
 }
 
+/* Version detection (-sV) over the open ports the port scan found, as
+ * nmap's "Service scan" task. */
+static int version_group(struct run_ctx *c, struct host **hosts, size_t n)
+{
+    size_t services = service_scan_count(c->plan, hosts, n);
+    if (services == 0) return 0;
+    struct task_event t = task_now("Service scan", hosts, n, 0);
+    t.n_services = services;
+    outputs_task_begin(c->out, c->run, &t);
+    struct scan_observer obs = {.port_found = NULL, .ctx = c};
+    watch_observe(c->watch, &obs);
+    watch_task_begin(c->watch, t.name, c->run->hosts_total, c->run->hosts_up + n, n);
+    int rc = service_scan(c->plan, hosts, n, &obs);
+    task_finish(c, &t);
+    watch_task_end(c->watch);
+    return rc;
+}
+
 /* Port scan one group. Until host discovery exists every host is up
  * (nmap -Pn: reason user-set). Returns -1 if interrupted. */
 static int scan_group(struct run_ctx *c, struct host **hosts, size_t n)
@@ -108,6 +127,7 @@ static int scan_group(struct run_ctx *c, struct host **hosts, size_t n)
     }
     for (size_t i = 0; i < n; i++)
         service_table_fill(hosts[i], plan->services);
+    if (rc == 0 && !scan_stop_requested && plan->version_scan) rc = version_group(c, hosts, n);
     return rc;
 }
 

@@ -31,8 +31,8 @@ static const struct scan_letter scan_letters[] = {
     {.letter = 'Z', .bits = SCAN_SCTP_COOKIE},
     {.letter = 'n', .bits = SCAN_NO_PORTS},
     {.letter = 'P', .bits = SCAN_NO_PORTS, .given = "sP", .deprecated_by = "sn"},
-    {.letter = 'V', .bits = SCAN_VERSION},
-    {.letter = 'R', .bits = SCAN_VERSION, .given = "sR", .deprecated_by = "sV"},
+    {.letter = 'V', .bits = SCAN_VERSION, .supported = true},
+    {.letter = 'R', .bits = SCAN_VERSION, .supported = true, .given = "sR", .deprecated_by = "sV"},
     {.letter = 'C', .bits = SCAN_SCRIPT},
 };
 

@@ -112,6 +112,7 @@ static void fill_plan(struct cli_ctx *ctx)
     plan->skip_discovery = true;
     plan->dns = ctx->never_resolve ? DNS_NEVER : ctx->always_resolve ? DNS_ALWAYS : DNS_DEFAULT;
     plan->privileged = ctx->privileged;
+    plan->version_scan = (ctx->scans & SCAN_VERSION) != 0 && !plan->list_scan;
     if (plan->verbosity > 1) plan->reason = true;
 }
 

@@ -21,6 +21,7 @@
 #include "core/signals.h"
 #include "data/datafile.h"
 #include "report/model.h"
+#include "report/svcfmt.h"
 #include "service/fingerprint.h"
 #include "service/svc_engine.h"
 
@@ -172,6 +173,7 @@ static void write_result(struct svc_scan *s, struct svc_port *p)
         break;
     }
     if (fp && p->final != SVC_EXCLUDED) si->fingerprint = make_fp(s, p);
+    svc_sanitize(si);
     service_info_free(p->pr->svc);
     p->pr->svc = si;
 }

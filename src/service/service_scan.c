@@ -130,6 +130,7 @@ static char *make_fp(const struct svc_scan *s, const struct svc_port *p)
         r[i] = (struct vscan_fp_response){p->fp[i].probe_name, p->fp[i].data, p->fp[i].len};
     struct vscan_fp_input in = {
         .port = p->pr->port, .proto = p->proto, .ssl = p->ssl, .intensity = s->intensity,
+        .debug = s->plan->debugging > 0 || s->plan->version_trace,
         .when = time(NULL), .soft_service = p->soft ? p->soft_res.match->service : NULL,
         .responses = r, .n_responses = p->n_fp,
     };

@@ -22,10 +22,11 @@
  * speak first have spoken by then, and probes sent to them would be
  * wasted (and logged by them). */
 #define SPEC_DELAY_US 500000
-/* Responses kept for the fingerprint (nmap stops adding near 10000
- * characters of text, well below this many responses of any length). */
-#define FP_MAX_RESPONSES 64
-#define FP_KEEP_BYTES 900
+/* Responses kept for the fingerprint (nmap stops adding after 10000
+ * characters of text at most, well below this many responses of any
+ * length), and the most of one that nmap shows (with -d). */
+#define FP_MAX_RESPONSES 128
+#define FP_KEEP_BYTES 1300
 
 static bool is_null(const struct svc_port *p, const struct vscan_probe *probe)
 {

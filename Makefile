@@ -13,7 +13,7 @@ $(BUILD)/build.ninja:
 	meson setup $(BUILD) --prefix=$(PREFIX)
 
 deps:
-	bash scripts/install-deps.sh
+	bash scripts/install-deps.sh --test
 
 # Set up, build, and scan 127.0.0.1's most common ports inside a throwaway
 # network namespace with two demo listeners.

@@ -10,9 +10,11 @@
 // try then times out); a CNAME without a PTR at its end goes to the system
 // resolver afterwards.
 //
-// Where cmap differs, on purpose: a server that lets 20 tries in a row time
-// out without sending anything is given up for the rest of the group, so a
-// dead server costs one timeout instead of one per ten hosts.
+// Where cmap differs, on purpose: a server that has sent nothing at all while
+// 20 tries timed out is given up for the rest of the group, and one that
+// cannot even be connected to (no route) is skipped at once, so a dead
+// server costs one round of timeouts instead of 13 s per ten hosts. A
+// server that answered once is never given up.
 #ifndef CMAP_DNS_RDNS_H
 #define CMAP_DNS_RDNS_H
 

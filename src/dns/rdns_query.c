@@ -38,8 +38,10 @@ static const int64_t TRY_TIMEOUT_MS[3][4] = {
  * (10 and 200; measured: 64 hosts behind a dead server took 7 x 13 s). */
 #define WINDOW_MIN 10
 #define WINDOW_MAX 200
-/* A server that lets this many tries in a row time out without sending a
- * single datagram is dead for the rest of the group (cmap's own rule). */
+/* A server that has not sent a single datagram while this many tries timed
+ * out is dead for the rest of the group (cmap's own rule; nmap would wait
+ * out every try of every query, 13 s per ten hosts). A server that ever
+ * answered is never given up, however slow. */
 #define DEAD_AFTER_SILENT 20
 /* Datagrams read per readiness callback before other work gets a turn. */
 #define RECV_BATCH 64
@@ -66,7 +68,7 @@ struct server {
     int fd;
     size_t head, tail; /* queue of query indices; NO_SERVER when empty */
     unsigned in_flight, window, silent;
-    bool dead;
+    bool dead, heard;
 };
 
 struct engine {
@@ -191,7 +193,7 @@ static void on_timeout(struct loop *loop, struct loop_timer *timer, void *arg)
     s->window = s->window * 7 / 10 < WINDOW_MIN ? WINDOW_MIN : s->window * 7 / 10;
     size_t si = q->server;
     failed_try(e, (size_t)(q - e->q));
-    if (++s->silent >= DEAD_AFTER_SILENT) kill_server(e, si);
+    if (!s->heard && ++s->silent >= DEAD_AFTER_SILENT) kill_server(e, si);
 }
 
 static void send_query(struct engine *e, size_t qi)
@@ -286,7 +288,7 @@ static void on_readable(struct loop *loop, int fd, unsigned events, void *arg)
             if (errno == EINTR) continue;
             return;
         }
-        s->silent = 0;
+        s->heard = true;
         handle_reply(e, si, buf, (size_t)got);
         if (e->remaining == 0) return;
     }

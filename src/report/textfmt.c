@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report/escape.h"
+#include "report/writer.h"
 
 void fmt_ctime(time_t t, char *buf, size_t len)
 {
@@ -111,4 +112,18 @@ int flush_status(FILE *fp)
         return -1;
     }
     return 0;
+}
+
+bool task_extrainfo(const struct task_event *t, char *buf, size_t len)
+{
+    if (t->ports_per_host) {
+        snprintf(buf, len, "%zu total ports", t->ports_per_host * t->n_hosts);
+        return true;
+    }
+    if (t->n_services) {
+        snprintf(buf, len, "%zu service%s on %zu host%s", t->n_services,
+                 t->n_services == 1 ? "" : "s", t->n_hosts, t->n_hosts == 1 ? "" : "s");
+        return true;
+    }
+    return false;
 }

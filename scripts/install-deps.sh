@@ -9,7 +9,7 @@ packages=(
     libcmocka-dev libpcap-dev libpcre2-dev libssl-dev libxml2-dev rpcbind
     nmap nmap-common ndiff
     python3-pytest python3-nmap python3-jsonschema jq
-    iproute2 nftables libxml2-utils tmux strace procps util-linux
+    iproute2 nftables libxml2-utils tmux strace procps util-linux dnsmasq-base
     man-db groff zsh xsltproc chromium fonts-dejavu-core python3-pil
 )
 

@@ -10,6 +10,7 @@
 #include "core/privdrop.h"
 #include "core/runtime.h"
 #include "core/signals.h"
+#include "dns/rdns.h"
 #include "net/iflist.h"
 #include "report/watch.h"
 #include "report/resume.h"
@@ -41,6 +42,8 @@ struct run_ctx {
     struct outputs *out;
     struct run *run;
     struct watch *watch; /* keys, --stats-every, progress line */
+    struct rdns *rdns;   /* the parallel resolver; NULL with -n or --system-dns */
+    struct task_event dns_task;
 };
 
 static struct task_event task_now(const char *name, struct host **hosts, size_t n, size_t ports)
@@ -60,11 +63,42 @@ static void task_finish(struct run_ctx *c, struct task_event *t)
     outputs_task_end(c->out, c->run, t);
 }
 
+static void dns_task_begin(void *ctx, const char *name, size_t n)
+{
+    struct run_ctx *c = ctx;
+    c->dns_task = (struct task_event){.name = name, .n_hosts = n};
+    gettimeofday(&c->dns_task.time, NULL);
+    outputs_task_begin(c->out, c->run, &c->dns_task);
+}
+
+static void dns_task_end(void *ctx, const char *name, size_t n)
+{
+    (void)name;
+    (void)n;
+    task_finish(ctx, &((struct run_ctx *)ctx)->dns_task);
+}
+
+static void dns_debug(void *ctx, const char *line)
+{
+    struct run_ctx *c = ctx;
+    outputs_message(c->out, c->run, line, false);
+}
+
+static void dns_warning(void *ctx, const char *line)
+{
+    (void)ctx;
+    error("%s", line);
+}
+
 /* Reverse DNS before the port scan, as nmap: for hosts that are up (all of
  * them while every host is treated as up), every host with -R, none with -n. */
 static void resolve_names(struct run_ctx *c, struct host **hosts, size_t n)
 {
     if (c->plan->dns == DNS_NEVER || n == 0) return;
+    if (c->rdns) {
+        rdns_resolve(c->rdns, hosts, n);
+        return;
+    }
     char name[64];
     snprintf(name, sizeof name, "System DNS resolution of %zu host%s.", n, n == 1 ? "" : "s");
     struct task_event t = task_now(name, hosts, n, 0);
@@ -242,8 +276,12 @@ int main(int argc, char **argv)
     /* Everything that needs privilege is open: drop it before the first probe. */
     privdrop_for_run(&plan);
     struct run_ctx ctx = {.plan = &plan, .out = out, .run = &run, .watch = watch};
+    struct rdns_events dns_events = {.task_begin = dns_task_begin, .task_end = dns_task_end,
+                                     .debug = dns_debug, .warning = dns_warning, .ctx = &ctx};
+    if (plan.dns != DNS_NEVER && !plan.system_dns) ctx.rdns = rdns_open(&plan, &dns_events);
     if (resume && run_resumed_hosts(&ctx, resume) != 0) rc = -1;
     if (run_scan(&ctx, targets) != 0) rc = -1;
+    rdns_close(ctx.rdns);
     watch_close(watch);
     target_iter_free(targets);
     gettimeofday(&run.end_time, NULL);

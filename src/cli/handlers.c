@@ -48,6 +48,7 @@ static const cli_handler_fn handlers[OPT_COUNT] = {
     [OPT_EXCLUDEFILE] = opt_exclude,
     [OPT_NO_DNS] = opt_resolve,
     [OPT_ALWAYS_DNS] = opt_resolve,
+    [OPT_DNS_SERVERS] = opt_dns_servers,
     [OPT_OUTPUT_ALL] = opt_output,
     [OPT_OUTPUT_NORMAL] = opt_output,
     [OPT_OUTPUT_GREPABLE] = opt_output,

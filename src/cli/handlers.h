@@ -29,6 +29,7 @@ int opt_input_file(struct cli_ctx *ctx, const struct getopt_item *item);
 int opt_input_random(struct cli_ctx *ctx, const struct getopt_item *item);
 int opt_exclude(struct cli_ctx *ctx, const struct getopt_item *item);
 int opt_resolve(struct cli_ctx *ctx, const struct getopt_item *item);
+int opt_dns_servers(struct cli_ctx *ctx, const struct getopt_item *item);
 
 /* opt_output.c */
 int opt_output(struct cli_ctx *ctx, const struct getopt_item *item);

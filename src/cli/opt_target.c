@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/handlers.h"
 
@@ -38,6 +39,33 @@ int opt_exclude(struct cli_ctx *ctx, const struct getopt_item *item)
     if (item->opt->id == OPT_EXCLUDEFILE)
         return cli_set_string(ctx, &ctx->plan->exclude_file, item->arg);
     return cli_set_string(ctx, &ctx->exclude_spec, item->arg);
+}
+
+/* --dns-servers: pieces between commas and blanks, as nmap splits them;
+ * which of them resolve is the resolver's business (nmap skips the others
+ * without a word). The last option replaces earlier ones. */
+int opt_dns_servers(struct cli_ctx *ctx, const struct getopt_item *item)
+{
+    struct plan *plan = ctx->plan;
+    for (size_t i = 0; i < plan->n_dns_servers; i++)
+        free(plan->dns_servers[i]);
+    free(plan->dns_servers);
+    plan->n_dns_servers = 0;
+    size_t cap = 1;
+    for (const char *p = item->arg; *p; p++)
+        cap += *p == ',' || *p == ' ' || *p == '\t';
+    plan->dns_servers = calloc(cap + 1, sizeof *plan->dns_servers);
+    if (!plan->dns_servers) return cli_fatal(ctx, "Out of memory");
+    for (const char *p = item->arg; *p;) {
+        p += strspn(p, ", \t");
+        size_t len = strcspn(p, ", \t");
+        if (len == 0) break;
+        char *piece = strndup(p, len);
+        if (!piece) return cli_fatal(ctx, "Out of memory");
+        plan->dns_servers[plan->n_dns_servers++] = piece;
+        p += len;
+    }
+    return 0;
 }
 
 int opt_resolve(struct cli_ctx *ctx, const struct getopt_item *item)

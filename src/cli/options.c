@@ -101,7 +101,7 @@ const struct cli_option cli_options[] = {
     {.name = "log-errors", .arg = ARG_NONE, .id = OPT_LOG_ERRORS, .supported = true},
     {.name = "deprecated-xml-osclass", .arg = ARG_NONE, .id = OPT_DEPRECATED_XML_OSCLASS},
     {.name = "yoloscan", .arg = ARG_NONE, .id = OPT_YOLOSCAN},
-    {.name = "dns-servers", .arg = ARG_REQUIRED, .id = OPT_DNS_SERVERS},
+    {.name = "dns-servers", .arg = ARG_REQUIRED, .id = OPT_DNS_SERVERS, .supported = true},
     {.name = "port-ratio", .arg = ARG_REQUIRED, .id = OPT_PORT_RATIO, .supported = true},
     {.name = "exclude-ports", .arg = ARG_REQUIRED, .id = OPT_EXCLUDE_PORTS, .supported = true},
     {.name = "top-ports", .arg = ARG_REQUIRED, .id = OPT_TOP_PORTS, .supported = true},

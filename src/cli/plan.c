@@ -172,6 +172,7 @@ void plan_free(struct plan *plan)
     free_strings(plan->targets, plan->n_targets);
     free(plan->input_file);
     free_strings(plan->excludes, plan->n_excludes);
+    free_strings(plan->dns_servers, plan->n_dns_servers);
     free(plan->exclude_file);
     portlist_free(&plan->ports);
     if (plan->services) services_free((struct services_db *)plan->services);

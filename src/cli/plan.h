@@ -73,7 +73,12 @@ struct plan {
     bool resolve_all;     /* --resolve-all */
     bool randomize_hosts; /* --randomize-hosts */
     enum dns_mode dns;
-    bool system_dns;      /* --system-dns (the only resolver built so far) */
+    bool system_dns;      /* --system-dns: getnameinfo, one host at a time */
+    /* --dns-servers split at commas and blanks (the last option wins);
+     * NULL when not given. Non-NULL with n_dns_servers 0 when given empty:
+     * then there is no server at all, as in nmap. */
+    char **dns_servers;
+    size_t n_dns_servers;
 
     /* What runs. */
     bool list_scan;       /* -sL */

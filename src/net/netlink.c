@@ -5,6 +5,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -121,11 +122,10 @@ static int send_request(int fd, uint16_t type, uint8_t family, const void *req, 
     return n == (ssize_t)h.nlmsg_len ? 0 : -1;
 }
 
-static int receive_all(int fd, uint32_t seq, nl_msg_fn fn, void *ctx)
+static int receive_into(int fd, uint8_t *buf, uint32_t seq, nl_msg_fn fn, void *ctx)
 {
-    static _Thread_local uint8_t buf[NL_RECV_BUF];
     for (;;) {
-        ssize_t n = recv(fd, buf, sizeof buf, 0);
+        ssize_t n = recv(fd, buf, NL_RECV_BUF, 0);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
             if (n == 0) errno = EPROTO;
@@ -139,6 +139,18 @@ static int receive_all(int fd, uint32_t seq, nl_msg_fn fn, void *ctx)
             return -1;
         }
     }
+}
+
+static int receive_all(int fd, uint32_t seq, nl_msg_fn fn, void *ctx)
+{
+    /* On the heap, not in thread-local storage: glibc zeroes every
+     * thread's TLS block when the thread (the main one too) starts, and
+     * 32 KB of it cost every run of cmap eight page faults, netlink or not. */
+    uint8_t *buf = malloc(NL_RECV_BUF);
+    if (!buf) return -1;
+    int rc = receive_into(fd, buf, seq, fn, ctx);
+    free(buf);
+    return rc;
 }
 
 int nl_request(uint16_t type, uint8_t family, const void *req, size_t req_len, nl_msg_fn fn,

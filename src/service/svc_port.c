@@ -74,6 +74,24 @@ void svc_port_exec_done(struct svc_exec *e)
     svc_port_kick(e->port);
 }
 
+/* rpc-grind's portrule: a port the probes called "rpcbind", or one they
+ * did not identify (then only at intensity 7 or more). */
+static bool wants_grind(const struct svc_port *p)
+{
+    if (p->no_grind || p->ssl || p->ssl_name) return false;
+    switch (p->final) {
+    case SVC_HARD:
+        return strcmp(p->hard_res.match->service, "rpcbind") == 0;
+    case SVC_SOFT:
+        return strcmp(p->soft_res.match->service, "rpcbind") == 0;
+    case SVC_NOMATCH:
+    case SVC_INCOMPLETE:
+        return p->scan->intensity >= 7;
+    default:
+        return false;
+    }
+}
+
 static void finish_port(struct svc_port *p, enum svc_final final)
 {
     if (p->final != SVC_PENDING) return;
@@ -82,11 +100,18 @@ static void finish_port(struct svc_port *p, enum svc_final final)
     drop_specs(p);
     svc_exec_free(p->cur);
     p->cur = NULL;
+    if (wants_grind(p) && svc_grind_start(p)) return;
     svc_scan_port_finished(p->scan, p);
 }
 
 void svc_port_abort(struct svc_port *p, enum svc_final final)
 {
+    p->no_grind = true;
+    if (p->grind) {
+        svc_grind_free(p);
+        svc_scan_port_finished(p->scan, p);
+        return;
+    }
     finish_port(p, final);
 }
 

@@ -146,10 +146,15 @@ static char *make_fp(const struct svc_scan *s, const struct svc_port *p)
     for (size_t i = 0; i < p->n_fp; i++)
         r[i] = (struct vscan_fp_response){p->fp[i].probe_name, p->fp[i].data, p->fp[i].len};
     struct vscan_fp_input in = {
-        .port = p->pr->port, .proto = p->proto, .ssl = p->ssl, .intensity = s->intensity,
+        .port = p->pr->port,
+        .proto = p->proto,
+        .ssl = p->ssl,
+        .intensity = s->intensity,
         .debug = s->plan->debugging > 0 || s->plan->version_trace,
-        .when = time(NULL), .soft_service = p->soft ? p->soft_res.match->service : NULL,
-        .responses = r, .n_responses = p->n_fp,
+        .when = time(NULL),
+        .soft_service = p->soft ? p->soft_res.match->service : NULL,
+        .responses = r,
+        .n_responses = p->n_fp,
     };
     char *fp = vscan_fingerprint(&in);
     free(r);
@@ -377,8 +382,13 @@ int service_scan(const struct plan *plan, struct host **hosts, size_t n_hosts,
 {
     if (!plan->version_scan || service_scan_count(plan, hosts, n_hosts) == 0) return 0;
     struct svc_scan s = {
-        .plan = plan, .obs = obs, .db = load_db(plan), .trace = plan->version_trace,
-        .intensity = plan->version_intensity, .tls_ok = true, .rpc_db = load_rpc(plan),
+        .plan = plan,
+        .obs = obs,
+        .db = load_db(plan),
+        .trace = plan->version_trace,
+        .intensity = plan->version_intensity,
+        .tls_ok = true,
+        .rpc_db = load_rpc(plan),
     };
     s.matcher = vscan_matcher_new(s.db, 0);
     s.loop = loop_new();

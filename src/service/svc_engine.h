@@ -46,7 +46,6 @@ struct rpc_db;
 #define SVC_CONNECT_MS 5000
 #define SVC_CONNECT_SSL_MS 8000
 
-
 struct svc_exec {
     struct svc_port *port;
     const struct vscan_probe *probe;
@@ -54,9 +53,9 @@ struct svc_exec {
     struct tls_conn *tls;
     int phase; /* svc_exec.c's */
     enum exec_end end;
-    bool speculative;    /* launched ahead of nmap's order */
-    int64_t started_us;  /* connect began */
-    int64_t exec_us;     /* the probe was "executed": connected (nmap's exec time) */
+    bool speculative;   /* launched ahead of nmap's order */
+    int64_t started_us; /* connect began */
+    int64_t exec_us;    /* the probe was "executed": connected (nmap's exec time) */
     int64_t ended_us;
     struct loop_timer *timer;
     uint8_t *buf;

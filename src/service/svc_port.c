@@ -147,8 +147,8 @@ static void trace_match(struct svc_port *p, const struct svc_exec *e, const stru
                   r->product, r->version, r->info);
     else
         svc_trace(p->scan, "Service scan %s match (Probe %s matched with %s line %u): %s is %s%s",
-                  r->match->soft ? "soft" : "hard", e->probe->name, r->source->name,
-                  r->match->line, addr, ssl, r->match->service);
+                  r->match->soft ? "soft" : "hard", e->probe->name, r->source->name, r->match->line,
+                  addr, ssl, r->match->service);
 }
 
 static struct svc_exec *take_spec(struct svc_port *p, const struct vscan_probe *probe)
@@ -192,9 +192,7 @@ static void next_probe(struct svc_port *p, bool restart)
     const struct vscan_probe *probe = probe_chain_next(&p->chain);
     if (!probe) {
         svc_exec_free(prev);
-        finish_port(p, p->soft               ? SVC_SOFT
-                       : p->tcpwrap_possible ? SVC_TCPWRAPPED
-                                             : SVC_NOMATCH);
+        finish_port(p, p->soft ? SVC_SOFT : p->tcpwrap_possible ? SVC_TCPWRAPPED : SVC_NOMATCH);
         return;
     }
     struct svc_exec *spec = take_spec(p, probe);

@@ -189,8 +189,10 @@ void svc_grind_free(struct svc_port *p)
     if (gr->timer) loop_timer_cancel(s->loop, gr->timer);
     if (gr->fd >= 0) {
         loop_forget(s->loop, gr->fd);
-        if (p->proto == PROTO_TCP) tcpconn_close_reset(gr->fd);
-        else close(gr->fd);
+        if (p->proto == PROTO_TCP)
+            tcpconn_close_reset(gr->fd);
+        else
+            close(gr->fd);
         s->fds--;
     }
     rpcgrind_free(gr->g);

@@ -6,11 +6,14 @@ set -euo pipefail
 
 packages=(
     build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
-    libcmocka-dev libpcre2-dev libssl-dev libxml2-dev rpcbind
+    libcmocka-dev libpcap-dev libpcre2-dev libssl-dev libxml2-dev rpcbind
     nmap nmap-common ndiff
     python3-pytest python3-nmap python3-jsonschema jq
     iproute2 nftables libxml2-utils tmux strace procps util-linux
     man-db groff zsh xsltproc chromium fonts-dejavu-core python3-pil
+    # real daemons for the -sV lab tests and bench/sv_compare.sh
+    openssh-server nginx-light vsftpd exim4-daemon-light redis-server memcached
+    dnsmasq-base snmpd rpcbind postgresql openssl
 )
 
 missing=()

@@ -307,7 +307,9 @@ void json_task_progress(struct jw *j, const struct progress_event *e)
     jw_key(j, "percent");
     jw_fixed2(j, e->percent);
     if (e->have_etc) {
-        jw_kint(j, "remaining", isfinite(e->remaining) ? (int64_t)llround(e->remaining) : 0);
+        jw_kint(j, "remaining", isfinite(e->remaining) && fabs(e->remaining) < 9e15
+                                    ? (int64_t)(e->remaining + (e->remaining < 0 ? -0.5 : 0.5))
+                                    : 0);
         jw_kint(j, "etc", (int64_t)e->etc);
     }
     jw_object_end(j);

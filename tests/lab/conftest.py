@@ -9,6 +9,7 @@ import os
 
 import pytest
 
+import daemons
 import lab as labmod
 import labrun
 
@@ -75,3 +76,27 @@ def scan_both(lab, programs, tmp_path_factory):
         return cache[key]
 
     return scan
+
+
+# A fifth target for the version-detection tests: no listeners or rules of
+# its own, the real daemons of daemons.py instead.
+SVC_TARGET = labmod.Target("svc", 9, ())
+
+
+@pytest.fixture(scope="session")
+def svc_host(lab):
+    """The "svc" target (198.18.1.10, fd00:18:1::10) with every daemon of
+    daemons.py answering; stopped and removed at the end, also on failure."""
+    running = None
+    try:
+        ns = lab.add_target(SVC_TARGET)
+        running = daemons.start(ns, [SVC_TARGET.v4, SVC_TARGET.v6], check_ns=lab.scanner)
+        yield SVC_TARGET
+    except (labmod.LabError, daemons.DaemonError) as exc:
+        pytest.fail(f"svc target setup failed: {exc}", pytrace=False)
+    finally:
+        try:
+            if running is not None:
+                running.stop()
+        finally:
+            lab.remove_target(SVC_TARGET)

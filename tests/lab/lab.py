@@ -202,12 +202,29 @@ class Lab:
         self.scanner = f"{self.id}-scan"
         self.targets = {t.role: t for t in TARGETS}
         self.listeners = []
+        self.extra = []  # targets added by add_target(), removed by down()
 
     def ns(self, role):
         return f"{self.id}-{role}"
 
     def namespaces(self):
-        return [self.scanner] + [self.ns(t.role) for t in TARGETS]
+        return [self.scanner] + [self.ns(t.role) for t in TARGETS + tuple(self.extra)]
+
+    def add_target(self, target):
+        """One more target namespace linked to the scanner (no listeners),
+        for tests that run their own services; down() removes it too."""
+        self.extra.append(target)
+        self.targets[target.role] = target
+        self._create_namespace(self.ns(target.role))
+        self._link_target(target)
+        self._apply_rules(target)
+        return self.ns(target.role)
+
+    def remove_target(self, target):
+        if target in self.extra:
+            delete_namespace(self.ns(target.role))
+            self.extra.remove(target)
+            del self.targets[target.role]
 
     @property
     def guard_table(self):
@@ -254,6 +271,9 @@ class Lab:
                 delete_namespace(ns)
         if self.guard_table in list_guard_tables():
             run(["nft", "delete", "table", "inet", self.guard_table])
+        for target in self.extra:
+            self.targets.pop(target.role, None)
+        self.extra = []
 
     def _install_guard(self):
         table = f"""

@@ -117,6 +117,40 @@ def xml_port_services(text):
     return services
 
 
+SERVICE_ATTRS = ("name", "product", "version", "extrainfo", "tunnel", "proto", "rpcnum",
+                 "lowver", "highver", "hostname", "ostype", "devicetype", "method", "conf",
+                 "servicefp")
+
+
+@dataclass(frozen=True)
+class PortService:
+    """One <port> of -sV output: its state and every <service> attribute
+    (None when absent), the <cpe> texts in order."""
+    state: str
+    attrs: dict
+    cpes: tuple
+
+    def get(self, name):
+        return self.attrs.get(name)
+
+
+def xml_port_details(text):
+    """{(address, protocol, port): PortService} for listed ports."""
+    ports = {}
+    for host in parse_xml(text).findall("host"):
+        addr = host_address(host)
+        for port in host.findall("ports/port"):
+            svc = port.find("service")
+            attrs = {n: (svc.get(n) if svc is not None else None) for n in SERVICE_ATTRS}
+            unknown = set(svc.keys()) - set(SERVICE_ATTRS) if svc is not None else set()
+            if unknown:
+                raise AssertionError(f"<service> with unknown attributes {sorted(unknown)}")
+            cpes = tuple(c.text for c in svc.findall("cpe")) if svc is not None else ()
+            ports[(addr, port.get("protocol"), int(port.get("portid")))] = PortService(
+                port.find("state").get("state"), attrs, cpes)
+    return ports
+
+
 ELAPSED = re.compile(r"at \d\d:\d\d(, [0-9.]+s elapsed)?")
 DATA_DIR = re.compile(r"^Read data files from: .*")
 

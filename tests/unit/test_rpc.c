@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // nmap-rpc parsing, the NULL call's exact bytes (RFC 5531 section 9 and the
 // record marking of section 11), and reply parsing on well-formed and
-// hostile replies. The reply bytes below follow the RFC's layout; the
-// PROG_MISMATCH one has the shape rpcbind 1.2.6 sends (checked in a
-// network namespace against Debian's rpcbind, see tests/unit/test_rpcgrind.c).
+// hostile replies. The replies below follow the RFC's layout and have the
+// sizes Debian's rpcbind 1.2.6 sent to these calls in a network namespace:
+// 36 bytes over TCP (32 over UDP) for PROG_MISMATCH 2..4 on program
+// 100000, 28 (24) for PROG_UNAVAIL and for SUCCESS.
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -172,6 +173,7 @@ static void test_parse_accepted(void **state)
     struct rpc_reply r;
     for (int tcp = 0; tcp < 2; tcp++) {
         size_t n = reply(b, tcp, 77, mismatch_words, 6);
+        assert_int_equal(n, tcp ? 36 : 32);
         assert_true(rpc_parse_reply(b, n, tcp, 77, &r));
         assert_int_equal(r.kind, RPC_REPLY_PROG_MISMATCH);
         assert_int_equal(r.low, 2);
@@ -179,6 +181,7 @@ static void test_parse_accepted(void **state)
 
         static const uint32_t unavail[] = {0, 0, 0, 1};
         n = reply(b, tcp, 78, unavail, 4);
+        assert_int_equal(n, tcp ? 28 : 24);
         assert_true(rpc_parse_reply(b, n, tcp, 78, &r));
         assert_int_equal(r.kind, RPC_REPLY_PROG_UNAVAIL);
 

@@ -192,7 +192,8 @@ static void next_probe(struct svc_port *p, bool restart)
     const struct vscan_probe *probe = probe_chain_next(&p->chain);
     if (!probe) {
         svc_exec_free(prev);
-        finish_port(p, p->soft ? SVC_SOFT : p->tcpwrap_possible ? SVC_TCPWRAPPED : SVC_NOMATCH);
+        bool wrapped = p->tcpwrap_possible && p->proto == PROTO_TCP;
+        finish_port(p, p->soft ? SVC_SOFT : wrapped ? SVC_TCPWRAPPED : SVC_NOMATCH);
         return;
     }
     struct svc_exec *spec = take_spec(p, probe);

@@ -133,8 +133,10 @@ char *vscan_fingerprint(const struct vscan_fp_input *in)
     /* The terminating ';' is never wrapped. */
     if (!b.oom && b.len + 2 > b.cap) {
         char *np = realloc(b.p, b.len + 2);
-        if (!np) b.oom = true;
-        else b.p = np;
+        if (!np)
+            b.oom = true;
+        else
+            b.p = np;
     }
     if (b.oom) {
         free(b.p);

@@ -9,7 +9,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 [ $# -gt 0 ] || set -- build
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+# nmap's side of the slowest comparisons, shared by the passes over each
+# build (tests/lab/labrun.py: nmap_cached).
+nmap_cache=$(mktemp -d)
+trap 'rm -rf "$results" "$nmap_cache"' EXIT
 
 # Any sanitizer report fails the run: UBSan must not just print and go on.
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
@@ -50,7 +53,8 @@ for build in "$@"; do
     [ ${#dirs[@]} -gt 0 ] || continue
     echo "=== end-to-end tests ($build): ${dirs[*]}"
     rm -f "$results/e2e.xml"
-    CMAP_BIN="$root/$build/cmap" CMAP_BUILD="$root/$build" /usr/bin/python3 -m pytest -q \
+    CMAP_NMAP_CACHE="$nmap_cache" CMAP_BIN="$root/$build/cmap" CMAP_BUILD="$root/$build" \
+        /usr/bin/python3 -m pytest -q \
         -p no:cacheprovider --junitxml="$results/e2e.xml" "${dirs[@]}"
     counts=$(count_pytest "$results/e2e.xml")
     passed=$((passed + ${counts% *}))

@@ -1,8 +1,12 @@
 # SPDX-License-Identifier: MIT
 """Running programs inside the lab's namespaces, bounded in time."""
 
+import hashlib
+import os
+import pickle
 import re
 import subprocess
+import threading
 from dataclasses import dataclass, field
 
 import pytest
@@ -66,3 +70,52 @@ def rename(text):
     """nmap's diagnostics as cmap must print them."""
     text = re.sub(r"^nmap:", "cmap:", text, flags=re.M)
     return text.replace("nmap -h", "cmap -h")
+
+
+def nmap_cached(key, scan):
+    """nmap's answer for a slow reference scan, computed once per test run.
+
+    scripts/run-tests.sh runs the lab twice (normal and sanitizer builds of
+    cmap) and sets CMAP_NMAP_CACHE to one directory for both passes: nmap's
+    side does not depend on cmap's build, so the second pass reuses the
+    first one's result instead of waiting minutes for nmap again. key names
+    everything the result depends on (arguments, targets, the services'
+    set-up). Without the variable every call runs nmap.
+    """
+    cache = os.environ.get("CMAP_NMAP_CACHE")
+    if not cache:
+        return scan()
+    path = os.path.join(cache, hashlib.sha256(repr(key).encode()).hexdigest() + ".pickle")
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except (OSError, EOFError, pickle.UnpicklingError):
+        pass
+    run = scan()
+    if run.returncode == 0:
+        tmp = f"{path}.{os.getpid()}"
+        with open(tmp, "wb") as f:
+            pickle.dump(run, f)
+        os.replace(tmp, path)
+    return run
+
+
+def run_parallel(jobs):
+    """Run {name: fn} at once (two scanners against the same slow services:
+    the wall time is the slower one's, not the sum); returns {name: result}."""
+    results, errors = {}, {}
+
+    def work(name, fn):
+        try:
+            results[name] = fn()
+        except BaseException as e:  # re-raised below, in the test's thread
+            errors[name] = e
+
+    threads = [threading.Thread(target=work, args=item) for item in jobs.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for e in errors.values():
+        raise e
+    return results

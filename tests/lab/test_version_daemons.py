@@ -94,8 +94,14 @@ def core(detail):
     return (detail.state,) + tuple(detail.get(a) for a in CORE)
 
 
+# A service fingerprint carries the scan's date and time (D=, Time=).
+FP_TIME = (re.compile(r"%D=\d+/\d+%Time=[0-9A-F]+%"), "%D=M/D%Time=T%")
+
+
 def unvolatile(text):
-    return VOLATILE[0].sub(VOLATILE[1], text) if text else text
+    if not text:
+        return text
+    return FP_TIME[0].sub(FP_TIME[1], VOLATILE[0].sub(VOLATILE[1], text))
 
 
 def details(detail):

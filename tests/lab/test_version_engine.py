@@ -6,9 +6,10 @@ nmap hard-matches (SSH, SMTP, POP3), HTTP and HTTPS responders, a banner
 nmap only soft-matches, a silent port, one that closes at once
 (tcpwrapped), an unknown binary banner and a service answering every probe
 with an error (both fingerprinted). nmap 7.93 -sV and cmap -sV scan it
-once each; every port must get the same <service> element (fingerprint
-aside, which carries the time), the same fingerprints, and cmap must take
-at most half nmap's time.
+at the same time (nmap alone needs about 2.5 minutes); every port must get
+the same <service> element (fingerprint aside, which carries the time) and
+the same fingerprints. How much faster cmap is belongs to
+bench/sv_compare.sh, not here.
 """
 
 import os
@@ -59,15 +60,23 @@ def services(lab, tmp_path_factory):
 @pytest.fixture(scope="module")
 def scans(lab, services, programs, tmp_path_factory):
     out = tmp_path_factory.mktemp("vscan-out")
-    results = {}
-    for name in ("nmap", "cmap"):
+    options = ["-sV", "-Pn", "-n", "-p", PORTS]
+
+    def scan(name):
         start = time.monotonic()
-        run = labrun.scan_one(lab.scanner, programs[name], out / name,
-                              ["-sV", "-Pn", "-n", "-p", PORTS], [services], "XN",
-                              SCAN_TIMEOUT)
+        run = labrun.scan_one(lab.scanner, programs[name], out / name, options, [services],
+                              "XN", SCAN_TIMEOUT)
         run.seconds = time.monotonic() - start
-        results[name] = run
+        return run
+
+    key = ("test_version_engine", options, services, sorted(SERVICES.items()))
+    results = labrun.run_parallel({
+        "nmap": lambda: labrun.nmap_cached(key, lambda: scan("nmap")),
+        "cmap": lambda: scan("cmap"),
+    })
     labrun.require_success(results)
+    print(f"\n-sV on {len(SERVICES)} services: nmap {results['nmap'].seconds:.1f}s, "
+          f"cmap {results['cmap'].seconds:.1f}s")
     return results
 
 
@@ -95,10 +104,3 @@ def test_same_fingerprints(scans):
     cmap = scanout.xml_servicefps(scans["cmap"].files["X"])
     assert set(nmap) >= {2005, 2010}
     assert cmap == nmap
-
-
-def test_at_least_twice_as_fast(scans):
-    nmap_s, cmap_s = scans["nmap"].seconds, scans["cmap"].seconds
-    print(f"\n-sV on {len(SERVICES)} services: nmap {nmap_s:.1f}s, cmap {cmap_s:.1f}s "
-          f"({nmap_s / cmap_s:.1f}x)")
-    assert cmap_s * 2 <= nmap_s, f"nmap {nmap_s:.1f}s, cmap {cmap_s:.1f}s"

@@ -16,6 +16,12 @@ enum tcp_scan_type {
     TCP_SCAN_NONE = 0,
     TCP_SCAN_CONNECT, /* -sT */
     TCP_SCAN_SYN,     /* -sS (raw engine) */
+    TCP_SCAN_ACK,     /* -sA, and the rest also raw */
+    TCP_SCAN_WINDOW,  /* -sW */
+    TCP_SCAN_MAIMON,  /* -sM */
+    TCP_SCAN_NULL,    /* -sN */
+    TCP_SCAN_FIN,     /* -sF */
+    TCP_SCAN_XMAS,    /* -sX */
 };
 
 enum dns_mode {
@@ -80,6 +86,8 @@ struct plan {
     bool skip_discovery;  /* -Pn (and, until discovery exists, always) */
     enum tcp_scan_type tcp_scan;
     bool tcp_scan_default; /* no technique was asked for: nmap's default */
+    int scanflags;         /* --scanflags 0..255 for the raw TCP probes; -1 unset */
+    bool udp_scan;         /* -sU, after the TCP scan as nmap */
 
     /* Service and version detection. */
     bool version_scan;      /* -sV (or -A) */

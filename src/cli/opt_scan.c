@@ -172,7 +172,8 @@ int opt_scanflags(struct cli_ctx *ctx, const struct getopt_item *item)
     if (flags < 0)
         return cli_fatal(ctx, "--scanflags option must be a number between 0 and 255 (inclusive) "
                               "or a string like \"URGPSHFIN\".");
-    ctx->plan->scanflags = flags;
+    ctx->plan->scanflags = (uint8_t)flags;
+    ctx->plan->scanflags_set = true;
     return 0;
 }
 

@@ -86,7 +86,8 @@ struct plan {
     bool skip_discovery;  /* -Pn (and, until discovery exists, always) */
     enum tcp_scan_type tcp_scan;
     bool tcp_scan_default; /* no technique was asked for: nmap's default */
-    int scanflags;         /* --scanflags 0..255 for the raw TCP probes; -1 unset */
+    bool scanflags_set;    /* --scanflags was given: */
+    uint8_t scanflags;     /* the raw TCP probes' flags */
     bool udp_scan;         /* -sU, after the TCP scan as nmap */
 
     /* Service and version detection. */

@@ -27,9 +27,9 @@ static int put_scaninfo(struct jw *j, const struct plan *plan)
         }
         jw_object_begin(j);
         jw_kstring(j, "type", proto == PROTO_TCP ? tcp_scan_xml_type(plan->tcp_scan) : "udp");
-        if (proto == PROTO_TCP && plan->scanflags >= 0) {
+        if (proto == PROTO_TCP && plan->scanflags_set) {
             char flags[32];
-            tech_format_scanflags((uint8_t)plan->scanflags, flags, sizeof flags);
+            tech_format_scanflags(plan->scanflags, flags, sizeof flags);
             jw_kstring(j, "scanflags", flags);
         }
         jw_kstring(j, "protocol", proto_name((enum proto_index)proto));

@@ -30,9 +30,9 @@ static int put_one_scaninfo(FILE *fp, const struct plan *plan, enum proto_index 
     char *services = ports_ranges_sorted(plan->ports.ports[proto], n);
     if (!services) return -1;
     fprintf(fp, "<scaninfo type=\"%s\"", type);
-    if (proto == PROTO_TCP && plan->scanflags >= 0) {
+    if (proto == PROTO_TCP && plan->scanflags_set) {
         char flags[32];
-        tech_format_scanflags((uint8_t)plan->scanflags, flags, sizeof flags);
+        tech_format_scanflags(plan->scanflags, flags, sizeof flags);
         fprintf(fp, " scanflags=\"%s\"", flags);
     }
     fprintf(fp, " protocol=\"%s\" numservices=\"%zu\" services=\"%s\"/>\n", proto_name(proto), n,

@@ -69,8 +69,8 @@ bool technique_for_plan(const struct plan *plan, enum proto_index proto,
         proto == PROTO_TCP ? tcp_entry(plan->tcp_scan) : proto == PROTO_UDP ? &tech_udp : NULL;
     if (!e) return false;
     *out = *e;
-    if (proto == PROTO_TCP && plan->scanflags >= 0) {
-        out->tcp_flags = (uint8_t)plan->scanflags;
+    if (proto == PROTO_TCP && plan->scanflags_set) {
+        out->tcp_flags = plan->scanflags;
         out->custom_flags = true;
     }
     if (proto == PROTO_UDP) out->payloads = udp_payloads(plan);

@@ -30,6 +30,7 @@ struct payload_db {
     size_t n, cap;
     /* Per port: how many entries name it (0..PAYLOADS_PER_PORT_MAX). */
     uint8_t count[65536];
+    uint8_t seen[65536 / 8]; /* parsing scratch: ports of the current entry */
 };
 
 struct lexer {
@@ -207,18 +208,35 @@ static void skip_keyword_line(struct lexer *lx)
         lx->pos++;
 }
 
-static bool count_ports(struct lexer *lx, struct payload_db *db, const struct payload_entry *e)
+/* Each port of the entry counts once, however often its list names it
+ * ("53,53", overlapping ranges), so payloads_get finds count payloads.
+ * Checked before any count changes: a refused entry leaves none. */
+static bool count_ports(struct lexer *lx, struct payload_db *db, const struct payload_entry *e,
+                        unsigned long line)
 {
+    uint8_t *seen = db->seen;
+    bool ok = true;
     for (size_t i = 0; i < e->n_ranges; i++)
-        for (uint32_t p = e->ranges[i].lo; p <= e->ranges[i].hi; p++) {
-            if (db->count[p] >= PAYLOADS_PER_PORT_MAX)
-                return fail(lx, "more than 255 payloads for one port");
-            db->count[p]++;
-        }
+        for (uint32_t p = e->ranges[i].lo; p <= e->ranges[i].hi; p++)
+            if (db->count[p] >= PAYLOADS_PER_PORT_MAX) ok = false;
+    for (size_t i = 0; ok && i < e->n_ranges; i++)
+        for (uint32_t p = e->ranges[i].lo; p <= e->ranges[i].hi; p++)
+            if (!(seen[p >> 3] & (1u << (p & 7)))) {
+                seen[p >> 3] |= (uint8_t)(1u << (p & 7));
+                db->count[p]++;
+            }
+    for (size_t i = 0; i < e->n_ranges; i++) /* clear for the next entry */
+        for (uint32_t p = e->ranges[i].lo; p <= e->ranges[i].hi; p++)
+            seen[p >> 3] = 0;
+    if (!ok) {
+        lx->line = line;
+        return fail(lx, "more than 255 payloads for one port");
+    }
     return true;
 }
 
-static bool add_entry(struct lexer *lx, struct payload_db *db, struct payload_entry *e)
+static bool add_entry(struct lexer *lx, struct payload_db *db, struct payload_entry *e,
+                      unsigned long line)
 {
     if (db->n == db->cap) {
         size_t cap = db->cap ? db->cap * 2 : 64;
@@ -227,7 +245,7 @@ static bool add_entry(struct lexer *lx, struct payload_db *db, struct payload_en
         db->v = nv;
         db->cap = cap;
     }
-    if (!count_ports(lx, db, e)) return false;
+    if (!count_ports(lx, db, e, line)) return false;
     db->v[db->n++] = *e;
     return true;
 }
@@ -236,6 +254,7 @@ static bool parse_entry(struct lexer *lx, struct payload_db *db)
 {
     const char *w;
     size_t n = word(lx, &w);
+    unsigned long line = lx->line;
     if (n != 3 || strncmp(w, "udp", 3) != 0)
         return fail(lx, n ? "expected \"udp\" (the only protocol)" : "unexpected character");
     struct payload_entry e = {0};
@@ -261,9 +280,10 @@ static bool parse_entry(struct lexer *lx, struct payload_db *db)
         }
         skip_keyword_line(lx);
     }
+    if (ok && !b.v && !(b.v = malloc(1))) ok = fail(lx, "out of memory"); /* "" is a payload */
     e.data = b.v;
     e.len = b.n;
-    if (ok) ok = add_entry(lx, db, &e);
+    if (ok) ok = add_entry(lx, db, &e, line);
     if (!ok) {
         free(e.ranges);
         free(b.v);

@@ -334,7 +334,9 @@ struct payload_db *payloads_load(const char *path, char *err, size_t errlen)
     fclose(f);
     if (!text || bad) {
         snprintf(err, errlen, "%s: %s", path,
-                 !text ? "out of memory" : n == cap ? "file too large" : "read error");
+                 !text      ? "out of memory"
+                 : n == cap ? "file too large"
+                            : "read error");
         free(text);
         return NULL;
     }

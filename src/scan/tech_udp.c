@@ -37,8 +37,8 @@ static size_t build(const struct scan_technique *t, const struct probe_spec *p, 
     memcpy(ends.src, p->self, v6 ? 16 : 4);
     memcpy(ends.dst, p->target, v6 ? 16 : 4);
     size_t udp_len, hl;
-    if (udp_build(buf + ip_len, cap - ip_len, p->sport, p->dport, payload, plen, &ends,
-                  &udp_len) != PKT_OK)
+    if (udp_build(buf + ip_len, cap - ip_len, p->sport, p->dport, payload, plen, &ends, &udp_len) !=
+        PKT_OK)
         return 0;
     enum pkt_status st;
     if (v6) {
@@ -55,8 +55,7 @@ static size_t build(const struct scan_technique *t, const struct probe_spec *p, 
     return st == PKT_OK ? hl + udp_len : 0;
 }
 
-static enum echo_kind echo(const struct scan_technique *t, const struct raw_reply *r,
-                           uint32_t *seq)
+static enum echo_kind echo(const struct scan_technique *t, const struct raw_reply *r, uint32_t *seq)
 {
     (void)t;
     (void)seq;

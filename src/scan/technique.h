@@ -42,9 +42,9 @@ struct scan_technique {
     const char *task_name; /* "SYN Stealth Scan", as nmap names its task */
     const char *xml_type;  /* <scaninfo type="syn"> */
     enum proto_index proto;
-    uint8_t tcp_flags;    /* TCP: the probe's flags (--scanflags replaces them) */
-    bool custom_flags;    /* --scanflags was given */
-    uint8_t silent_state; /* enum port_state of a port that never answers */
+    uint8_t tcp_flags;                 /* TCP: the probe's flags (--scanflags replaces them) */
+    bool custom_flags;                 /* --scanflags was given */
+    uint8_t silent_state;              /* enum port_state of a port that never answers */
     const struct payload_db *payloads; /* UDP: nmap-payloads, or NULL */
 
     /* How many packets one try at port sends (UDP: one per payload); NULL

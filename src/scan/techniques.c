@@ -62,11 +62,11 @@ static const struct payload_db *udp_payloads(const struct plan *plan)
     return db;
 }
 
-bool technique_for_plan(const struct plan *plan, enum proto_index proto,
-                        struct scan_technique *out)
+bool technique_for_plan(const struct plan *plan, enum proto_index proto, struct scan_technique *out)
 {
-    const struct scan_technique *e =
-        proto == PROTO_TCP ? tcp_entry(plan->tcp_scan) : proto == PROTO_UDP ? &tech_udp : NULL;
+    const struct scan_technique *e = proto == PROTO_TCP   ? tcp_entry(plan->tcp_scan)
+                                     : proto == PROTO_UDP ? &tech_udp
+                                                          : NULL;
     if (!e) return false;
     *out = *e;
     if (proto == PROTO_TCP && plan->scanflags_set) {

@@ -52,14 +52,13 @@ static void test_syntax(void **state)
 {
     (void)state;
     char err[128];
-    struct payload_db *db =
-        parse("# comment\n"
-              "udp 1,3-4 \"a\\x41\\x4\" # trailing\n"
-              "  \"\\0\\101\\r\\n\\t\\\\\\\"\"\n"
-              "source 500 anything here\n"
-              "udp 3\n\"\"\n"
-              "udp 65535 \"z\" futurekeyword \"not a payload\"\n",
-              err, sizeof err);
+    struct payload_db *db = parse("# comment\n"
+                                  "udp 1,3-4 \"a\\x41\\x4\" # trailing\n"
+                                  "  \"\\0\\101\\r\\n\\t\\\\\\\"\"\n"
+                                  "source 500 anything here\n"
+                                  "udp 3\n\"\"\n"
+                                  "udp 65535 \"z\" futurekeyword \"not a payload\"\n",
+                                  err, sizeof err);
     assert_non_null(db);
     assert_int_equal(payloads_entries(db), 3);
     size_t len;

@@ -17,6 +17,7 @@
 #include "report/writer.h"
 #include "scan/connect.h"
 #include "scan/syn.h"
+#include "scan/techniques.h"
 #include "scan/hostgroup.h"
 #include "scan/service_table.h"
 #include "service/service_scan.h"
@@ -132,8 +133,28 @@ static int version_group(struct run_ctx *c, struct host **hosts, size_t n)
     return rc;
 }
 
-/* Port scan one group. Until host discovery exists every host is up
- * (nmap -Pn: reason user-set). Returns -1 if interrupted. */
+/* One technique over the group: the connect scan, or a raw technique for
+ * proto. Returns -1 if interrupted. */
+static int port_scan(struct run_ctx *c, struct host **hosts, size_t n, enum proto_index proto)
+{
+    const struct plan *plan = c->plan;
+    struct scan_technique tech;
+    bool raw = technique_for_plan(plan, proto, &tech);
+    struct task_event t =
+        task_now(raw ? tech.task_name : "Connect Scan", hosts, n, plan->ports.count[proto]);
+    outputs_task_begin(c->out, c->run, &t);
+    struct scan_observer obs = {.port_found = report_port, .ctx = c};
+    watch_observe(c->watch, &obs);
+    watch_task_begin(c->watch, t.name, c->run->hosts_total, c->run->hosts_up + n, n);
+    int rc = raw ? raw_scan(plan, &tech, hosts, n, &obs) : connect_scan(plan, hosts, n, &obs);
+    task_finish(c, &t);
+    watch_task_end(c->watch);
+    return rc;
+}
+
+/* Port scan one group: the TCP technique, then UDP, as nmap orders its
+ * tasks. Until host discovery exists every host is up (nmap -Pn: reason
+ * user-set). Returns -1 if interrupted. */
 static int scan_group(struct run_ctx *c, struct host **hosts, size_t n)
 {
     const struct plan *plan = c->plan;
@@ -143,19 +164,12 @@ static int scan_group(struct run_ctx *c, struct host **hosts, size_t n)
     }
     resolve_names(c, hosts, n);
     int rc = 0;
-    size_t n_ports = plan->ports.count[PROTO_TCP];
-    bool syn = plan->tcp_scan == TCP_SCAN_SYN;
-    if (!plan->list_scan && (syn || plan->tcp_scan == TCP_SCAN_CONNECT) && n_ports > 0) {
-        struct task_event t =
-            task_now(syn ? "SYN Stealth Scan" : "Connect Scan", hosts, n, n_ports);
-        outputs_task_begin(c->out, c->run, &t);
-        struct scan_observer obs = {.port_found = report_port, .ctx = c};
-        watch_observe(c->watch, &obs);
-        watch_task_begin(c->watch, t.name, c->run->hosts_total, c->run->hosts_up + n, n);
-        rc = syn ? syn_scan(plan, hosts, n, &obs) : connect_scan(plan, hosts, n, &obs);
-        task_finish(c, &t);
-        watch_task_end(c->watch);
-    } else {
+    bool tcp = plan->tcp_scan != TCP_SCAN_NONE && plan->ports.count[PROTO_TCP] > 0;
+    bool udp = plan->udp_scan && plan->ports.count[PROTO_UDP] > 0;
+    if (!plan->list_scan && tcp) rc = port_scan(c, hosts, n, PROTO_TCP);
+    if (!plan->list_scan && udp && rc == 0 && !scan_stop_requested)
+        rc = port_scan(c, hosts, n, PROTO_UDP);
+    if (plan->list_scan || (!tcp && !udp)) {
         for (size_t i = 0; i < n; i++)
             gettimeofday(&hosts[i]->end_time, NULL);
     }
@@ -226,7 +240,7 @@ static int run_scan(struct run_ctx *c, struct target_iter *targets)
  * privileged user falls back to a connect scan. */
 static void open_raw_engine(struct plan *plan)
 {
-    if (plan->list_scan || plan->tcp_scan != TCP_SCAN_SYN) return;
+    if (!plan_uses_raw(plan)) return;
     if (syn_scan_open(plan) == 0) return;
     if (!plan->tcp_scan_default) fatal("%s", syn_scan_open_error());
     error("WARNING: %s; falling back to a connect scan (-sT).", syn_scan_open_error());

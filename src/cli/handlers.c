@@ -75,6 +75,7 @@ static const cli_handler_fn handlers[OPT_COUNT] = {
     [OPT_MIN_RATE] = opt_rate,
     [OPT_MAX_RATE] = opt_rate,
     [OPT_SCAN] = opt_scan_types,
+    [OPT_SCANFLAGS] = opt_scanflags,
     [OPT_PING] = opt_ping_types,
     [OPT_IDLE_SCAN] = opt_scan_bit,
     [OPT_BOUNCE] = opt_scan_bit,

@@ -18,6 +18,7 @@ int opt_debug(struct cli_ctx *ctx, const struct getopt_item *item);
 int opt_privileged(struct cli_ctx *ctx, const struct getopt_item *item);
 int opt_family(struct cli_ctx *ctx, const struct getopt_item *item);
 int opt_flag(struct cli_ctx *ctx, const struct getopt_item *item);
+int opt_scanflags(struct cli_ctx *ctx, const struct getopt_item *item);
 int opt_ignore(struct cli_ctx *ctx, const struct getopt_item *item);
 int opt_ident(struct cli_ctx *ctx, const struct getopt_item *item);
 int opt_datafile(struct cli_ctx *ctx, const struct getopt_item *item);

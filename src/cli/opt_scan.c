@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "cli/handlers.h"
+#include "cli/plan.h"
+#include "scan/technique.h"
 
 struct scan_letter {
     char letter;
@@ -19,13 +21,13 @@ static const struct scan_letter scan_letters[] = {
     {.letter = 'L', .bits = SCAN_LIST | SCAN_NO_PORTS, .supported = true},
     {.letter = 'T', .bits = SCAN_CONNECT, .supported = true},
     {.letter = 'S', .bits = SCAN_SYN, .supported = true},
-    {.letter = 'A', .bits = SCAN_ACK},
-    {.letter = 'W', .bits = SCAN_WINDOW},
-    {.letter = 'M', .bits = SCAN_MAIMON},
-    {.letter = 'N', .bits = SCAN_NULL},
-    {.letter = 'F', .bits = SCAN_FIN},
-    {.letter = 'X', .bits = SCAN_XMAS},
-    {.letter = 'U', .bits = SCAN_UDP},
+    {.letter = 'A', .bits = SCAN_ACK, .supported = true},
+    {.letter = 'W', .bits = SCAN_WINDOW, .supported = true},
+    {.letter = 'M', .bits = SCAN_MAIMON, .supported = true},
+    {.letter = 'N', .bits = SCAN_NULL, .supported = true},
+    {.letter = 'F', .bits = SCAN_FIN, .supported = true},
+    {.letter = 'X', .bits = SCAN_XMAS, .supported = true},
+    {.letter = 'U', .bits = SCAN_UDP, .supported = true},
     {.letter = 'O', .bits = SCAN_IPPROTO},
     {.letter = 'Y', .bits = SCAN_SCTP_INIT},
     {.letter = 'Z', .bits = SCAN_SCTP_COOKIE},
@@ -159,6 +161,19 @@ int opt_ping_types(struct cli_ctx *ctx, const struct getopt_item *item)
         char spelling[4] = {'-', 'P', arg[0], '\0'};
         cli_refuse(ctx, spelling);
     }
+    return 0;
+}
+
+/* --scanflags: checked at once, as nmap does; the base technique (-sS
+ * unless another is given) still decides what replies mean. */
+int opt_scanflags(struct cli_ctx *ctx, const struct getopt_item *item)
+{
+    int flags = tech_parse_scanflags(item->arg);
+    if (flags < 0)
+        return cli_fatal(ctx, "--scanflags option must be a number between 0 and 255 (inclusive) "
+                              "or a string like \"URGPSHFIN\".");
+    ctx->plan->scanflags = (uint8_t)flags;
+    ctx->plan->scanflags_set = true;
     return 0;
 }
 

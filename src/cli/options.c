@@ -31,7 +31,7 @@ const struct cli_option cli_options[] = {
     {.name = "max-hostgroup", .arg = ARG_REQUIRED, .id = OPT_MAX_HOSTGROUP, .supported = true},
     {.name = "min-hostgroup", .arg = ARG_REQUIRED, .id = OPT_MIN_HOSTGROUP, .supported = true},
     {.name = "open", .arg = ARG_NONE, .id = OPT_OPEN, .supported = true},
-    {.name = "scanflags", .arg = ARG_REQUIRED, .id = OPT_SCANFLAGS},
+    {.name = "scanflags", .arg = ARG_REQUIRED, .id = OPT_SCANFLAGS, .supported = true},
     {.name = "defeat-rst-ratelimit",
      .arg = ARG_NONE,
      .id = OPT_DEFEAT_RST_RATELIMIT,

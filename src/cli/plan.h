@@ -16,6 +16,12 @@ enum tcp_scan_type {
     TCP_SCAN_NONE = 0,
     TCP_SCAN_CONNECT, /* -sT */
     TCP_SCAN_SYN,     /* -sS (raw engine) */
+    TCP_SCAN_ACK,     /* -sA, and the rest also raw */
+    TCP_SCAN_WINDOW,  /* -sW */
+    TCP_SCAN_MAIMON,  /* -sM */
+    TCP_SCAN_NULL,    /* -sN */
+    TCP_SCAN_FIN,     /* -sF */
+    TCP_SCAN_XMAS,    /* -sX */
 };
 
 enum dns_mode {
@@ -85,6 +91,9 @@ struct plan {
     bool skip_discovery;  /* -Pn (and, until discovery exists, always) */
     enum tcp_scan_type tcp_scan;
     bool tcp_scan_default; /* no technique was asked for: nmap's default */
+    bool scanflags_set;    /* --scanflags was given: */
+    uint8_t scanflags;     /* the raw TCP probes' flags */
+    bool udp_scan;         /* -sU, after the TCP scan as nmap */
 
     /* Service and version detection. */
     bool version_scan;      /* -sV (or -A) */

@@ -78,18 +78,19 @@ static uint64_t shuffle_seed(void)
 }
 
 /* nmap's warnings for qualified ports of a protocol no scan type covers.
- * Only TCP scans exist so far, so U:, S: and P: are never covered. */
-static void warn_unused_qualifiers(struct cli_ctx *ctx, const char *spec)
+ * SCTP and IP protocol scans do not exist yet, so S: and P: never are. */
+static void warn_unused_qualifiers(struct cli_ctx *ctx, const char *spec, const bool *want)
 {
     static const struct {
         enum proto_index proto;
         const char *letter, *scan;
-    } quals[] = {{PROTO_UDP, "U", "UDP scan with -sU"},
+    } quals[] = {{PROTO_TCP, "T", "any TCP scan type"},
+                 {PROTO_UDP, "U", "UDP scan with -sU"},
                  {PROTO_SCTP, "S", "any SCTP scan type"},
                  {PROTO_IP, "P", "IP Protocol scan with -sO"}};
     unsigned present = portspec_qualifiers(spec);
     for (size_t i = 0; i < sizeof quals / sizeof quals[0]; i++)
-        if (present & PORTSPEC_BIT(quals[i].proto))
+        if ((present & PORTSPEC_BIT(quals[i].proto)) && !want[quals[i].proto])
             cli_warn(ctx, "WARNING: Your ports include \"%s:\" but you haven't specified %s.",
                      quals[i].letter, quals[i].scan);
 }
@@ -101,14 +102,14 @@ static int build_ports(struct cli_ctx *ctx)
     struct portlist_request req = {
         .spec = ctx->portlist,
         .exclude_spec = ctx->exclude_ports,
-        .want = {[PROTO_TCP] = plan->tcp_scan != TCP_SCAN_NONE},
+        .want = {[PROTO_TCP] = plan->tcp_scan != TCP_SCAN_NONE, [PROTO_UDP] = plan->udp_scan},
         .fast = ctx->fast,
         .top_ports = ctx->top_ports,
         .port_ratio = ctx->port_ratio,
         .sequential = ctx->sequential,
         .shuffle_seed = shuffle_seed(),
     };
-    if (ctx->portlist) warn_unused_qualifiers(ctx, ctx->portlist);
+    if (ctx->portlist) warn_unused_qualifiers(ctx, ctx->portlist, req.want);
     if (portlist_build(&req, plan->services, &plan->ports, err, sizeof err) < 0)
         return cli_fatal(ctx, "%s", err);
     if (plan->ports.duplicate_ports)
@@ -116,6 +117,9 @@ static int build_ports(struct cli_ctx *ctx)
                       "using Nmap?  Have some coffee or Jolt(tm).");
     if (req.want[PROTO_TCP] && plan->ports.count[PROTO_TCP] == 0)
         cli_warn(ctx, "WARNING: a TCP scan type was requested, but no tcp ports were specified.  "
+                      "Skipping this scan type.");
+    if (req.want[PROTO_UDP] && plan->ports.count[PROTO_UDP] == 0)
+        cli_warn(ctx, "WARNING: UDP scan was requested, but no udp ports were specified.  "
                       "Skipping this scan type.");
     return 0;
 }

@@ -105,9 +105,17 @@ static void fill_plan(struct cli_ctx *ctx)
 {
     struct plan *plan = ctx->plan;
     plan->list_scan = (ctx->scans & SCAN_LIST) != 0;
-    plan->tcp_scan = (ctx->scans & SCAN_SYN)       ? TCP_SCAN_SYN
-                     : (ctx->scans & SCAN_CONNECT) ? TCP_SCAN_CONNECT
-                                                   : TCP_SCAN_NONE;
+    static const struct {
+        unsigned bit;
+        enum tcp_scan_type type;
+    } tcp_types[] = {{SCAN_SYN, TCP_SCAN_SYN},       {SCAN_CONNECT, TCP_SCAN_CONNECT},
+                     {SCAN_ACK, TCP_SCAN_ACK},       {SCAN_WINDOW, TCP_SCAN_WINDOW},
+                     {SCAN_MAIMON, TCP_SCAN_MAIMON}, {SCAN_NULL, TCP_SCAN_NULL},
+                     {SCAN_FIN, TCP_SCAN_FIN},       {SCAN_XMAS, TCP_SCAN_XMAS}};
+    plan->tcp_scan = TCP_SCAN_NONE;
+    for (size_t i = 0; i < sizeof tcp_types / sizeof tcp_types[0]; i++)
+        if (ctx->scans & tcp_types[i].bit) plan->tcp_scan = tcp_types[i].type;
+    plan->udp_scan = (ctx->scans & SCAN_UDP) != 0;
     /* Host discovery is not built: every target is treated as up (-Pn). */
     plan->skip_discovery = true;
     plan->dns = ctx->never_resolve ? DNS_NEVER : ctx->always_resolve ? DNS_ALWAYS : DNS_DEFAULT;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli/plan.h"
+#include "scan/techniques.h"
 #include "core/log.h"
 
 /* getpwnam_r's buffer starts here and doubles up to the cap on ERANGE
@@ -115,7 +116,7 @@ unsigned long privdrop_raise_fd_limit(void)
 
 privdrop_caps privdrop_caps_needed(const struct plan *plan)
 {
-    if (!plan->list_scan && plan->tcp_scan == TCP_SCAN_SYN) return PRIVDROP_CAP(CAP_NET_RAW);
+    if (plan_uses_raw(plan)) return PRIVDROP_CAP(CAP_NET_RAW);
     return PRIVDROP_KEEP_NONE;
 }
 

@@ -79,7 +79,7 @@ int raw_io_open(struct raw_io *io, int family, char *err, size_t errlen)
     if (io->send_fd < 0) return -1;
     if (open_capture(io, err, errlen) != 0) return -1;
     /* Until a scan narrows it: nothing but what a scan could want. */
-    return raw_io_set_filter(io, "tcp or icmp or icmp6", err, errlen);
+    return raw_io_set_filter(io, "tcp or udp or icmp or icmp6", err, errlen);
 }
 
 int raw_io_set_filter(struct raw_io *io, const char *filter, char *err, size_t errlen)

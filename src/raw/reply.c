@@ -14,6 +14,7 @@
 #include "net/pkt/ipv6.h"
 #include "net/pkt/pktbuf.h"
 #include "net/pkt/tcp.h"
+#include "net/pkt/udp.h"
 #include "report/model.h"
 
 #define ETHERTYPE_IPV4 0x0800
@@ -81,6 +82,10 @@ static enum pkt_status parse_tcp(struct pktbuf seg, struct raw_reply *out)
     enum pkt_status st = tcp_parse(seg, &t);
     if (st != PKT_OK) return st;
     out->kind = REPLY_TCP;
+    out->proto = IPPROTO_TCP;
+    out->seq = t.seq;
+    out->ack = t.ack;
+    out->window = t.window;
     out->target_port = t.sport;
     out->our_port = t.dport;
     out->tcp_flags = t.flags;
@@ -95,11 +100,43 @@ static enum pkt_status parse_quoted_tcp(struct pktbuf l4, struct raw_reply *out)
     struct tcp_info t;
     enum pkt_status st = tcp_parse_quoted(l4, &t);
     if (st != PKT_OK) return st;
+    out->proto = IPPROTO_TCP;
     out->our_port = t.sport;
     out->target_port = t.dport;
     out->has_echo = true;
     out->echoed_seq = t.seq;
     return PKT_OK;
+}
+
+static enum pkt_status parse_udp(struct pktbuf dgram, struct raw_reply *out)
+{
+    struct udp_info u;
+    enum pkt_status st = udp_parse(dgram, &u);
+    if (st != PKT_OK) return st;
+    out->kind = REPLY_UDP;
+    out->proto = IPPROTO_UDP;
+    out->target_port = u.sport;
+    out->our_port = u.dport;
+    return PKT_OK;
+}
+
+/* The first 8 bytes of our quoted UDP probe: its ports. */
+static enum pkt_status parse_quoted_udp(struct pktbuf l4, struct raw_reply *out)
+{
+    struct udp_info u;
+    enum pkt_status st = udp_parse_quoted(l4, &u);
+    if (st != PKT_OK) return st;
+    out->proto = IPPROTO_UDP;
+    out->our_port = u.sport;
+    out->target_port = u.dport;
+    return PKT_OK;
+}
+
+static enum pkt_status parse_quoted(uint8_t proto, struct pktbuf l4, struct raw_reply *out)
+{
+    if (proto == IPPROTO_TCP) return parse_quoted_tcp(l4, out);
+    if (proto == IPPROTO_UDP) return parse_quoted_udp(l4, out);
+    return PKT_BAD_TYPE;
 }
 
 static enum pkt_status parse_v4(const uint8_t *l3, size_t len, struct raw_reply *out)
@@ -116,18 +153,23 @@ static enum pkt_status parse_v4(const uint8_t *l3, size_t len, struct raw_reply 
         memcpy(out->self, ip.dst, 4);
         return parse_tcp(ip.payload, out);
     }
+    if (ip.proto == IPPROTO_UDP) {
+        memcpy(out->target, ip.src, 4);
+        memcpy(out->self, ip.dst, 4);
+        return parse_udp(ip.payload, out);
+    }
     if (ip.proto != IPPROTO_ICMP) return PKT_BAD_TYPE;
     struct icmp4_info ic;
     st = icmp4_parse(ip.payload, &ic);
     if (st != PKT_OK) return st;
     if (ic.type != ICMP4_UNREACH) return PKT_BAD_TYPE;
-    if (ic.inner.proto != IPPROTO_TCP || ic.inner.frag_offset != 0) return PKT_BAD_TYPE;
+    if (ic.inner.frag_offset != 0) return PKT_BAD_TYPE;
     out->kind = REPLY_ICMP4;
     out->icmp_type = ic.type;
     out->icmp_code = ic.code;
     memcpy(out->target, ic.inner.dst, 4);
     memcpy(out->self, ic.inner.src, 4);
-    return parse_quoted_tcp(ic.inner_l4, out);
+    return parse_quoted(ic.inner.proto, ic.inner_l4, out);
 }
 
 static enum pkt_status parse_v6(const uint8_t *l3, size_t len, struct raw_reply *out)
@@ -143,18 +185,23 @@ static enum pkt_status parse_v6(const uint8_t *l3, size_t len, struct raw_reply 
         memcpy(out->self, ip.dst, 16);
         return parse_tcp(ip.payload, out);
     }
+    if (ip.proto == IPPROTO_UDP) {
+        memcpy(out->target, ip.src, 16);
+        memcpy(out->self, ip.dst, 16);
+        return parse_udp(ip.payload, out);
+    }
     if (ip.proto != IPPROTO_ICMPV6) return PKT_BAD_TYPE;
     struct icmp6_info ic;
     st = icmp6_parse(ip.payload, &ic);
     if (st != PKT_OK) return st;
     if (ic.type != ICMP6_UNREACH) return PKT_BAD_TYPE;
-    if (ic.inner.proto != IPPROTO_TCP || ic.inner.frag_offset != 0) return PKT_BAD_TYPE;
+    if (ic.inner.frag_offset != 0) return PKT_BAD_TYPE;
     out->kind = REPLY_ICMP6;
     out->icmp_type = ic.type;
     out->icmp_code = ic.code;
     memcpy(out->target, ic.inner.dst, 16);
     memcpy(out->self, ic.inner.src, 16);
-    return parse_quoted_tcp(ic.inner_l4, out);
+    return parse_quoted(ic.inner.proto, ic.inner_l4, out);
 }
 
 enum pkt_status reply_parse(const uint8_t *l3, size_t len, struct raw_reply *out)
@@ -173,7 +220,7 @@ enum pkt_status reply_parse(const uint8_t *l3, size_t len, struct raw_reply *out
 
 /* ICMP destination unreachable codes (RFC 792, RFC 1812) that nmap takes as
  * "filtered" for a TCP probe, with its reason for each. */
-static bool icmp4_reason(uint8_t code, uint8_t *reason)
+bool reply_icmp4_reason(uint8_t code, uint8_t *reason)
 {
     switch (code) {
     case 0:
@@ -203,7 +250,7 @@ static bool icmp4_reason(uint8_t code, uint8_t *reason)
 }
 
 /* ICMPv6 destination unreachable codes (RFC 4443 3.1) and nmap's reasons. */
-static bool icmp6_reason(uint8_t code, uint8_t *reason)
+bool reply_icmp6_reason(uint8_t code, uint8_t *reason)
 {
     switch (code) {
     case 0:
@@ -248,10 +295,12 @@ bool reply_classify_syn(const struct raw_reply *r, uint8_t *state, uint8_t *reas
         return true;
     case REPLY_ICMP4:
         *state = PORT_FILTERED;
-        return icmp4_reason(r->icmp_code, reason);
+        return reply_icmp4_reason(r->icmp_code, reason);
     case REPLY_ICMP6:
         *state = PORT_FILTERED;
-        return icmp6_reason(r->icmp_code, reason);
+        return reply_icmp6_reason(r->icmp_code, reason);
+    case REPLY_UDP:
+        return false;
     }
     return false;
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // A captured packet turned into what a port scan needs to know of it: which
 // probe it may answer (addresses, ports, the echoed sequence number) and
-// what it says (TCP flags, or an ICMP/ICMPv6 unreachable and its code),
-// then nmap 7.93's verdict for a SYN probe. Pure functions over bytes, so
+// what it says (TCP flags and window, a UDP datagram, or an ICMP/ICMPv6
+// unreachable and its code quoting a TCP or UDP probe), then nmap 7.93's
+// verdict for a SYN probe (the other techniques' are in src/scan/tech_*.c). Pure functions over bytes, so
 // every hostile input can be unit-tested and fuzzed.
 #ifndef CMAP_RAW_REPLY_H
 #define CMAP_RAW_REPLY_H
@@ -17,6 +18,7 @@ enum reply_kind {
     REPLY_TCP = 1, /* a TCP segment from the target */
     REPLY_ICMP4,   /* an ICMP error quoting one of our TCP probes */
     REPLY_ICMP6,   /* the same in ICMPv6 */
+    REPLY_UDP,     /* a UDP datagram from the target */
 };
 
 struct raw_reply {
@@ -27,6 +29,9 @@ struct raw_reply {
     uint16_t target_port, our_port;
     bool has_echo;       /* echoed_seq is meaningful (ACK set, or quoted) */
     uint32_t echoed_seq; /* ack - 1, or the quoted sequence number */
+    uint8_t proto;       /* of the probe: IPPROTO_TCP or IPPROTO_UDP */
+    uint32_t seq, ack;   /* TCP replies: as sent by the target */
+    uint16_t window;     /* TCP replies */
     uint8_t tcp_flags;
     uint8_t icmp_type, icmp_code;
     uint8_t ttl; /* of the packet that arrived (TTL / hop limit) */
@@ -56,6 +61,11 @@ enum pkt_status reply_parse(const uint8_t *l3, size_t len, struct raw_reply *out
  * handshake) open, RST closed, ICMP unreachables filtered with their reason.
  * state and reason are enum port_state and enum reason (report/model.h).
  * False when the reply says nothing about the port (nmap ignores it). */
+/* nmap's reason for an ICMP (RFC 792, RFC 1812) or ICMPv6 (RFC 4443 3.1)
+ * destination-unreachable code; false for codes nmap ignores. */
+bool reply_icmp4_reason(uint8_t code, uint8_t *reason);
+bool reply_icmp6_reason(uint8_t code, uint8_t *reason);
+
 bool reply_classify_syn(const struct raw_reply *r, uint8_t *state, uint8_t *reason);
 
 #endif

@@ -9,27 +9,35 @@
 #include "report/portview.h"
 #include "report/svcfmt.h"
 #include "report/textfmt.h"
+#include "scan/techniques.h"
 
 /* XML's <scaninfo>: one entry per scanned protocol. */
 static int put_scaninfo(struct jw *j, const struct plan *plan)
 {
     jw_key(j, "scaninfo");
     jw_array_begin(j, false);
-    size_t n = plan->ports.count[PROTO_TCP];
     int rc = 0;
-    if (plan_scans_ports(plan) && plan->tcp_scan != TCP_SCAN_NONE && n > 0) {
-        char *services = ports_ranges_sorted(plan->ports.ports[PROTO_TCP], n);
-        if (services) {
-            jw_object_begin(j);
-            jw_kstring(j, "type", plan->tcp_scan == TCP_SCAN_SYN ? "syn" : "connect");
-            jw_kstring(j, "protocol", "tcp");
-            jw_kint(j, "numservices", (int64_t)n);
-            jw_kstring(j, "services", services);
-            jw_object_end(j);
-            free(services);
-        } else {
+    for (int proto = PROTO_TCP; proto <= PROTO_UDP; proto++) {
+        size_t n = plan->ports.count[proto];
+        bool scanned = proto == PROTO_TCP ? plan->tcp_scan != TCP_SCAN_NONE : plan->udp_scan;
+        if (!plan_scans_ports(plan) || !scanned || n == 0) continue;
+        char *services = ports_ranges_sorted(plan->ports.ports[proto], n);
+        if (!services) {
             rc = -1;
+            continue;
         }
+        jw_object_begin(j);
+        jw_kstring(j, "type", proto == PROTO_TCP ? tcp_scan_xml_type(plan->tcp_scan) : "udp");
+        if (proto == PROTO_TCP && plan->scanflags_set) {
+            char flags[32];
+            tech_format_scanflags(plan->scanflags, flags, sizeof flags);
+            jw_kstring(j, "scanflags", flags);
+        }
+        jw_kstring(j, "protocol", proto_name((enum proto_index)proto));
+        jw_kint(j, "numservices", (int64_t)n);
+        jw_kstring(j, "services", services);
+        jw_object_end(j);
+        free(services);
     }
     jw_array_end(j);
     return rc;

@@ -46,6 +46,7 @@ const char *reason_name(enum reason r)
         [REASON_BEYOND_SCOPE] = "beyond-scope",
         [REASON_REJECT_ROUTE] = "reject-route",
         [REASON_SPLIT_HANDSHAKE_SYN] = "split-handshake-syn",
+        [REASON_UDP_RESPONSE] = "udp-response",
     };
     if ((unsigned)r >= REASON_COUNT) return "unknown";
     return names[r];

@@ -13,6 +13,7 @@
 #include "report/svcfmt.h"
 #include "report/textfmt.h"
 #include "report/writer.h"
+#include "scan/techniques.h"
 
 #define XML_DEFAULT_STYLESHEET "file:///usr/share/nmap/nmap.xsl"
 
@@ -20,21 +21,34 @@
  * dies before run_begin still gets a complete, valid document. */
 static char xml_head_written;
 
-static const char *scan_type_name(enum tcp_scan_type t)
+/* One line per scanned protocol, TCP first, as nmap; --scanflags shows on
+ * the TCP line whatever the TCP type. */
+static int put_one_scaninfo(FILE *fp, const struct plan *plan, enum proto_index proto,
+                            const char *type)
 {
-    return t == TCP_SCAN_SYN ? "syn" : "connect";
+    size_t n = plan->ports.count[proto];
+    if (n == 0) return 0;
+    char *services = ports_ranges_sorted(plan->ports.ports[proto], n);
+    if (!services) return -1;
+    fprintf(fp, "<scaninfo type=\"%s\"", type);
+    if (proto == PROTO_TCP && plan->scanflags_set) {
+        char flags[32];
+        tech_format_scanflags(plan->scanflags, flags, sizeof flags);
+        fprintf(fp, " scanflags=\"%s\"", flags);
+    }
+    fprintf(fp, " protocol=\"%s\" numservices=\"%zu\" services=\"%s\"/>\n", proto_name(proto), n,
+            services);
+    free(services);
+    return 0;
 }
 
 static int put_scaninfo(FILE *fp, const struct plan *plan)
 {
-    if (!plan_scans_ports(plan) || plan->tcp_scan == TCP_SCAN_NONE) return 0;
-    size_t n = plan->ports.count[PROTO_TCP];
-    if (n == 0) return 0;
-    char *services = ports_ranges_sorted(plan->ports.ports[PROTO_TCP], n);
-    if (!services) return -1;
-    fprintf(fp, "<scaninfo type=\"%s\" protocol=\"tcp\" numservices=\"%zu\" services=\"%s\"/>\n",
-            scan_type_name(plan->tcp_scan), n, services);
-    free(services);
+    if (!plan_scans_ports(plan)) return 0;
+    if (plan->tcp_scan != TCP_SCAN_NONE &&
+        put_one_scaninfo(fp, plan, PROTO_TCP, tcp_scan_xml_type(plan->tcp_scan)) != 0)
+        return -1;
+    if (plan->udp_scan && put_one_scaninfo(fp, plan, PROTO_UDP, "udp") != 0) return -1;
     return 0;
 }
 

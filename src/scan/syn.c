@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// syn_scan(): sets up the engine for a host group (source addresses from
-// the kernel's routes, the capture filter, per-port arrays), runs it, and
-// writes what it learnt into each struct host. The raw socket and capture
+// raw_scan(): sets up the engine for one technique over a host group
+// (source addresses from the kernel's routes, the capture filter, per-port
+// arrays), runs it, and writes what it learnt into each struct host. The raw socket and capture
 // are process-wide, opened once by syn_scan_open() before privileges go.
 #include "scan/syn.h"
 
@@ -19,6 +19,7 @@
 #include "report/model.h"
 #include "report/progress.h"
 #include "scan/syn_engine.h"
+#include "scan/technique.h"
 
 /* nmap's defaults: --max-retries 10, --max-scan-delay 1 s for TCP. */
 #define DEFAULT_MAX_RETRIES 10
@@ -49,18 +50,25 @@ void syn_scan_close(void)
     raw_open = false;
 }
 
-static int prepare_host(struct host *h, const uint16_t *ports, size_t n)
+/* The technique's ports, appended after the results of other protocols
+ * (an earlier technique of the same run) and replacing its own protocol's;
+ * every port starts as silence makes it. */
+static int prepare_host(struct host *h, const struct scan_technique *t, const uint16_t *ports,
+                        size_t n)
 {
-    free(h->ports);
-    h->ports = calloc(n ? n : 1, sizeof *h->ports);
-    h->n_ports = 0;
-    if (!h->ports) return -1;
+    size_t kept = 0;
+    for (size_t i = 0; i < h->n_ports; i++)
+        if (h->ports[i].proto != t->proto) h->ports[kept++] = h->ports[i];
+        else service_info_free(h->ports[i].svc);
+    struct port_result *v = realloc(h->ports, (kept + n ? kept + n : 1) * sizeof *v);
+    if (!v) return -1;
+    h->ports = v;
     for (size_t i = 0; i < n; i++)
-        h->ports[i] = (struct port_result){.port = ports[i],
-                                           .proto = PROTO_TCP,
-                                           .state = PORT_FILTERED,
+        v[kept + i] = (struct port_result){.port = ports[i],
+                                           .proto = (uint8_t)t->proto,
+                                           .state = t->silent_state,
                                            .reason = REASON_NO_RESPONSE};
-    h->n_ports = n;
+    h->n_ports = kept + n;
     h->timed_out = false;
     h->have_times = false;
     if (h->start_time.tv_sec == 0) clock_wall(&h->start_time);
@@ -86,7 +94,7 @@ static void fill_config(struct sy_config *c, const struct plan *plan)
  * kernel would use to reach it, and its per-port arrays. */
 static int init_host(struct syn_engine *e, struct sy_host *sh, struct host *host)
 {
-    *sh = (struct sy_host){.e = e, .host = host};
+    *sh = (struct sy_host){.e = e, .host = host, .results = host->ports + host->n_ports - e->n_ports};
     size_t alen = host->addr.family == AF_INET6 ? 16 : 4;
     memcpy(sh->target, host->addr.bytes, alen);
     sh->salen = net_addr_to_sockaddr(&host->addr, 0, &sh->sa);
@@ -121,7 +129,7 @@ static int cmp_by_addr(const void *a, const void *b)
                   len);
 }
 
-/* Only TCP to our raw source ports and ICMP errors, addressed to one of our
+/* Only the technique's protocol to our raw source ports and ICMP errors, addressed to one of our
  * source addresses, get past the kernel's filter. */
 static int set_filter(struct syn_engine *e)
 {
@@ -129,7 +137,8 @@ static int set_filter(struct syn_engine *e)
     char *f = malloc(cap);
     if (!f) return -1;
     bool v6 = e->io->family == AF_INET6;
-    len = (size_t)snprintf(f, cap, "(tcp and dst portrange %u-%u or %s) and (", COOKIE_SPORT_BASE,
+    len = (size_t)snprintf(f, cap, "(%s and dst portrange %u-%u or %s) and (",
+                           proto_name(e->tech->proto), COOKIE_SPORT_BASE,
                            COOKIE_SPORT_BASE + COOKIE_SPORT_SPAN - 1, v6 ? "icmp6" : "icmp");
     size_t n_self = 0;
     for (size_t i = 0; i < e->n_hosts; i++) {
@@ -153,15 +162,17 @@ static int set_filter(struct syn_engine *e)
     return rc;
 }
 
-static int engine_init(struct syn_engine *e, const struct plan *plan, struct host **hosts,
-                       size_t n_hosts, const struct scan_observer *obs)
+static int engine_init(struct syn_engine *e, const struct plan *plan,
+                       const struct scan_technique *t, struct host **hosts, size_t n_hosts,
+                       const struct scan_observer *obs)
 {
     memset(e, 0, sizeof *e);
     fill_config(&e->cfg, plan);
+    e->tech = t;
     e->io = &raw;
     e->obs = obs;
-    e->ports = plan->ports.ports[PROTO_TCP];
-    e->n_ports = plan->ports.count[PROTO_TCP];
+    e->ports = plan->ports.ports[t->proto];
+    e->n_ports = plan->ports.count[t->proto];
     e->n_hosts = n_hosts;
     e->start_us = clock_mono_us();
     if (cookie_key_random(&e->key) != 0) return -1;
@@ -245,9 +256,9 @@ static void debug_counts(const struct syn_engine *e)
     const struct sy_counters *c = &e->count;
     char line[256];
     snprintf(line, sizeof line,
-             "SYN scan: %lu probes sent (%lu send errors), %lu packets captured: %lu malformed, "
+             "%s: %lu probes sent (%lu send errors), %lu packets captured: %lu malformed, "
              "%lu not ours, %lu duplicates",
-             c->sent, c->send_errors, c->received, c->malformed, c->unmatched, c->duplicates);
+             e->tech->task_name, c->sent, c->send_errors, c->received, c->malformed, c->unmatched, c->duplicates);
     obs->message(obs->watch_ctx, line, false);
 }
 
@@ -260,16 +271,18 @@ static void final_status(const struct syn_engine *e, const struct scan_observer 
     obs->tick(obs->watch_ctx, &st);
 }
 
-int syn_scan(const struct plan *plan, struct host **hosts, size_t n_hosts,
-             const struct scan_observer *obs)
+int raw_scan(const struct plan *plan, const struct scan_technique *t, struct host **hosts,
+             size_t n_hosts, const struct scan_observer *obs)
 {
-    if (!raw_open) fatal("The SYN scan needs a raw socket, which was not opened");
-    const uint16_t *ports = plan->ports.ports[PROTO_TCP];
-    size_t n_ports = plan->ports.count[PROTO_TCP];
+    if (!raw_open) fatal("The %s needs a raw socket, which was not opened", t->task_name);
+    const uint16_t *ports = plan->ports.ports[t->proto];
+    size_t n_ports = plan->ports.count[t->proto];
     for (size_t i = 0; i < n_hosts; i++)
-        if (prepare_host(hosts[i], ports, n_ports) != 0) fatal("Out of memory for port results");
+        if (prepare_host(hosts[i], t, ports, n_ports) != 0)
+            fatal("Out of memory for port results");
     static struct syn_engine e;
-    if (engine_init(&e, plan, hosts, n_hosts, obs) != 0) fatal("Cannot set up the SYN scan");
+    if (engine_init(&e, plan, t, hosts, n_hosts, obs) != 0)
+        fatal("Cannot set up the %s", t->task_name);
     int rc = sy_run(&e);
     final_status(&e, obs);
     debug_counts(&e);
@@ -277,4 +290,10 @@ int syn_scan(const struct plan *plan, struct host **hosts, size_t n_hosts,
         merge_host(&e.hosts[i]);
     engine_free(&e);
     return rc == 0 && !scan_stop_requested ? 0 : -1;
+}
+
+int syn_scan(const struct plan *plan, struct host **hosts, size_t n_hosts,
+             const struct scan_observer *obs)
+{
+    return raw_scan(plan, &tech_syn, hosts, n_hosts, obs);
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// TCP SYN scan (-sS): raw SYN probes, replies from a packet capture,
-// nmap 7.93's states and reasons (open syn-ack, closed reset, filtered
-// no-response or an ICMP unreachable's reason, each with its TTL).
+// The raw port scans (-sS, -sA, -sW, -sM, -sN, -sF, -sX, --scanflags,
+// -sU): one technique (scan/technique.h) at a time over a host group,
+// replies from a packet capture, nmap 7.93's states and reasons with the
+// reply's TTL.
 #ifndef CMAP_SCAN_SYN_H
 #define CMAP_SCAN_SYN_H
 
@@ -23,8 +24,14 @@ const char *syn_scan_open_error(void);
 /* Releases what syn_scan_open() opened (also safe when it failed). */
 void syn_scan_close(void);
 
-/* connect_scan()'s contract (scan/connect.h) for a SYN scan of
- * plan->ports.ports[PROTO_TCP]; syn_scan_open() must have succeeded. */
+struct scan_technique;
+
+/* connect_scan()'s contract (scan/connect.h) for technique t over
+ * plan->ports.ports[t->proto]; syn_scan_open() must have succeeded. The
+ * hosts' results for other protocols (an earlier technique's) are kept. */
+int raw_scan(const struct plan *plan, const struct scan_technique *t, struct host **hosts,
+             size_t n_hosts, const struct scan_observer *obs);
+/* raw_scan() with the SYN technique. */
 int syn_scan(const struct plan *plan, struct host **hosts, size_t n_hosts,
              const struct scan_observer *obs);
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
-// The SYN scan's packet side on one event loop: the prepare hook builds
-// as many probes as the scheduler allows and sends them in sendmmsg
-// batches; the capture descriptor's readiness drains replies, each checked
-// against the keyed echo (raw/cookie.h) before it may say anything; timers
-// wake the loop for probe timeouts and pacing.
+// The raw port scans' packet side on one event loop: the prepare hook has
+// the technique build as many probes as the scheduler allows and sends
+// them in sendmmsg batches; the capture descriptor's readiness drains
+// replies, each checked against the keyed echo (raw/cookie.h) before the
+// technique may say what it means; timers wake the loop for probe timeouts
+// and pacing.
 #include "scan/syn_engine.h"
 
 #include <errno.h>
@@ -14,7 +15,6 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/loop.h"
-#include "raw/probe.h"
 #include "raw/reply.h"
 #include "report/model.h"
 
@@ -30,9 +30,12 @@
 /* Our probes' TTL / hop limit (nmap draws one in 37..64; the value only
  * needs to reach a lab or LAN target). */
 #define PROBE_TTL 64
+/* Packets one try at one port may send (UDP: one per payload); nmap's
+ * limit is 255 per port, more than a batch holds, so the rest are left. */
+#define PACKETS_PER_PORT_MAX 16
 
 struct send_batch {
-    uint8_t pkt[SEND_BATCH][SYN_PROBE_MAX];
+    uint8_t pkt[SEND_BATCH][RAW_PROBE_MAX];
     struct iovec iov[SEND_BATCH];
     struct mmsghdr msg[SEND_BATCH];
     struct sy_host *host[SEND_BATCH];
@@ -40,30 +43,42 @@ struct send_batch {
     unsigned n;
 };
 
+static unsigned packets_for(const struct syn_engine *e, uint16_t port)
+{
+    unsigned n = e->tech->packets ? e->tech->packets(e->tech, port) : 1;
+    return n < 1 ? 1 : n > PACKETS_PER_PORT_MAX ? PACKETS_PER_PORT_MAX : n;
+}
+
+/* Every packet of one try at port idx; the first carries the host and
+ * index, so a batch that did not leave whole is given back once a port. */
 static void add_probe(struct syn_engine *e, struct send_batch *b, struct sy_host *h, uint32_t idx,
                       int64_t now)
 {
     uint16_t port = e->ports[idx];
     int family = h->sa.ss_family;
     uint64_t hash = cookie_hash(&e->key, family, h->target, h->self, port);
-    struct syn_probe p = {.family = family,
-                          .self = h->self,
-                          .target = h->target,
-                          .sport = cookie_sport(hash),
-                          .dport = port,
-                          .seq = cookie_seq(hash, h->tryno[idx]),
-                          .ip_id = (uint16_t)(hash >> 16),
-                          .ttl = PROBE_TTL};
-    size_t len = syn_probe_build(b->pkt[b->n], SYN_PROBE_MAX, &p);
-    if (len == 0) fatal("Cannot build a SYN probe"); /* fixed sizes: cannot happen */
-    b->iov[b->n] = (struct iovec){.iov_base = b->pkt[b->n], .iov_len = len};
-    b->msg[b->n] = (struct mmsghdr){.msg_hdr = {.msg_name = &h->sa,
-                                                .msg_namelen = h->salen,
-                                                .msg_iov = &b->iov[b->n],
-                                                .msg_iovlen = 1}};
-    b->host[b->n] = h;
-    b->idx[b->n] = idx;
-    b->n++;
+    struct probe_spec p = {.family = family,
+                           .self = h->self,
+                           .target = h->target,
+                           .sport = cookie_sport(hash),
+                           .dport = port,
+                           .seq = cookie_seq(hash, h->tryno[idx]),
+                           .ip_id = (uint16_t)(hash >> 16),
+                           .ttl = PROBE_TTL};
+    unsigned n = packets_for(e, port);
+    for (p.variant = 0; p.variant < n; p.variant++) {
+        size_t len = e->tech->build(e->tech, &p, b->pkt[b->n], RAW_PROBE_MAX);
+        /* Sizes are bounded (PAYLOAD_MAX): cannot happen. */
+        if (len == 0) fatal("Cannot build a %s probe", e->tech->xml_type);
+        b->iov[b->n] = (struct iovec){.iov_base = b->pkt[b->n], .iov_len = len};
+        b->msg[b->n] = (struct mmsghdr){.msg_hdr = {.msg_name = &h->sa,
+                                                    .msg_namelen = h->salen,
+                                                    .msg_iov = &b->iov[b->n],
+                                                    .msg_iovlen = 1}};
+        b->host[b->n] = p.variant == 0 ? h : NULL;
+        b->idx[b->n] = idx;
+        b->n++;
+    }
     sy_note_send(e, h, idx, now);
 }
 
@@ -87,23 +102,25 @@ static void flush_batch(struct syn_engine *e, struct send_batch *b, int64_t now)
     }
     if (done < b->n) sy_backoff(e, now + SEND_BACKOFF_US);
     for (unsigned i = b->n; i-- > done;)
-        sy_unsend(e, b->host[i], b->idx[i]);
+        if (b->host[i]) sy_unsend(e, b->host[i], b->idx[i]);
     b->n = 0;
 }
 
 /* Returns true when the scheduler would have sent more this turn. */
 static bool send_some(struct syn_engine *e, int64_t now)
 {
-    static struct send_batch batch; /* 4 KiB of packets: not on the stack */
+    static struct send_batch batch; /* 96 KiB of packets: not on the stack */
+    /* Room a port may need: one packet, or a full set of payloads. */
+    unsigned room = e->tech->packets ? PACKETS_PER_PORT_MAX : 1;
     for (int k = 0; k < BATCHES_PER_TURN; k++) {
-        while (batch.n < SEND_BATCH) {
+        while (batch.n + room <= SEND_BATCH) {
             struct sy_host *h = sy_next_host(e, now);
             uint32_t idx;
             if (!h || !sy_take_work(h, &idx)) break;
             add_probe(e, &batch, h, idx, now);
         }
         if (batch.n == 0) return false;
-        bool full = batch.n == SEND_BATCH;
+        bool full = batch.n + room > SEND_BATCH;
         flush_batch(e, &batch, now);
         if (!full || now < e->resource_until) return false;
     }
@@ -136,16 +153,19 @@ static bool match_reply(struct syn_engine *e, const struct raw_reply *r, struct 
                         uint32_t *idxp, unsigned *trynop)
 {
     if (r->family != e->io->family) return false;
+    uint32_t echoed = 0;
+    enum echo_kind echo = e->tech->echo(e->tech, r, &echoed);
+    if (echo == ECHO_NONE) return false;
     struct sy_host *h = host_by_addr(e, r->target);
     if (!h || h->done) return false;
     int32_t idx = e->port_index[r->target_port];
     if (idx < 0) return false;
     uint64_t hash = cookie_hash(&e->key, r->family, r->target, r->self, r->target_port);
     int tryno;
-    if (r->has_echo) {
-        tryno = cookie_check(hash, r->our_port, r->echoed_seq);
+    if (echo == ECHO_SEQ) {
+        tryno = cookie_check(hash, r->our_port, echoed);
     } else {
-        /* A bare SYN (split handshake) echoes only our port. */
+        /* Only our port came back: the reply answers the latest try. */
         tryno = r->our_port == cookie_sport(hash) ? h->tryno[idx] : -1;
     }
     if (tryno < 0 || (unsigned)tryno > h->tryno[idx] || h->pstate[idx] == PS_FRESH) return false;
@@ -169,12 +189,12 @@ static void handle_reply(struct syn_engine *e, const struct raw_reply *r, int64_
         return;
     }
     uint8_t state, reason;
-    if (!reply_classify_syn(r, &state, &reason)) {
+    if (!e->tech->classify(e->tech, r, &state, &reason)) {
         e->count.unmatched++;
         return;
     }
     sy_reply(e, h, idx, tryno, now);
-    struct port_result *pr = &h->host->ports[idx];
+    struct port_result *pr = &h->results[idx];
     pr->state = state;
     pr->reason = reason;
     pr->reason_ttl = r->ttl;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Internals of the SYN scan shared by its scheduler (syn_sched.c: what to
+// Internals of the raw port scans (every technique of scan/technique.h;
+// the SYN scan was the first, hence the names) shared by the scheduler (syn_sched.c: what to
 // send when, what replies and silence teach about timing, after nmap's
 // ultra_scan as connect_sched.c) and its packet side (syn_engine.c). Not for
 // use outside src/scan.
@@ -21,6 +22,7 @@
 #include "raw/rawio.h"
 #include "scan/observer.h"
 #include "scan/rtt.h"
+#include "scan/technique.h"
 
 struct loop;
 struct loop_timer;
@@ -46,6 +48,7 @@ struct syn_engine;
 struct sy_host {
     struct syn_engine *e;
     struct host *host;
+    struct port_result *results; /* this technique's ports in host->ports */
     uint8_t target[16], self[16];
     struct sockaddr_storage sa;
     socklen_t salen;
@@ -86,6 +89,7 @@ struct sy_counters {
 
 struct syn_engine {
     struct sy_config cfg;
+    const struct scan_technique *tech;
     struct raw_io *io;
     const struct scan_observer *obs;
     struct cookie_key key;

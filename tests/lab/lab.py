@@ -6,10 +6,13 @@ One scanner namespace and four target namespaces, each target on its own
 veth pair to the scanner (point-to-point /32 and /128 routes):
 
     role      IPv4         IPv6           behaviour
-    open      198.18.1.2   fd00:18:1::2   listeners, nothing filtered
+    open      198.18.1.2   fd00:18:1::2   listeners, nothing filtered; UDP 7, 53,
+                                          123 answer, 69 and 161 stay silent
     filtered  198.18.1.3   fd00:18:1::3   listeners, some ports dropped
     reject    198.18.1.4   fd00:18:1::4   listeners, ports rejected with a
                                           TCP reset or various ICMP errors
+                                          (UDP too: closed ports give port
+                                          unreachables, some other codes)
     dark      198.18.1.5   fd00:18:1::5   listeners behind a drop-all policy
 
 The scanner is 198.18.0.1 / fd00:18::1 and also runs listeners on its
@@ -61,6 +64,7 @@ SSH_BANNER = r"SSH-2.0-OpenSSH_9.2p1 cmlab\r\n"
 # host rather than an unresolvable one.
 FILTERED_RULES = """
     tcp dport { 25, 135-139, 443, 1000-1010, 8080 } drop
+    udp dport { 53, 161 } drop
 """
 REJECT_RULES = """
     tcp dport { 21, 113 } reject with tcp reset
@@ -68,6 +72,10 @@ REJECT_RULES = """
     tcp dport 8080 reject with icmpx type host-unreachable
     tcp dport 25 reject with icmpx type port-unreachable
     meta nfproto ipv4 tcp dport 110 reject with icmp type net-unreachable
+    udp dport 53 reject with icmpx type admin-prohibited
+    udp dport 123 reject with icmpx type host-unreachable
+    udp dport 161 drop
+    meta nfproto ipv4 udp dport 137 reject with icmp type net-unreachable
 """
 DARK_RULES = """
     icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept
@@ -82,6 +90,8 @@ class Target:
     listen: tuple
     rules: str = ""
     banners: dict = field(default_factory=dict)
+    udp: tuple = ()         # UDP ports that answer every datagram
+    udp_silent: tuple = ()  # UDP ports bound but silent
 
     @property
     def v4(self):
@@ -93,9 +103,10 @@ class Target:
 
 
 TARGETS = (
-    Target("open", 1, (22, 80, 443, 3306, 8080, 31337), banners={22: SSH_BANNER}),
-    Target("filtered", 2, (22, 80, 443, 8080), FILTERED_RULES),
-    Target("reject", 3, (22, 80, 443, 8080), REJECT_RULES),
+    Target("open", 1, (22, 80, 443, 3306, 8080, 31337), banners={22: SSH_BANNER},
+           udp=(7, 53, 123), udp_silent=(69, 161)),
+    Target("filtered", 2, (22, 80, 443, 8080), FILTERED_RULES, udp=(7, 53)),
+    Target("reject", 3, (22, 80, 443, 8080), REJECT_RULES, udp=(7,)),
     Target("dark", 4, (22, 80, 443), DARK_RULES),
 )
 
@@ -336,14 +347,16 @@ table inet cmlab {{
     def _start_all_listeners(self):
         for target in TARGETS:
             self._start_listener(self.ns(target.role), ("0.0.0.0", "::"), target.listen,
-                                 target.banners)
+                                 target.banners, target.udp, target.udp_silent)
         self._start_listener(self.scanner, ("127.0.0.1", "::1"), SCANNER_LOCAL_PORTS, {})
 
-    def _start_listener(self, ns, addrs, ports, banners):
+    def _start_listener(self, ns, addrs, ports, banners, udp=(), udp_silent=()):
         argv = ["ip", "netns", "exec", ns, PYTHON, os.path.join(HERE, "listeners.py")]
         argv += [arg for a in addrs for arg in ("--addr", a)]
         argv += [arg for p in ports for arg in ("--port", str(p))]
         argv += [arg for p, b in banners.items() for arg in ("--banner", f"{p}={b}")]
+        argv += [arg for p in udp for arg in ("--udp", str(p))]
+        argv += [arg for p in udp_silent for arg in ("--udp-silent", str(p))]
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, start_new_session=True)
         self.listeners.append(proc)

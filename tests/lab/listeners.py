@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""TCP listeners for the lab's target namespaces.
+"""TCP and UDP listeners for the lab's target namespaces.
 
 Accepts connections on the given ports (IPv4 and IPv6), optionally writes a
 banner, and closes each connection when the peer does or after a short idle
-time. Prints "ready" on stdout once every socket is bound, so the lab can
+time. UDP ports given with --udp answer every datagram (for -sU's
+udp-response); those given with --udp-silent are bound but never answer,
+so the kernel sends no port unreachable (open|filtered). Prints "ready" on stdout once every socket is bound, so the lab can
 wait for it instead of sleeping. Exits on SIGTERM/SIGINT.
 
     listeners.py --addr 0.0.0.0 --addr :: --port 22 --port 80 \
@@ -42,8 +44,23 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--addr", action="append", required=True)
     parser.add_argument("--port", action="append", type=parse_port, required=True)
+    parser.add_argument("--udp", action="append", type=parse_port, default=[])
+    parser.add_argument("--udp-silent", action="append", type=parse_port, default=[])
     parser.add_argument("--banner", action="append", type=parse_banner, default=[])
     return parser.parse_args(argv)
+
+
+def open_udp(addr, port):
+    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    if family == socket.AF_INET6:
+        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    sock.bind((addr, port))
+    sock.setblocking(False)
+    return sock
+
+
+UDP_ANSWER = b"cmlab udp\n"
 
 
 def open_listener(addr, port):
@@ -60,12 +77,30 @@ def open_listener(addr, port):
 
 
 class Server:
-    def __init__(self, listeners, banners):
+    def __init__(self, listeners, banners, udp_answer=(), udp_silent=()):
         self.sel = selectors.DefaultSelector()
         self.banners = banners
         self.clients = {}
         for sock in listeners:
             self.sel.register(sock, selectors.EVENT_READ, "listen")
+        for sock in udp_answer:
+            self.sel.register(sock, selectors.EVENT_READ, "udp")
+        for sock in udp_silent:
+            self.sel.register(sock, selectors.EVENT_READ, "udp-silent")
+
+    @staticmethod
+    def datagram(sock, answer):
+        """Read every queued datagram; answer each when asked to."""
+        for _ in range(256):
+            try:
+                _, peer = sock.recvfrom(2048)
+            except OSError:
+                return
+            if answer:
+                try:
+                    sock.sendto(UDP_ANSWER, peer)
+                except OSError:
+                    pass
 
     def accept(self, lsock):
         try:
@@ -110,6 +145,8 @@ class Server:
             for key, _ in self.sel.select(timeout=1.0):
                 if key.data == "listen":
                     self.accept(key.fileobj)
+                elif key.data in ("udp", "udp-silent"):
+                    self.datagram(key.fileobj, key.data == "udp")
                 else:
                     self.read(key.fileobj)
             self.expire()
@@ -124,7 +161,9 @@ def main(argv):
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     listeners = [open_listener(a, p) for a in args.addr for p in args.port]
-    server = Server(listeners, dict(args.banner))
+    udp_answer = [open_udp(a, p) for a in args.addr for p in args.udp]
+    udp_silent = [open_udp(a, p) for a in args.addr for p in args.udp_silent]
+    server = Server(listeners, dict(args.banner), udp_answer, udp_silent)
     print("ready", flush=True)
     server.serve()
 

@@ -185,6 +185,59 @@ static void test_scan_letter_errors(void **state)
                      "scan), -sF (FIN scan), -sU (UDP scan) and -sn (Ping scan)\n");
 }
 
+/* Every raw TCP letter picks its type; -sU adds UDP to it; --scanflags
+ * takes nmap's numbers and names and refuses the rest at once. */
+static void test_raw_techniques(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *arg;
+        enum tcp_scan_type type;
+    } letters[] = {{"-sA", TCP_SCAN_ACK},  {"-sW", TCP_SCAN_WINDOW}, {"-sM", TCP_SCAN_MAIMON},
+                   {"-sN", TCP_SCAN_NULL}, {"-sF", TCP_SCAN_FIN},    {"-sX", TCP_SCAN_XMAS}};
+    for (size_t i = 0; i < sizeof letters / sizeof letters[0]; i++) {
+        RUN("--privileged", letters[i].arg, "127.0.0.1");
+        expect_run();
+        assert_int_equal(last.plan.tcp_scan, letters[i].type);
+        assert_false(last.plan.udp_scan);
+        cleanup(state);
+    }
+    RUN("--privileged", "-sU", "127.0.0.1");
+    expect_run();
+    assert_int_equal(last.plan.tcp_scan, TCP_SCAN_NONE);
+    assert_true(last.plan.udp_scan);
+    assert_int_equal(last.plan.ports.count[PROTO_TCP], 0);
+    assert_int_equal(last.plan.ports.count[PROTO_UDP], 1000);
+    cleanup(state);
+    RUN("--privileged", "-sS", "-sU", "-p", "53", "127.0.0.1");
+    expect_run();
+    assert_int_equal(last.plan.tcp_scan, TCP_SCAN_SYN);
+    assert_true(last.plan.udp_scan);
+    assert_int_equal(last.plan.ports.count[PROTO_TCP], 1);
+    assert_int_equal(last.plan.ports.count[PROTO_UDP], 1);
+    cleanup(state);
+    static const struct {
+        const char *arg;
+        int flags;
+    } flags[] = {{"SYN", 0x02}, {"0x12", 0x12}, {"18", 0x12},     {"finACK", 0x11},
+                 {"URGPSHFOO", 0x28}, {"ECECWR", 0xc0}, {"", 0}, {"0", 0}, {"255", 0xff}};
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        RUN("--privileged", "--scanflags", flags[i].arg, "127.0.0.1");
+        expect_run();
+        assert_true(last.plan.scanflags_set);
+        assert_int_equal(last.plan.scanflags, flags[i].flags);
+        assert_int_equal(last.plan.tcp_scan, TCP_SCAN_SYN); /* nmap's base */
+        cleanup(state);
+    }
+    static const char *const bad[] = {"256", "12x", "0x100", "9999999999999999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        RUN("--privileged", "--scanflags", bad[i], "127.0.0.1");
+        expect_fatal("--scanflags option must be a number between 0 and 255 (inclusive) or a "
+                     "string like \"URGPSHFIN\".");
+        cleanup(state);
+    }
+}
+
 static void test_privileges(void **state)
 {
     (void)state;
@@ -197,8 +250,12 @@ static void test_privileges(void **state)
     RUN("-sU", "127.0.0.1");
     expect_fatal("You requested a scan type which requires root privileges.");
     cleanup(state);
+    RUN("--privileged", "-sO", "127.0.0.1");
+    expect_refused("-sO");
+    cleanup(state);
     RUN("--privileged", "-sA", "127.0.0.1");
-    expect_refused("-sA");
+    expect_run();
+    assert_int_equal(last.plan.tcp_scan, TCP_SCAN_ACK);
     cleanup(state);
     RUN("--privileged", "-sS", "127.0.0.1");
     expect_run();
@@ -407,7 +464,7 @@ static void test_refusal_after_whole_line(void **state)
     RUN("-O", "--bogus");
     expect_usage_error("cmap: unrecognized option '--bogus'");
     cleanup(state);
-    RUN("-sA", "-p", "80"); /* -p consumed its argument: no stray target */
+    RUN("-sO", "-p", "80"); /* -p consumed its argument: no stray target */
     assert_int_equal(last.status, 1);
 }
 
@@ -443,6 +500,7 @@ int main(void)
         T(test_operands_anywhere_and_double_dash),
         T(test_verbosity_and_debugging),
         T(test_scan_letter_errors),
+        T(test_raw_techniques),
         T(test_privileges),
         T(test_list_scan_plan),
         T(test_fatal_cases),

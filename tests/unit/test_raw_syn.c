@@ -265,9 +265,9 @@ static void test_malformed_replies(void **state)
     len = icmp_reply(buf, AF_INET6, 4, true);
     for (size_t cut = 0; cut < len; cut++)
         assert_int_not_equal(reply_parse(buf, cut, &r), PKT_OK);
-    /* UDP is not a SYN-scan reply. */
+    /* GRE is no scan's reply (UDP now is: -sU). */
     len = tcp_reply(buf, AF_INET, TCP_RST, 0, 64);
-    buf[9] = IPPROTO_UDP;
+    buf[9] = 47;
     buf[10] = buf[11] = 0;
     uint16_t c = 0;
     { /* recompute the header checksum */

@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
     build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
-    libcmocka-dev libpcre2-dev libxml2-dev
+    libcmocka-dev libpcap-dev libpcre2-dev libssl-dev libxml2-dev rpcbind
     nmap nmap-common ndiff
     python3-pytest python3-nmap python3-jsonschema jq
     iproute2 nftables libxml2-utils tmux strace procps util-linux

@@ -15,8 +15,10 @@
 #include "report/resume.h"
 #include "report/writer.h"
 #include "scan/connect.h"
+#include "scan/syn.h"
 #include "scan/hostgroup.h"
 #include "scan/service_table.h"
+#include "service/service_scan.h"
 #include "target/targets.h"
 
 /* The fatal hook needs these to close every output with exit="error". */
@@ -78,6 +80,24 @@ static void report_port(void *ctx, const struct host *host, const struct port_re
     outputs_port_found(c->out, c->run, host, port);
 }
 
+/* Version detection (-sV) over the open ports the port scan found, as
+ * nmap's "Service scan" task. */
+static int version_group(struct run_ctx *c, struct host **hosts, size_t n)
+{
+    size_t services = service_scan_count(c->plan, hosts, n);
+    if (services == 0) return 0;
+    struct task_event t = task_now("Service scan", hosts, n, 0);
+    t.n_services = services;
+    outputs_task_begin(c->out, c->run, &t);
+    struct scan_observer obs = {.port_found = NULL, .ctx = c};
+    watch_observe(c->watch, &obs);
+    watch_task_begin(c->watch, t.name, c->run->hosts_total, c->run->hosts_up + n, n);
+    int rc = service_scan(c->plan, hosts, n, &obs);
+    task_finish(c, &t);
+    watch_task_end(c->watch);
+    return rc;
+}
+
 /* Port scan one group. Until host discovery exists every host is up
  * (nmap -Pn: reason user-set). Returns -1 if interrupted. */
 static int scan_group(struct run_ctx *c, struct host **hosts, size_t n)
@@ -90,13 +110,15 @@ static int scan_group(struct run_ctx *c, struct host **hosts, size_t n)
     resolve_names(c, hosts, n);
     int rc = 0;
     size_t n_ports = plan->ports.count[PROTO_TCP];
-    if (!plan->list_scan && plan->tcp_scan == TCP_SCAN_CONNECT && n_ports > 0) {
-        struct task_event t = task_now("Connect Scan", hosts, n, n_ports);
+    bool syn = plan->tcp_scan == TCP_SCAN_SYN;
+    if (!plan->list_scan && (syn || plan->tcp_scan == TCP_SCAN_CONNECT) && n_ports > 0) {
+        struct task_event t =
+            task_now(syn ? "SYN Stealth Scan" : "Connect Scan", hosts, n, n_ports);
         outputs_task_begin(c->out, c->run, &t);
         struct scan_observer obs = {.port_found = report_port, .ctx = c};
         watch_observe(c->watch, &obs);
         watch_task_begin(c->watch, t.name, c->run->hosts_total, c->run->hosts_up + n, n);
-        rc = connect_scan(plan, hosts, n, &obs);
+        rc = syn ? syn_scan(plan, hosts, n, &obs) : connect_scan(plan, hosts, n, &obs);
         task_finish(c, &t);
         watch_task_end(c->watch);
     } else {
@@ -105,6 +127,7 @@ static int scan_group(struct run_ctx *c, struct host **hosts, size_t n)
     }
     for (size_t i = 0; i < n; i++)
         service_table_fill(hosts[i], plan->services);
+    if (rc == 0 && !scan_stop_requested && plan->version_scan) rc = version_group(c, hosts, n);
     return rc;
 }
 
@@ -164,6 +187,18 @@ static int run_scan(struct run_ctx *c, struct target_iter *targets)
     return rc;
 }
 
+/* The raw socket and capture need privilege, so they open before the drop.
+ * Without them an explicit -sS fails as nmap's does; the default scan of a
+ * privileged user falls back to a connect scan. */
+static void open_raw_engine(struct plan *plan)
+{
+    if (plan->list_scan || plan->tcp_scan != TCP_SCAN_SYN) return;
+    if (syn_scan_open(plan) == 0) return;
+    if (!plan->tcp_scan_default) fatal("%s", syn_scan_open_error());
+    error("WARNING: %s; falling back to a connect scan (-sT).", syn_scan_open_error());
+    plan->tcp_scan = TCP_SCAN_CONNECT;
+}
+
 int main(int argc, char **argv)
 {
     signals_install();
@@ -191,6 +226,8 @@ int main(int argc, char **argv)
         resume_free(resume);
         return iflist_status;
     }
+    /* Before the outputs: a fallback to a connect scan changes their header. */
+    open_raw_engine(&plan);
     resume_prepare(resume, &plan);
     struct run run = {.plan = &plan, .rt = &rt};
     gettimeofday(&run.start_time, NULL);
@@ -213,6 +250,7 @@ int main(int argc, char **argv)
     if (outputs_run_end(out, &run) != 0) rc = -1;
     active_outputs = NULL;
     outputs_free(out);
+    syn_scan_close();
     plan_free(&plan);
     resume_free(resume);
 

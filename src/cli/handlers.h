@@ -52,6 +52,9 @@ int opt_ping_types(struct cli_ctx *ctx, const struct getopt_item *item);
 int opt_scan_bit(struct cli_ctx *ctx, const struct getopt_item *item);
 int opt_nsock_engine(struct cli_ctx *ctx, const struct getopt_item *item);
 
+/* opt_version.c */
+int opt_version_detection(struct cli_ctx *ctx, const struct getopt_item *item);
+
 /* opt_ports.c */
 int opt_ports(struct cli_ctx *ctx, const struct getopt_item *item);
 int opt_port_selection(struct cli_ctx *ctx, const struct getopt_item *item);

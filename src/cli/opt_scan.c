@@ -18,7 +18,7 @@ struct scan_letter {
 static const struct scan_letter scan_letters[] = {
     {.letter = 'L', .bits = SCAN_LIST | SCAN_NO_PORTS, .supported = true},
     {.letter = 'T', .bits = SCAN_CONNECT, .supported = true},
-    {.letter = 'S', .bits = SCAN_SYN},
+    {.letter = 'S', .bits = SCAN_SYN, .supported = true},
     {.letter = 'A', .bits = SCAN_ACK},
     {.letter = 'W', .bits = SCAN_WINDOW},
     {.letter = 'M', .bits = SCAN_MAIMON},
@@ -31,8 +31,8 @@ static const struct scan_letter scan_letters[] = {
     {.letter = 'Z', .bits = SCAN_SCTP_COOKIE},
     {.letter = 'n', .bits = SCAN_NO_PORTS},
     {.letter = 'P', .bits = SCAN_NO_PORTS, .given = "sP", .deprecated_by = "sn"},
-    {.letter = 'V', .bits = SCAN_VERSION},
-    {.letter = 'R', .bits = SCAN_VERSION, .given = "sR", .deprecated_by = "sV"},
+    {.letter = 'V', .bits = SCAN_VERSION, .supported = true},
+    {.letter = 'R', .bits = SCAN_VERSION, .supported = true, .given = "sR", .deprecated_by = "sV"},
     {.letter = 'C', .bits = SCAN_SCRIPT},
 };
 

@@ -46,7 +46,7 @@ static void init_ctx(struct cli_ctx *ctx, struct plan *plan, FILE *out, FILE *er
     ctx->privileged = initial_privilege();
     time_t now = time(NULL);
     localtime_r(&now, &ctx->start_tm);
-    *plan = (struct plan){.random_targets = -1, .timing = default_timing};
+    *plan = (struct plan){.random_targets = -1, .timing = default_timing, .version_intensity = 7};
 }
 
 static void free_ctx(struct cli_ctx *ctx)

@@ -15,7 +15,7 @@ struct services_db;
 enum tcp_scan_type {
     TCP_SCAN_NONE = 0,
     TCP_SCAN_CONNECT, /* -sT */
-    TCP_SCAN_SYN,     /* -sS (raw engine, not built yet) */
+    TCP_SCAN_SYN,     /* -sS (raw engine) */
 };
 
 enum dns_mode {
@@ -79,6 +79,7 @@ struct plan {
     bool list_scan;       /* -sL */
     bool skip_discovery;  /* -Pn (and, until discovery exists, always) */
     enum tcp_scan_type tcp_scan;
+    bool tcp_scan_default; /* no technique was asked for: nmap's default */
 
     /* Service and version detection. */
     bool version_scan;      /* -sV (or -A) */

@@ -105,11 +105,14 @@ static void fill_plan(struct cli_ctx *ctx)
 {
     struct plan *plan = ctx->plan;
     plan->list_scan = (ctx->scans & SCAN_LIST) != 0;
-    plan->tcp_scan = (ctx->scans & SCAN_CONNECT) ? TCP_SCAN_CONNECT : TCP_SCAN_NONE;
+    plan->tcp_scan = (ctx->scans & SCAN_SYN)       ? TCP_SCAN_SYN
+                     : (ctx->scans & SCAN_CONNECT) ? TCP_SCAN_CONNECT
+                                                   : TCP_SCAN_NONE;
     /* Host discovery is not built: every target is treated as up (-Pn). */
     plan->skip_discovery = true;
     plan->dns = ctx->never_resolve ? DNS_NEVER : ctx->always_resolve ? DNS_ALWAYS : DNS_DEFAULT;
     plan->privileged = ctx->privileged;
+    plan->version_scan = (ctx->scans & SCAN_VERSION) != 0 && !plan->list_scan;
     if (plan->verbosity > 1) plan->reason = true;
 }
 
@@ -121,8 +124,9 @@ int cli_validate(struct cli_ctx *ctx)
     cli_finish_timing(ctx);
     bool default_scan =
         !(ctx->scans & (SCAN_NO_PORTS | SCAN_TCP_MASK | SCAN_UDP | SCAN_SCTP_MASK | SCAN_IPPROTO));
-    /* Raw scans are not built, so the default is a connect scan even for root. */
-    if (default_scan) ctx->scans |= SCAN_CONNECT;
+    /* nmap's default: a SYN scan when privileged, else a connect scan. */
+    if (default_scan) ctx->scans |= ctx->privileged ? SCAN_SYN : SCAN_CONNECT;
+    plan->tcp_scan_default = default_scan;
     if (check_scan_types(ctx, default_scan) < 0 || check_limits(ctx) < 0 ||
         check_port_options(ctx) < 0)
         return -1;

@@ -9,6 +9,7 @@
 #include "report/escape.h"
 #include "report/partial.h"
 #include "report/portview.h"
+#include "report/svcfmt.h"
 #include "report/textfmt.h"
 #include "report/writer.h"
 
@@ -69,7 +70,8 @@ static int put_field(FILE *fp, const char *s)
     return 0;
 }
 
-static int put_ports_line(FILE *fp, const struct host *h, const struct port_view *v)
+static int put_ports_line(FILE *fp, const struct plan *plan, const struct host *h,
+                          const struct port_view *v)
 {
     put_host_label(fp, h);
     fputs("\tPorts: ", fp);
@@ -79,8 +81,15 @@ static int put_ports_line(FILE *fp, const struct host *h, const struct port_view
         if (!port_view_shown(v, p)) continue;
         fprintf(fp, "%s%u/%s/%s//", first ? "" : ", ", p->port, port_state_name(p->state),
                 proto_name(p->proto));
-        if (p->service && put_field(fp, p->service) != 0) return -1;
-        fputs("///", fp);
+        char text[SVC_VERSION_MAX];
+        if (svc_port_has_service(p)) {
+            svc_port_name(p, plan->version_scan, text);
+            if (put_field(fp, text) != 0) return -1;
+        }
+        fputs("//", fp);
+        svc_full_version(p->svc, text);
+        if (put_field(fp, text) != 0) return -1;
+        fputc('/', fp);
         first = false;
     }
     if (v->n_ignored_states == 1) {
@@ -102,7 +111,7 @@ static int put_up_host(FILE *fp, const struct plan *plan, const struct host *h)
         if (h->timed_out)
             put_status_line(fp, h, "Timeout");
         else if (scanned)
-            rc = put_ports_line(fp, h, &v);
+            rc = put_ports_line(fp, plan, h, &v);
     }
     port_view_free(&v);
     return rc;

@@ -7,6 +7,7 @@
 #include "cli/plan.h"
 #include "core/log.h"
 #include "report/portview.h"
+#include "report/svcfmt.h"
 #include "report/textfmt.h"
 
 /* XML's <scaninfo>: one entry per scanned protocol. */
@@ -137,7 +138,60 @@ static int put_extraports(struct jw *j, const struct port_view *v)
     return rc;
 }
 
-static void put_port(struct jw *j, const struct port_result *p)
+/* XML's <service> with the same names; the CPEs as an array, and the ONC
+ * RPC program and versions (which nmap 7.93's XML no longer carries) as
+ * the DTD names them. */
+static int put_service(struct jw *j, const struct port_result *p)
+{
+    const struct service_info *s = p->svc;
+    struct svc_view v;
+    svc_view_of(s, &v);
+    const char *name = v.name ? v.name : p->service;
+    jw_key(j, "service");
+    jw_object_begin(j);
+    jw_kstring(j, "name", name ? name : "unknown");
+    if (!s) {
+        jw_kstring(j, "method", "table");
+        jw_kint(j, "conf", 3);
+        jw_object_end(j);
+        return 0;
+    }
+    const char *const fields[][2] = {
+        {"product", v.product},    {"version", v.version}, {"extrainfo", v.extrainfo},
+        {"hostname", s->hostname}, {"ostype", s->ostype},  {"devicetype", s->devicetype},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (fields[i][1]) jw_kstring(j, fields[i][0], fields[i][1]);
+    int rc = 0;
+    if (s->fingerprint) {
+        char *flat = svc_flat_fingerprint(s->fingerprint);
+        if (flat)
+            jw_kstring(j, "servicefp", flat);
+        else
+            rc = -1;
+        free(flat);
+    }
+    if (s->ssl_tunnel) jw_kstring(j, "tunnel", "ssl");
+    jw_kstring(j, "method", s->method == SVC_METHOD_PROBED ? "probed" : "table");
+    jw_kint(j, "conf", s->conf);
+    if (s->rpc) {
+        jw_kstring(j, "proto", "rpc");
+        jw_kint(j, "rpcnum", s->rpc_program);
+        jw_kint(j, "lowver", s->rpc_low);
+        jw_kint(j, "highver", s->rpc_high);
+    }
+    if (s->n_cpe) {
+        jw_key(j, "cpe");
+        jw_array_begin(j, false);
+        for (size_t i = 0; i < s->n_cpe; i++)
+            if (s->cpe[i]) jw_string(j, s->cpe[i]);
+        jw_array_end(j);
+    }
+    jw_object_end(j);
+    return rc;
+}
+
+static int put_port(struct jw *j, const struct port_result *p)
 {
     jw_object_begin(j);
     jw_kstring(j, "protocol", proto_name(p->proto));
@@ -148,15 +202,9 @@ static void put_port(struct jw *j, const struct port_result *p)
     jw_kstring(j, "reason", reason_name(p->reason));
     jw_kint(j, "reason_ttl", p->reason_ttl);
     jw_object_end(j);
-    if (p->service) {
-        jw_key(j, "service");
-        jw_object_begin(j);
-        jw_kstring(j, "name", p->service);
-        jw_kstring(j, "method", "table");
-        jw_kint(j, "conf", 3);
-        jw_object_end(j);
-    }
+    int rc = svc_port_has_service(p) ? put_service(j, p) : 0;
     jw_object_end(j);
+    return rc;
 }
 
 /* Every scanned port, folded or not, so a reader needs no range parsing;
@@ -170,7 +218,9 @@ static int put_ports(struct jw *j, const struct plan *plan, const struct port_vi
     jw_key(j, "port");
     jw_array_begin(j, false);
     for (size_t i = 0; i < v->n; i++)
-        if (!plan->open_only || port_view_shown(v, v->sorted[i])) put_port(j, v->sorted[i]);
+        if ((!plan->open_only || port_view_shown(v, v->sorted[i])) &&
+            put_port(j, v->sorted[i]) != 0)
+            rc = -1;
     jw_array_end(j);
     jw_object_end(j);
     return rc;
@@ -242,11 +292,8 @@ int json_task(struct jw *j, const struct run *run, const struct task_event *t, b
     jw_kstring(j, "type", end ? "taskend" : "taskbegin");
     jw_kstring(j, "task", t->name);
     jw_kint(j, "time", (int64_t)t->time.tv_sec);
-    if (end && t->ports_per_host) {
-        char extra[64];
-        snprintf(extra, sizeof extra, "%zu total ports", t->ports_per_host * t->n_hosts);
-        jw_kstring(j, "extrainfo", extra);
-    }
+    char extra[96];
+    if (end && task_extrainfo(t, extra, sizeof extra)) jw_kstring(j, "extrainfo", extra);
     jw_object_end(j);
     return 1;
 }
@@ -260,7 +307,9 @@ void json_task_progress(struct jw *j, const struct progress_event *e)
     jw_key(j, "percent");
     jw_fixed2(j, e->percent);
     if (e->have_etc) {
-        jw_kint(j, "remaining", isfinite(e->remaining) ? (int64_t)llround(e->remaining) : 0);
+        jw_kint(j, "remaining", isfinite(e->remaining) && fabs(e->remaining) < 9e15
+                                    ? (int64_t)(e->remaining + (e->remaining < 0 ? -0.5 : 0.5))
+                                    : 0);
         jw_kint(j, "etc", (int64_t)e->etc);
     }
     jw_object_end(j);

@@ -40,6 +40,12 @@ const char *reason_name(enum reason r)
         [REASON_ADMIN_PROHIBITED] = "admin-prohibited",
         [REASON_PROTO_UNREACH] = "proto-unreach",
         [REASON_DEST_UNREACH] = "dest-unreach",
+        [REASON_PORT_UNREACH] = "port-unreach",
+        [REASON_NET_PROHIBITED] = "net-prohibited",
+        [REASON_HOST_PROHIBITED] = "host-prohibited",
+        [REASON_BEYOND_SCOPE] = "beyond-scope",
+        [REASON_REJECT_ROUTE] = "reject-route",
+        [REASON_SPLIT_HANDSHAKE_SYN] = "split-handshake-syn",
     };
     if ((unsigned)r >= REASON_COUNT) return "unknown";
     return names[r];

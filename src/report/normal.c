@@ -12,10 +12,12 @@
 #include "report/partial.h"
 #include "report/portview.h"
 #include "report/progress.h"
+#include "report/svcfmt.h"
 #include "report/textfmt.h"
 #include "report/writer.h"
 
-enum { COL_PORT, COL_STATE, COL_SERVICE, COL_REASON, N_COLS };
+/* nmap numbers the columns in this order; VERSION comes last. */
+enum { COL_PORT, COL_STATE, COL_SERVICE, COL_REASON, COL_VERSION, N_COLS };
 
 static int normal_run_begin(struct writer *w, const struct run *run)
 {
@@ -103,9 +105,11 @@ static void put_not_shown(FILE *fp, const struct port_view *v)
     fputc('\n', fp);
 }
 
-static char *cell_text(const struct port_result *p, int col)
+/* Text from the network (names, versions) is made terminal-safe here,
+ * before the column widths are measured. */
+static char *cell_text(const struct port_result *p, int col, bool version_scan)
 {
-    char buf[64];
+    char buf[SVC_VERSION_MAX];
     switch (col) {
     case COL_PORT:
         snprintf(buf, sizeof buf, "%u/%s", p->port, proto_name(p->proto));
@@ -114,7 +118,11 @@ static char *cell_text(const struct port_result *p, int col)
         snprintf(buf, sizeof buf, "%s", port_state_name(p->state));
         break;
     case COL_SERVICE:
-        return safe_strdup(p->service ? p->service : "unknown");
+        svc_port_name(p, version_scan, buf);
+        return safe_strdup(buf);
+    case COL_VERSION:
+        svc_full_version(p->svc, buf);
+        return safe_strdup(buf);
     default:
         if (p->reason_ttl)
             snprintf(buf, sizeof buf, "%s ttl %u", reason_name(p->reason), p->reason_ttl);
@@ -124,32 +132,43 @@ static char *cell_text(const struct port_result *p, int col)
     return strdup(buf);
 }
 
-static void put_row(FILE *fp, const char *const *cells, const size_t *width, int ncols)
+/* Empty cells at the end of a row (a port with no version) leave no
+ * trailing spaces. */
+static void put_row(FILE *fp, const char *const *cells, const size_t *width, const int *cols,
+                    int ncols)
 {
-    for (int c = 0; c < ncols; c++) {
-        fputs(cells[c], fp);
-        if (c + 1 < ncols) fprintf(fp, "%*s", (int)(width[c] - strlen(cells[c]) + 1), "");
+    int last = ncols - 1;
+    while (last > 0 && !*cells[cols[last]])
+        last--;
+    for (int c = 0; c <= last; c++) {
+        const char *cell = cells[cols[c]];
+        fputs(cell, fp);
+        if (c < last) fprintf(fp, "%*s", (int)(width[cols[c]] - strlen(cell) + 1), "");
     }
     fputc('\n', fp);
 }
 
 /* Columns are as wide as their widest cell, one space apart; the last one
  * is not padded (nmap's NmapOutputTable). */
-static int put_port_table(FILE *fp, const struct port_view *v, bool with_reason)
+static int put_port_table(FILE *fp, const struct port_view *v, bool with_reason, bool version_scan)
 {
-    static const char *const header[N_COLS] = {"PORT", "STATE", "SERVICE", "REASON"};
-    int ncols = with_reason ? N_COLS : COL_REASON;
+    static const char *const header[N_COLS] = {"PORT", "STATE", "SERVICE", "REASON", "VERSION"};
+    int cols[N_COLS], ncols = 0;
+    for (int c = 0; c < N_COLS; c++)
+        if ((c != COL_REASON || with_reason) && (c != COL_VERSION || version_scan))
+            cols[ncols++] = c;
     size_t rows = v->n - v->n_ignored, r = 0;
     char **cells = calloc(rows * N_COLS + 1, sizeof *cells);
     if (!cells) return -1;
     size_t width[N_COLS];
-    for (int c = 0; c < ncols; c++)
+    for (int c = 0; c < N_COLS; c++)
         width[c] = strlen(header[c]);
     int rc = 0;
     for (size_t i = 0; i < v->n && rc == 0; i++) {
         if (!port_view_shown(v, v->sorted[i])) continue;
-        for (int c = 0; c < ncols; c++) {
-            char *cell = cell_text(v->sorted[i], c);
+        for (int k = 0; k < ncols; k++) {
+            int c = cols[k];
+            char *cell = cell_text(v->sorted[i], c, version_scan);
             cells[r * N_COLS + c] = cell;
             if (!cell)
                 rc = -1;
@@ -159,14 +178,49 @@ static int put_port_table(FILE *fp, const struct port_view *v, bool with_reason)
         r++;
     }
     if (rc == 0) {
-        put_row(fp, header, width, ncols);
+        put_row(fp, header, width, cols, ncols);
         for (size_t i = 0; i < rows; i++)
-            put_row(fp, (const char *const *)&cells[i * N_COLS], width, ncols);
+            put_row(fp, (const char *const *)&cells[i * N_COLS], width, cols, ncols);
     }
     for (size_t i = 0; i < rows * N_COLS; i++)
         free(cells[i]);
     free(cells);
     return rc;
+}
+
+/* The "SF-Port..." fingerprints of the listed ports that answered but
+ * matched nothing, for the user to submit (nmap keeps the first nine). */
+static void put_fingerprints(FILE *fp, const struct port_view *v)
+{
+    const char *fps[SVC_MAX_SAVED_FPS];
+    size_t n = 0;
+    for (size_t i = 0; i < v->n && n < SVC_MAX_SAVED_FPS; i++) {
+        const struct port_result *p = v->sorted[i];
+        if (port_view_shown(v, p) && p->svc && p->svc->fingerprint) fps[n++] = p->svc->fingerprint;
+    }
+    if (n == 0) return;
+    fprintf(fp,
+            "%zu service%s unrecognized despite returning data. If you know the "
+            "service/version, please submit the following fingerprint%s at "
+            "https://nmap.org/cgi-bin/submit.cgi?new-service :\n",
+            n, n > 1 ? "s" : "", n > 1 ? "s" : "");
+    for (size_t i = 0; i < n; i++) {
+        if (n > 1)
+            fputs("==============NEXT SERVICE FINGERPRINT (SUBMIT INDIVIDUALLY)=============="
+                  "\n",
+                  fp);
+        /* nmap's fingerprint text is printable ASCII and newlines; anything
+         * else would not have come from it. */
+        for (const char *line = fps[i]; line;) {
+            const char *nl = strchr(line, '\n');
+            size_t len = nl ? (size_t)(nl - line) : strlen(line);
+            char *copy = strndup(line, len);
+            if (copy) put_safe(fp, copy);
+            free(copy);
+            fputc('\n', fp);
+            line = nl ? nl + 1 : NULL;
+        }
+    }
 }
 
 /* final_times: nmap's -d line with the host's timing state, which it
@@ -189,7 +243,11 @@ static int put_ports(FILE *fp, const struct plan *plan, const struct host *h,
     if (plan->open_only && plan->tcp_scan != TCP_SCAN_NONE && has_filtered_tcp(v))
         fputs("Some closed ports may be reported as filtered due to --defeat-rst-ratelimit\n", fp);
     int rc = 0;
-    if (v->n_ignored < v->n) rc = put_port_table(fp, v, plan->reason || plan->debugging);
+    if (v->n_ignored < v->n) {
+        rc = put_port_table(fp, v, plan->reason || plan->debugging, plan->version_scan);
+        put_fingerprints(fp, v);
+    }
+    svc_put_info_line(fp, h);
     if (final_times && h->have_times)
         fprintf(fp, "Final times for host: srtt: %lld rttvar: %lld  to: %lld\n",
                 (long long)h->srtt_us, (long long)h->rttvar_us, (long long)h->timeout_us);
@@ -277,6 +335,10 @@ static int normal_run_end(struct writer *w, const struct run *run)
         return flush_status(w->fp);
     }
     put_data_files(w->fp, plan);
+    if (plan->version_scan && run->hosts_up > 0)
+        fputs("Service detection performed. Please report any incorrect results at "
+              "https://nmap.org/submit/ .\n",
+              w->fp);
     if (w->interactive) {
         if (run->hosts_total == 1 && run->hosts_up == 0 && !plan->list_scan &&
             !plan->skip_discovery)
@@ -322,6 +384,14 @@ static int normal_task_begin(struct writer *w, const struct run *run, const stru
             fprintf(w->fp, "Scanning %zu hosts [%zu port%s/host]\n", t->n_hosts, n,
                     n == 1 ? "" : "s");
         }
+    } else if (t->n_services) {
+        size_t n = t->n_services;
+        fprintf(w->fp, "Scanning %zu service%s on ", n, n == 1 ? "" : "s");
+        if (t->n_hosts == 1 && t->host)
+            put_name_ip(w->fp, t->host);
+        else
+            fprintf(w->fp, "%zu hosts", t->n_hosts);
+        fputc('\n', w->fp);
     }
     return flush_status(w->fp);
 }
@@ -332,7 +402,8 @@ static int normal_task_end(struct writer *w, const struct run *run, const struct
     fprintf(w->fp, "Completed %s at ", t->name);
     put_hhmm(w->fp, t->time.tv_sec);
     fprintf(w->fp, ", %.2fs elapsed", t->elapsed);
-    if (t->ports_per_host) fprintf(w->fp, " (%zu total ports)", t->ports_per_host * t->n_hosts);
+    char extra[96];
+    if (task_extrainfo(t, extra, sizeof extra)) fprintf(w->fp, " (%s)", extra);
     fputc('\n', w->fp);
     return flush_status(w->fp);
 }

@@ -90,8 +90,8 @@ int progress_format_stats(char *buf, size_t len, long elapsed_s, unsigned long d
 /* "H:MM:SS" of a remaining time, nmap's way (floor of each part). */
 static void format_hms(char *buf, size_t len, double s)
 {
-    snprintf(buf, len, "%.f:%02.f:%02.f", floor(s / 3600.0), floor(fmod(s / 60.0, 60.0)),
-             floor(fmod(s, 60.0)));
+    long long t = s > 0 && s < 9e15 ? (long long)s : 0; /* floor, for s >= 0 */
+    snprintf(buf, len, "%lld:%02lld:%02lld", t / 3600, t / 60 % 60, t % 60);
 }
 
 int progress_format_timing(char *buf, size_t len, const char *task,

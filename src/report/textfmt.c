@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report/escape.h"
+#include "report/writer.h"
 
 void fmt_ctime(time_t t, char *buf, size_t len)
 {
@@ -22,12 +23,39 @@ void fmt_ctime(time_t t, char *buf, size_t len)
              tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, tm.tm_year + 1900);
 }
 
+/* 10^n, exact for the small n latencies and times need. Written here
+ * rather than taken from libm: cmap links no libm, one shared object less
+ * to map at every start. */
+static double pow10i(int n)
+{
+    double p = 1.0;
+    for (int i = 0; i < (n < 0 ? -n : n) && i < 400; i++)
+        p *= 10.0;
+    return n < 0 ? 1.0 / p : p;
+}
+
+/* floor(log10(a)) for a finite a > 0. */
+static int decimal_exponent(double a)
+{
+    int e = 0;
+    while (a >= 10.0 && e < 400) {
+        a /= 10.0;
+        e++;
+    }
+    while (a < 1.0 && e > -400) {
+        a *= 10.0;
+        e--;
+    }
+    return e;
+}
+
 void fmt_sigdigits(double d, int digits, char *buf, size_t len)
 {
     int shift = -digits;
     if (d != 0.0 && isfinite(d)) {
-        shift = (int)floor(log10(fabs(d))) - digits + 1;
-        d = floor(d / pow(10.0, shift) + 0.5) * pow(10.0, shift);
+        shift = decimal_exponent(fabs(d)) - digits + 1;
+        double scale = pow10i(shift);
+        d = floor(d / scale + 0.5) * scale;
     }
     snprintf(buf, len, "%.*f", shift < 0 ? -shift : 0, d);
 }
@@ -84,4 +112,18 @@ int flush_status(FILE *fp)
         return -1;
     }
     return 0;
+}
+
+bool task_extrainfo(const struct task_event *t, char *buf, size_t len)
+{
+    if (t->ports_per_host) {
+        snprintf(buf, len, "%zu total ports", t->ports_per_host * t->n_hosts);
+        return true;
+    }
+    if (t->n_services) {
+        snprintf(buf, len, "%zu service%s on %zu host%s", t->n_services,
+                 t->n_services == 1 ? "" : "s", t->n_hosts, t->n_hosts == 1 ? "" : "s");
+        return true;
+    }
+    return false;
 }

@@ -4,6 +4,7 @@
 #ifndef CMAP_REPORT_TEXTFMT_H
 #define CMAP_REPORT_TEXTFMT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <time.h>
@@ -34,6 +35,12 @@ void put_name_ip(FILE *fp, const struct host *h);
 
 /* Directory part of the nmap-services path, for "Read data files from". */
 void fmt_dirname(const char *path, char *buf, size_t len);
+
+struct task_event;
+/* What nmap puts in parentheses after "Completed <task> at ..., N.NNs
+ * elapsed" and in <taskend extrainfo="">: "7 total ports", "3 services on
+ * 1 host". false when the task has none. */
+bool task_extrainfo(const struct task_event *t, char *buf, size_t len);
 
 /* Push buffered output to the file: 0, or -1 if any write on fp failed
  * (errno tells why). */

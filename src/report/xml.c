@@ -10,6 +10,7 @@
 #include "report/escape.h"
 #include "report/partial.h"
 #include "report/portview.h"
+#include "report/svcfmt.h"
 #include "report/textfmt.h"
 #include "report/writer.h"
 
@@ -127,20 +128,69 @@ static int put_extraports(FILE *fp, const struct port_view *v)
     return 0;
 }
 
-/* A port with no nmap-services entry gets no <service> element, as nmap. */
-static void put_port(FILE *fp, const struct port_result *p)
+static void put_attr(FILE *fp, const char *name, const char *value)
+{
+    if (!value) return;
+    fprintf(fp, " %s=\"", name);
+    put_xml(fp, value);
+    fputc('"', fp);
+}
+
+/* nmap's <service>: attributes in its order, then the CPEs as children. */
+static int put_service(FILE *fp, const struct port_result *p)
+{
+    const struct service_info *s = p->svc;
+    struct svc_view v;
+    svc_view_of(s, &v);
+    const char *name = v.name ? v.name : p->service;
+    fputs("<service", fp);
+    put_attr(fp, "name", name ? name : "unknown");
+    if (!s) {
+        fputs(" method=\"table\" conf=\"3\"/>", fp);
+        return 0;
+    }
+    put_attr(fp, "product", v.product);
+    put_attr(fp, "version", v.version);
+    put_attr(fp, "extrainfo", v.extrainfo);
+    put_attr(fp, "hostname", s->hostname);
+    put_attr(fp, "ostype", s->ostype);
+    put_attr(fp, "devicetype", s->devicetype);
+    if (s->fingerprint) {
+        char *flat = svc_flat_fingerprint(s->fingerprint);
+        if (!flat) return -1;
+        put_attr(fp, "servicefp", flat);
+        free(flat);
+    }
+    if (s->ssl_tunnel) fputs(" tunnel=\"ssl\"", fp);
+    fprintf(fp, " method=\"%s\" conf=\"%u\"", s->method == SVC_METHOD_PROBED ? "probed" : "table",
+            (unsigned)s->conf);
+    if (s->n_cpe == 0) {
+        fputs("/>", fp);
+        return 0;
+    }
+    fputc('>', fp);
+    for (size_t i = 0; i < s->n_cpe; i++) {
+        if (!s->cpe[i]) continue;
+        fputs("<cpe>", fp);
+        put_xml(fp, s->cpe[i]);
+        fputs("</cpe>", fp);
+    }
+    fputs("</service>", fp);
+    return 0;
+}
+
+/* A port with no name, fingerprint or tunnel gets no <service> element,
+ * as nmap. */
+static int put_port(FILE *fp, const struct port_result *p)
 {
     fprintf(fp,
             "<port protocol=\"%s\" portid=\"%u\"><state state=\"%s\" reason=\"%s\" "
             "reason_ttl=\"%u\"/>",
             proto_name(p->proto), p->port, port_state_name(p->state), reason_name(p->reason),
             p->reason_ttl);
-    if (p->service) {
-        fputs("<service name=\"", fp);
-        put_xml(fp, p->service);
-        fputs("\" method=\"table\" conf=\"3\"/>", fp);
-    }
+    if (svc_port_has_service(p) && put_service(fp, p) != 0) return -1;
     fputs("</port>\n", fp);
+    return 0;
 }
 
 static int put_ports(FILE *fp, const struct port_view *v)
@@ -148,7 +198,7 @@ static int put_ports(FILE *fp, const struct port_view *v)
     fputs("<ports>", fp);
     if (put_extraports(fp, v) != 0) return -1;
     for (size_t i = 0; i < v->n; i++)
-        if (port_view_shown(v, v->sorted[i])) put_port(fp, v->sorted[i]);
+        if (port_view_shown(v, v->sorted[i]) && put_port(fp, v->sorted[i]) != 0) return -1;
     fputs("</ports>\n", fp);
     return 0;
 }
@@ -228,8 +278,8 @@ static int xml_task(struct writer *w, const struct run *run, const struct task_e
     fprintf(w->fp, "<%s task=\"", end ? "taskend" : "taskbegin");
     put_xml(w->fp, t->name);
     fprintf(w->fp, "\" time=\"%lld\"", (long long)t->time.tv_sec);
-    if (end && t->ports_per_host)
-        fprintf(w->fp, " extrainfo=\"%zu total ports\"", t->ports_per_host * t->n_hosts);
+    char extra[96];
+    if (end && task_extrainfo(t, extra, sizeof extra)) fprintf(w->fp, " extrainfo=\"%s\"", extra);
     fputs("/>\n", w->fp);
     return flush_status(w->fp);
 }

@@ -197,8 +197,12 @@ static void test_privileges(void **state)
     RUN("-sU", "127.0.0.1");
     expect_fatal("You requested a scan type which requires root privileges.");
     cleanup(state);
+    RUN("--privileged", "-sA", "127.0.0.1");
+    expect_refused("-sA");
+    cleanup(state);
     RUN("--privileged", "-sS", "127.0.0.1");
-    expect_refused("-sS");
+    expect_run();
+    assert_int_equal(last.plan.tcp_scan, TCP_SCAN_SYN);
     cleanup(state);
     RUN("-sL", "127.0.0.1");
     expect_run();
@@ -345,8 +349,7 @@ static void test_refusals(void **state)
         {"--ttl", "300", "--ttl"}, /* the refusal wins over nmap's range error */
         {"-PS22", "127.0.0.1", "-PS"},
         {"-A", "127.0.0.1", "-A"},
-        {"-sV", "127.0.0.1", "-sV"},
-        {"--version-intensity", "10", "--version-intensity"},
+        {"--versiondb", "x", "--versiondb"},
         {"--nsock-engine", "poll", "--nsock-engine poll"},
         {"--script=default", "127.0.0.1", "--script"},
         {"-D", "1.2.3.4", "-D"},
@@ -359,13 +362,52 @@ static void test_refusals(void **state)
     }
 }
 
+/* -sV and its options, with nmap's intensity rules (atoi, 0-9). */
+static void test_version_detection(void **state)
+{
+    RUN("-sV", "127.0.0.1");
+    expect_run();
+    assert_true(last.plan.version_scan);
+    assert_int_equal(last.plan.version_intensity, 7);
+    cleanup(state);
+    RUN("-sV", "--version-light", "127.0.0.1");
+    expect_run();
+    assert_int_equal(last.plan.version_intensity, 2);
+    cleanup(state);
+    RUN("-sTV", "--version-all", "--allports", "127.0.0.1");
+    expect_run();
+    assert_true(last.plan.version_scan);
+    assert_true(last.plan.version_all_ports);
+    assert_int_equal(last.plan.version_intensity, 9);
+    cleanup(state);
+    RUN("-sV", "--version-intensity", "abc", "127.0.0.1");
+    expect_run();
+    assert_int_equal(last.plan.version_intensity, 0);
+    cleanup(state);
+    RUN("-sV", "--version-trace", "127.0.0.1");
+    expect_run();
+    assert_true(last.plan.version_trace);
+    assert_int_equal(last.plan.debugging, 1);
+    assert_false(last.plan.reason);
+    cleanup(state);
+    RUN("-sL", "-sV", "127.0.0.1"); /* accepted by nmap; nothing to probe */
+    expect_run();
+    assert_false(last.plan.version_scan);
+    cleanup(state);
+    RUN("-sV", "--version-intensity", "10", "127.0.0.1");
+    expect_fatal("version-intensity must be between 0 and 9");
+    cleanup(state);
+    RUN("--version-intensity", "-1", "127.0.0.1");
+    expect_fatal("version-intensity must be between 0 and 9");
+}
+
 static void test_refusal_after_whole_line(void **state)
 {
     (void)state;
     RUN("-O", "--bogus");
     expect_usage_error("cmap: unrecognized option '--bogus'");
     cleanup(state);
-    RUN("-sS", "-p", "80"); /* -p consumed its argument: no stray target */
+    RUN("-sA", "-p", "80"); /* -p consumed its argument: no stray target */
     assert_int_equal(last.status, 1);
 }
 
@@ -406,6 +448,7 @@ int main(void)
         T(test_fatal_cases),
         T(test_ipv6_plan),
         T(test_refusals),
+        T(test_version_detection),
         T(test_refusal_after_whole_line),
         T(test_ping_options),
     };

@@ -215,7 +215,17 @@ static void test_ident_and_quiet(void **state)
 static void test_connect_scan_ports(void **state)
 {
     (void)state;
-    RUN("--datadir", datadir, "-p", "80,22", "-r", "127.0.0.1");
+    /* nmap's default technique: connect scan without privilege, SYN with. */
+    RUN("--datadir", datadir, "--privileged", "-p", "80", "127.0.0.1");
+    expect_run();
+    assert_int_equal(last.plan.tcp_scan, TCP_SCAN_SYN);
+    assert_true(last.plan.tcp_scan_default);
+    cleanup(state);
+    RUN("--datadir", datadir, "--privileged", "-sS", "-p", "80", "127.0.0.1");
+    expect_run();
+    assert_false(last.plan.tcp_scan_default);
+    cleanup(state);
+    RUN("--datadir", datadir, "--unprivileged", "-p", "80,22", "-r", "127.0.0.1");
     expect_run();
     assert_int_equal(last.plan.tcp_scan, TCP_SCAN_CONNECT);
     assert_non_null(last.plan.services);

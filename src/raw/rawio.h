@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+// The edge of the raw engine: a raw IP socket to send whole packets we
+// built (IPPROTO_RAW, so the kernel adds nothing but the IPv4 checksum and
+// length) and a libpcap capture on Linux's "any" device, so replies are seen
+// whichever interface the route to each target uses. Both need CAP_NET_RAW
+// and are opened before privileges are dropped; the BPF filter can be
+// changed afterwards without privilege.
+#ifndef CMAP_RAW_RAWIO_H
+#define CMAP_RAW_RAWIO_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+struct pcap;
+
+struct raw_io {
+    int family; /* AF_INET or AF_INET6 */
+    int send_fd;
+    struct pcap *pcap;
+    int dlt;     /* the capture's link-layer type */
+    int pcap_fd; /* selectable descriptor for the event loop */
+};
+
+/* Opens both ends for one address family. 0, or -1 with a message in err
+ * and errno set (EPERM/EACCES: no privilege for raw sockets or capture). */
+int raw_io_open(struct raw_io *io, int family, char *err, size_t errlen);
+/* Replaces the capture filter (tcpdump syntax). 0 or -1 with err. */
+int raw_io_set_filter(struct raw_io *io, const char *filter, char *err, size_t errlen);
+/* Sends up to n prepared messages; returns how many went out (0 when the
+ * socket buffer is full: EAGAIN/ENOBUFS), or -1 on another error (errno). */
+int raw_io_send(struct raw_io *io, struct mmsghdr *msgs, unsigned n);
+void raw_io_close(struct raw_io *io);
+
+#endif

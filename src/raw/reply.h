@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+// A captured packet turned into what a port scan needs to know of it: which
+// probe it may answer (addresses, ports, the echoed sequence number) and
+// what it says (TCP flags, or an ICMP/ICMPv6 unreachable and its code),
+// then nmap 7.93's verdict for a SYN probe. Pure functions over bytes, so
+// every hostile input can be unit-tested and fuzzed.
+#ifndef CMAP_RAW_REPLY_H
+#define CMAP_RAW_REPLY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/pkt/pkt.h"
+
+enum reply_kind {
+    REPLY_TCP = 1, /* a TCP segment from the target */
+    REPLY_ICMP4,   /* an ICMP error quoting one of our TCP probes */
+    REPLY_ICMP6,   /* the same in ICMPv6 */
+};
+
+struct raw_reply {
+    enum reply_kind kind;
+    int family;
+    uint8_t target[16]; /* the probed address: TCP source, or quoted destination */
+    uint8_t self[16];   /* our address as the probe carried it */
+    uint16_t target_port, our_port;
+    bool has_echo;       /* echoed_seq is meaningful (ACK set, or quoted) */
+    uint32_t echoed_seq; /* ack - 1, or the quoted sequence number */
+    uint8_t tcp_flags;
+    uint8_t icmp_type, icmp_code;
+    uint8_t ttl; /* of the packet that arrived (TTL / hop limit) */
+};
+
+/* Link-layer types handled (pcap DLT numbers). */
+enum {
+    LINK_NULL = 0,
+    LINK_EN10MB = 1,
+    LINK_RAW = 12,
+    LINK_LINUX_SLL = 113,
+    LINK_RAW_ALT = 101,
+    LINK_LINUX_SLL2 = 276
+};
+
+/* The network-layer bytes of a captured frame; false for frames that carry
+ * neither IPv4 nor IPv6 or are cut short. */
+bool reply_strip_link(int dlt, const uint8_t *frame, size_t len, const uint8_t **l3,
+                      size_t *l3_len);
+
+/* Parse an IPv4 or IPv6 packet into *out. PKT_OK, PKT_BAD_TYPE for packets
+ * that are well formed but not a scan reply (other protocols, other ICMP
+ * messages, fragments), or the parser's complaint for malformed ones. */
+enum pkt_status reply_parse(const uint8_t *l3, size_t len, struct raw_reply *out);
+
+/* nmap's reading of a reply to a SYN probe: SYN-ACK (or a bare SYN, a split
+ * handshake) open, RST closed, ICMP unreachables filtered with their reason.
+ * state and reason are enum port_state and enum reason (report/model.h).
+ * False when the reply says nothing about the port (nmap ignores it). */
+bool reply_classify_syn(const struct raw_reply *r, uint8_t *state, uint8_t *reason);
+
+#endif

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: MIT
+// syn_scan(): sets up the engine for a host group (source addresses from
+// the kernel's routes, the capture filter, per-port arrays), runs it, and
+// writes what it learnt into each struct host. The raw socket and capture
+// are process-wide, opened once by syn_scan_open() before privileges go.
+#include "scan/syn.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/plan.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/runtime.h"
+#include "core/signals.h"
+#include "net/route.h"
+#include "report/model.h"
+#include "report/progress.h"
+#include "scan/syn_engine.h"
+
+/* nmap's defaults: --max-retries 10, --max-scan-delay 1 s for TCP. */
+#define DEFAULT_MAX_RETRIES 10
+#define DEFAULT_MAX_SCAN_DELAY_US 1000000
+
+/* Opened before the privilege drop, used by every group: the one piece of
+ * process-wide state of the raw engine. */
+static struct raw_io raw;
+static bool raw_open;
+static char open_error[256];
+
+int syn_scan_open(const struct plan *plan)
+{
+    if (raw_open) return 0;
+    if (raw_io_open(&raw, plan->address_family, open_error, sizeof open_error) != 0) return -1;
+    raw_open = true;
+    return 0;
+}
+
+const char *syn_scan_open_error(void)
+{
+    return open_error;
+}
+
+void syn_scan_close(void)
+{
+    if (raw_open) raw_io_close(&raw);
+    raw_open = false;
+}
+
+static int prepare_host(struct host *h, const uint16_t *ports, size_t n)
+{
+    free(h->ports);
+    h->ports = calloc(n ? n : 1, sizeof *h->ports);
+    h->n_ports = 0;
+    if (!h->ports) return -1;
+    for (size_t i = 0; i < n; i++)
+        h->ports[i] = (struct port_result){.port = ports[i],
+                                           .proto = PROTO_TCP,
+                                           .state = PORT_FILTERED,
+                                           .reason = REASON_NO_RESPONSE};
+    h->n_ports = n;
+    h->timed_out = false;
+    h->have_times = false;
+    if (h->start_time.tv_sec == 0) clock_wall(&h->start_time);
+    return 0;
+}
+
+static void fill_config(struct sy_config *c, const struct plan *plan)
+{
+    const struct timing *t = &plan->timing;
+    rtt_limits_from_timing(&c->lim, t);
+    cc_params_from_timing(&c->cc, t);
+    unsigned cap = t->max_retries >= 0 ? (unsigned)t->max_retries : DEFAULT_MAX_RETRIES;
+    c->tryno_cap = cap < COOKIE_MAX_TRYNO ? cap : COOKIE_MAX_TRYNO;
+    c->timing_level = t->level;
+    c->max_scan_delay = t->max_scan_delay >= 0 ? t->max_scan_delay : DEFAULT_MAX_SCAN_DELAY_US;
+    if (c->max_scan_delay < c->lim.scan_delay) c->max_scan_delay = c->lim.scan_delay;
+    c->min_rate = t->min_rate;
+    c->max_rate = t->max_rate;
+    c->host_timeout_us = t->host_timeout > 0 ? t->host_timeout : 0;
+}
+
+/* The engine's view of one host: where it is, which of our addresses the
+ * kernel would use to reach it, and its per-port arrays. */
+static int init_host(struct syn_engine *e, struct sy_host *sh, struct host *host)
+{
+    *sh = (struct sy_host){.e = e, .host = host};
+    size_t alen = host->addr.family == AF_INET6 ? 16 : 4;
+    memcpy(sh->target, host->addr.bytes, alen);
+    sh->salen = net_addr_to_sockaddr(&host->addr, 0, &sh->sa);
+    sh->pstate = calloc(e->n_ports ? e->n_ports : 1, 1);
+    sh->tryno = calloc(e->n_ports ? e->n_ports : 1, 1);
+    sh->sent_at = calloc(e->n_ports ? e->n_ports : 1, sizeof *sh->sent_at);
+    if (!sh->pstate || !sh->tryno || !sh->sent_at) return -1;
+    rtt_init(&sh->rtt, &e->cfg.lim);
+    cwnd_init(&sh->win, &e->cfg.cc, e->start_us);
+    sh->delay_us = e->cfg.lim.scan_delay;
+    sh->last_boost = e->start_us;
+    sh->last_sent = e->start_us - sh->delay_us;
+    struct route_choice rc;
+    if (host->addr.family != e->io->family || route_lookup_kernel(&host->addr, &rc) != 0) {
+        char a[NET_ADDR_STRLEN];
+        net_addr_format(&host->addr, a, sizeof a);
+        error("Failed to determine a route to %s: %s", a, strerror(errno));
+        sh->done = true; /* nothing can be sent: every port stays filtered */
+        return 0;
+    }
+    memcpy(sh->self, rc.src.bytes, alen);
+    return 0;
+}
+
+static const struct syn_engine *sort_engine;
+
+static int cmp_by_addr(const void *a, const void *b)
+{
+    const struct syn_engine *e = sort_engine;
+    size_t len = e->io->family == AF_INET6 ? 16 : 4;
+    return memcmp(e->hosts[*(const uint32_t *)a].target, e->hosts[*(const uint32_t *)b].target,
+                  len);
+}
+
+/* Only TCP to our raw source ports and ICMP errors, addressed to one of our
+ * source addresses, get past the kernel's filter. */
+static int set_filter(struct syn_engine *e)
+{
+    size_t cap = 128 + e->n_hosts * 56, len;
+    char *f = malloc(cap);
+    if (!f) return -1;
+    bool v6 = e->io->family == AF_INET6;
+    len = (size_t)snprintf(f, cap, "(tcp and dst portrange %u-%u or %s) and (", COOKIE_SPORT_BASE,
+                           COOKIE_SPORT_BASE + COOKIE_SPORT_SPAN - 1, v6 ? "icmp6" : "icmp");
+    size_t n_self = 0;
+    for (size_t i = 0; i < e->n_hosts; i++) {
+        struct sy_host *h = &e->hosts[i];
+        if (h->done) continue;
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = !e->hosts[j].done && memcmp(e->hosts[j].self, h->self, 16) == 0;
+        if (seen) continue;
+        struct net_addr a = {.family = (sa_family_t)e->io->family};
+        memcpy(a.bytes, h->self, 16);
+        char s[NET_ADDR_STRLEN];
+        net_addr_format(&a, s, sizeof s);
+        len += (size_t)snprintf(f + len, cap - len, "%sdst host %s", n_self++ ? " or " : "", s);
+    }
+    snprintf(f + len, cap - len, "%s)", n_self ? "" : "dst host 0.0.0.0");
+    char err[512];
+    int rc = raw_io_set_filter(e->io, f, err, sizeof err);
+    if (rc != 0) error("%s", err);
+    free(f);
+    return rc;
+}
+
+static int engine_init(struct syn_engine *e, const struct plan *plan, struct host **hosts,
+                       size_t n_hosts, const struct scan_observer *obs)
+{
+    memset(e, 0, sizeof *e);
+    fill_config(&e->cfg, plan);
+    e->io = &raw;
+    e->obs = obs;
+    e->ports = plan->ports.ports[PROTO_TCP];
+    e->n_ports = plan->ports.count[PROTO_TCP];
+    e->n_hosts = n_hosts;
+    e->start_us = clock_mono_us();
+    if (cookie_key_random(&e->key) != 0) return -1;
+    e->port_index = malloc(65536 * sizeof *e->port_index);
+    e->hosts = calloc(n_hosts ? n_hosts : 1, sizeof *e->hosts);
+    e->by_addr = calloc(n_hosts ? n_hosts : 1, sizeof *e->by_addr);
+    e->incomplete = calloc(n_hosts ? n_hosts : 1, sizeof *e->incomplete);
+    if (!e->port_index || !e->hosts || !e->by_addr || !e->incomplete) return -1;
+    for (size_t p = 0; p < 65536; p++)
+        e->port_index[p] = -1;
+    for (size_t i = 0; i < e->n_ports; i++)
+        e->port_index[e->ports[i]] = (int32_t)i;
+    rtt_init(&e->group_rtt, &e->cfg.lim);
+    cwnd_init(&e->group_win, &e->cfg.cc, e->start_us);
+    e->send_not_before = e->send_by = e->start_us;
+    for (size_t i = 0; i < n_hosts; i++) {
+        if (init_host(e, &e->hosts[i], hosts[i]) != 0) return -1;
+        e->by_addr[i] = (uint32_t)i;
+        if (!e->hosts[i].done) e->incomplete[e->n_incomplete++] = &e->hosts[i];
+    }
+    sort_engine = e;
+    qsort(e->by_addr, n_hosts, sizeof *e->by_addr, cmp_by_addr);
+    return set_filter(e);
+}
+
+static void engine_free(struct syn_engine *e)
+{
+    for (size_t i = 0; e->hosts && i < e->n_hosts; i++)
+        sy_host_free(&e->hosts[i]);
+    free(e->hosts);
+    free(e->by_addr);
+    free(e->incomplete);
+    free(e->port_index);
+}
+
+void sy_status(const struct syn_engine *e, struct scan_status *st)
+{
+    memset(st, 0, sizeof *st);
+    double total = 0;
+    for (size_t i = 0; i < e->n_hosts; i++) {
+        const struct sy_host *h = &e->hosts[i];
+        st->probes_sent += h->probes_sent;
+        if (h->done) {
+            st->hosts_done++;
+            total += 1.0;
+            continue;
+        }
+        unsigned allowed =
+            h->max_ok_tryno + 1 < e->cfg.tryno_cap ? h->max_ok_tryno + 1 : e->cfg.tryno_cap;
+        total += progress_host_fraction(h->ports_finished, h->probes_sent, allowed + 1, e->n_ports);
+    }
+    st->in_flight = e->in_flight;
+    st->fraction = e->n_hosts ? total / (double)e->n_hosts : 1.0;
+}
+
+static void merge_host(struct sy_host *sh)
+{
+    struct host *h = sh->host;
+    if (!sh->done) {
+        h->state = HOST_STATE_UNKNOWN; /* interrupted before it finished */
+        return;
+    }
+    clock_wall(&h->end_time);
+    if (sh->timed_out) {
+        h->timed_out = true;
+        free(h->ports);
+        h->ports = NULL;
+        h->n_ports = 0;
+    }
+    h->have_times = sh->rtt.srtt >= 0;
+    h->srtt_us = sh->rtt.srtt;
+    h->rttvar_us = sh->rtt.rttvar;
+    h->timeout_us = sh->rtt.timeout;
+}
+
+/* -d: what the capture saw besides answers, as nmap counts its packets. */
+static void debug_counts(const struct syn_engine *e)
+{
+    const struct scan_observer *obs = e->obs;
+    if (!obs || !obs->message || !obs->rt || runtime_debugging(obs->rt) < 1) return;
+    const struct sy_counters *c = &e->count;
+    char line[256];
+    snprintf(line, sizeof line,
+             "SYN scan: %lu probes sent (%lu send errors), %lu packets captured: %lu malformed, "
+             "%lu not ours, %lu duplicates",
+             c->sent, c->send_errors, c->received, c->malformed, c->unmatched, c->duplicates);
+    obs->message(obs->watch_ctx, line, false);
+}
+
+static void final_status(const struct syn_engine *e, const struct scan_observer *obs)
+{
+    if (!obs || !obs->tick) return;
+    struct scan_status st;
+    sy_status(e, &st);
+    st.finished = true;
+    obs->tick(obs->watch_ctx, &st);
+}
+
+int syn_scan(const struct plan *plan, struct host **hosts, size_t n_hosts,
+             const struct scan_observer *obs)
+{
+    if (!raw_open) fatal("The SYN scan needs a raw socket, which was not opened");
+    const uint16_t *ports = plan->ports.ports[PROTO_TCP];
+    size_t n_ports = plan->ports.count[PROTO_TCP];
+    for (size_t i = 0; i < n_hosts; i++)
+        if (prepare_host(hosts[i], ports, n_ports) != 0) fatal("Out of memory for port results");
+    static struct syn_engine e;
+    if (engine_init(&e, plan, hosts, n_hosts, obs) != 0) fatal("Cannot set up the SYN scan");
+    int rc = sy_run(&e);
+    final_status(&e, obs);
+    debug_counts(&e);
+    for (size_t i = 0; i < n_hosts; i++)
+        merge_host(&e.hosts[i]);
+    engine_free(&e);
+    return rc == 0 && !scan_stop_requested ? 0 : -1;
+}

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: MIT
+// The SYN scan's packet side on one event loop: the prepare hook builds
+// as many probes as the scheduler allows and sends them in sendmmsg
+// batches; the capture descriptor's readiness drains replies, each checked
+// against the keyed echo (raw/cookie.h) before it may say anything; timers
+// wake the loop for probe timeouts and pacing.
+#include "scan/syn_engine.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "raw/probe.h"
+#include "raw/reply.h"
+#include "report/model.h"
+
+/* Probes per sendmmsg: one system call for 64 probes cuts the per-probe
+ * cost to where building the packet dominates. */
+#define SEND_BATCH 64
+/* Batches per turn before the loop looks at replies and timers again. */
+#define BATCHES_PER_TURN 4
+/* Replies read per pcap_dispatch call. */
+#define RECV_BATCH 512
+/* Pause when the socket buffer is full, so the interface can drain. */
+#define SEND_BACKOFF_US 1000
+/* Our probes' TTL / hop limit (nmap draws one in 37..64; the value only
+ * needs to reach a lab or LAN target). */
+#define PROBE_TTL 64
+
+struct send_batch {
+    uint8_t pkt[SEND_BATCH][SYN_PROBE_MAX];
+    struct iovec iov[SEND_BATCH];
+    struct mmsghdr msg[SEND_BATCH];
+    struct sy_host *host[SEND_BATCH];
+    uint32_t idx[SEND_BATCH];
+    unsigned n;
+};
+
+static void add_probe(struct syn_engine *e, struct send_batch *b, struct sy_host *h, uint32_t idx,
+                      int64_t now)
+{
+    uint16_t port = e->ports[idx];
+    int family = h->sa.ss_family;
+    uint64_t hash = cookie_hash(&e->key, family, h->target, h->self, port);
+    struct syn_probe p = {.family = family,
+                          .self = h->self,
+                          .target = h->target,
+                          .sport = cookie_sport(hash),
+                          .dport = port,
+                          .seq = cookie_seq(hash, h->tryno[idx]),
+                          .ip_id = (uint16_t)(hash >> 16),
+                          .ttl = PROBE_TTL};
+    size_t len = syn_probe_build(b->pkt[b->n], SYN_PROBE_MAX, &p);
+    if (len == 0) fatal("Cannot build a SYN probe"); /* fixed sizes: cannot happen */
+    b->iov[b->n] = (struct iovec){.iov_base = b->pkt[b->n], .iov_len = len};
+    b->msg[b->n] = (struct mmsghdr){.msg_hdr = {.msg_name = &h->sa,
+                                                .msg_namelen = h->salen,
+                                                .msg_iov = &b->iov[b->n],
+                                                .msg_iovlen = 1}};
+    b->host[b->n] = h;
+    b->idx[b->n] = idx;
+    b->n++;
+    sy_note_send(e, h, idx, now);
+}
+
+static void flush_batch(struct syn_engine *e, struct send_batch *b, int64_t now)
+{
+    unsigned done = 0;
+    while (done < b->n) {
+        int rc = raw_io_send(e->io, b->msg + done, b->n - done);
+        if (rc < 0) {
+            /* This probe cannot leave (a local firewall, no route): it is
+             * counted as sent and times out, as nmap's failed sendto. */
+            e->count.send_errors++;
+            done++;
+            continue;
+        }
+        for (int i = 0; i < rc; i++)
+            e->count.sent_bytes += b->iov[done + (unsigned)i].iov_len;
+        e->count.sent += (unsigned)rc;
+        done += (unsigned)rc;
+        if (rc == 0) break;
+    }
+    if (done < b->n) sy_backoff(e, now + SEND_BACKOFF_US);
+    for (unsigned i = b->n; i-- > done;)
+        sy_unsend(e, b->host[i], b->idx[i]);
+    b->n = 0;
+}
+
+/* Returns true when the scheduler would have sent more this turn. */
+static bool send_some(struct syn_engine *e, int64_t now)
+{
+    static struct send_batch batch; /* 4 KiB of packets: not on the stack */
+    for (int k = 0; k < BATCHES_PER_TURN; k++) {
+        while (batch.n < SEND_BATCH) {
+            struct sy_host *h = sy_next_host(e, now);
+            uint32_t idx;
+            if (!h || !sy_take_work(h, &idx)) break;
+            add_probe(e, &batch, h, idx, now);
+        }
+        if (batch.n == 0) return false;
+        bool full = batch.n == SEND_BATCH;
+        flush_batch(e, &batch, now);
+        if (!full || now < e->resource_until) return false;
+    }
+    return true;
+}
+
+static int addr_cmp(const struct syn_engine *e, const uint8_t *a, uint32_t host_idx)
+{
+    size_t len = e->io->family == AF_INET6 ? 16 : 4;
+    return memcmp(a, e->hosts[host_idx].target, len);
+}
+
+static struct sy_host *host_by_addr(struct syn_engine *e, const uint8_t *addr)
+{
+    size_t lo = 0, hi = e->n_hosts;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = addr_cmp(e, addr, e->by_addr[mid]);
+        if (c == 0) return &e->hosts[e->by_addr[mid]];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+/* Which try of which port this reply answers, if it is ours at all. */
+static bool match_reply(struct syn_engine *e, const struct raw_reply *r, struct sy_host **hp,
+                        uint32_t *idxp, unsigned *trynop)
+{
+    if (r->family != e->io->family) return false;
+    struct sy_host *h = host_by_addr(e, r->target);
+    if (!h || h->done) return false;
+    int32_t idx = e->port_index[r->target_port];
+    if (idx < 0) return false;
+    uint64_t hash = cookie_hash(&e->key, r->family, r->target, r->self, r->target_port);
+    int tryno;
+    if (r->has_echo) {
+        tryno = cookie_check(hash, r->our_port, r->echoed_seq);
+    } else {
+        /* A bare SYN (split handshake) echoes only our port. */
+        tryno = r->our_port == cookie_sport(hash) ? h->tryno[idx] : -1;
+    }
+    if (tryno < 0 || (unsigned)tryno > h->tryno[idx] || h->pstate[idx] == PS_FRESH) return false;
+    *hp = h;
+    *idxp = (uint32_t)idx;
+    *trynop = (unsigned)tryno;
+    return true;
+}
+
+static void handle_reply(struct syn_engine *e, const struct raw_reply *r, int64_t now)
+{
+    struct sy_host *h;
+    uint32_t idx;
+    unsigned tryno;
+    if (!match_reply(e, r, &h, &idx, &tryno)) {
+        e->count.unmatched++;
+        return;
+    }
+    if (h->pstate[idx] == PS_DONE) {
+        e->count.duplicates++;
+        return;
+    }
+    uint8_t state, reason;
+    if (!reply_classify_syn(r, &state, &reason)) {
+        e->count.unmatched++;
+        return;
+    }
+    sy_reply(e, h, idx, tryno, now);
+    struct port_result *pr = &h->host->ports[idx];
+    pr->state = state;
+    pr->reason = reason;
+    pr->reason_ttl = r->ttl;
+    const struct scan_observer *obs = e->obs;
+    if (obs && obs->port_found) obs->port_found(obs->ctx, h->host, pr);
+}
+
+static void on_packet(u_char *arg, const struct pcap_pkthdr *ph, const u_char *frame)
+{
+    struct syn_engine *e = (struct syn_engine *)arg;
+    e->count.received++;
+    e->count.received_bytes += ph->len;
+    const uint8_t *l3;
+    size_t l3_len;
+    struct raw_reply r;
+    if (!reply_strip_link(e->io->dlt, frame, ph->caplen, &l3, &l3_len)) {
+        e->count.malformed++;
+        return;
+    }
+    enum pkt_status st = reply_parse(l3, l3_len, &r);
+    if (st == PKT_BAD_TYPE) {
+        e->count.unmatched++;
+        return;
+    }
+    if (st != PKT_OK) {
+        e->count.malformed++;
+        return;
+    }
+    handle_reply(e, &r, clock_mono_us());
+}
+
+void sy_drain_capture(struct syn_engine *e)
+{
+    for (;;) {
+        int n = pcap_dispatch(e->io->pcap, RECV_BATCH, on_packet, (u_char *)e);
+        if (n < 0) {
+            error("Error reading the packet capture: %s", pcap_geterr(e->io->pcap));
+            return;
+        }
+        if (n < RECV_BATCH) return;
+    }
+}
+
+static void on_readable(struct loop *loop, int fd, unsigned events, void *arg)
+{
+    (void)loop;
+    (void)fd;
+    (void)events;
+    sy_drain_capture(arg);
+}
+
+static void on_wake(struct loop *loop, struct loop_timer *t, void *arg)
+{
+    (void)loop;
+    (void)t;
+    struct syn_engine *e = arg;
+    e->wake = NULL;
+}
+
+static void arm_wake(struct syn_engine *e, int64_t now)
+{
+    int64_t when = sy_next_deadline(e, now);
+    if (e->wake && (when < 0 || when != e->wake_at)) {
+        loop_timer_cancel(e->loop, e->wake);
+        e->wake = NULL;
+    }
+    if (when < 0 || e->wake) return;
+    e->wake = loop_timer_add(e->loop, when > now ? when - now : 0, 0, on_wake, e);
+    e->wake_at = when;
+}
+
+static void on_tick(struct loop *loop, struct loop_timer *t, void *arg)
+{
+    (void)loop;
+    (void)t;
+    struct syn_engine *e = arg;
+    struct scan_status st;
+    sy_status(e, &st);
+    e->obs->tick(e->obs->watch_ctx, &st);
+}
+
+static int on_prepare(struct loop *loop, void *arg)
+{
+    struct syn_engine *e = arg;
+    int64_t now = loop_refresh_now(loop);
+    sy_check_host_timeout(e, now);
+    sy_expire(e, now);
+    sy_finish_hosts(e);
+    bool more = send_some(e, now);
+    sy_finish_hosts(e);
+    if (e->n_incomplete == 0) {
+        /* "More to do" makes this turn poll without waiting; the loop then
+         * sees the stop at once. */
+        loop_stop(loop);
+        return 1;
+    }
+    arm_wake(e, loop_refresh_now(loop));
+    return more;
+}
+
+int sy_run(struct syn_engine *e)
+{
+    e->loop = loop_new();
+    if (!e->loop) return -1;
+    int rc = -1;
+    loop_set_prepare(e->loop, on_prepare, e);
+    if (loop_watch(e->loop, e->io->pcap_fd, LOOP_READABLE, on_readable, e) != 0) goto out;
+    const struct scan_observer *obs = e->obs;
+    if (obs && obs->tick) {
+        e->tick = loop_timer_add(e->loop, SCAN_TICK_US, SCAN_TICK_US, on_tick, e);
+        if (!e->tick) goto out;
+    }
+    rc = loop_run(e->loop) == 0 ? 0 : -1;
+out:
+    loop_unwatch(e->loop, e->io->pcap_fd);
+    loop_free(e->loop);
+    e->loop = NULL;
+    e->wake = e->tick = NULL;
+    return rc;
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+// Internals of the SYN scan shared by its scheduler (syn_sched.c: what to
+// send when, what replies and silence teach about timing, after nmap's
+// ultra_scan as connect_sched.c) and its packet side (syn_engine.c). Not for
+// use outside src/scan.
+//
+// Memory grows with hosts times ports, not with probes: every port of a
+// host has a state byte, a try number and the time of its last probe in
+// three parallel arrays; the probes in flight are port indexes in a FIFO in
+// send order (which is also timeout order); a reply finds its port through
+// a 65536-entry port-to-index table and its host by binary search.
+#ifndef CMAP_SCAN_SYN_ENGINE_H
+#define CMAP_SCAN_SYN_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "raw/cookie.h"
+#include "raw/rawio.h"
+#include "scan/observer.h"
+#include "scan/rtt.h"
+
+struct loop;
+struct loop_timer;
+struct host;
+
+/* A port's life: never sent, probe out, waiting to be resent (on the retry
+ * list), out of tries for now (benched), answered. */
+enum { PS_FRESH = 0, PS_INFLIGHT, PS_WAITING, PS_BENCHED, PS_DONE };
+
+struct sy_list {
+    uint32_t *v;
+    size_t n, cap;
+};
+
+/* A ring of port indexes, oldest first. */
+struct sy_fifo {
+    uint32_t *v;
+    size_t head, n, cap;
+};
+
+struct syn_engine;
+
+struct sy_host {
+    struct syn_engine *e;
+    struct host *host;
+    uint8_t target[16], self[16];
+    struct sockaddr_storage sa;
+    socklen_t salen;
+
+    uint8_t *pstate;   /* PS_* per port index */
+    uint8_t *tryno;    /* try number of the last (or next) probe */
+    uint32_t *sent_at; /* microseconds after the engine started, mod 2^32 */
+
+    size_t next_fresh;
+    struct sy_list retry, bench;
+    struct sy_fifo flight;
+    unsigned active;
+
+    struct rtt_est rtt;
+    struct cwnd win;
+    unsigned max_ok_tryno, probes_sent, rtt_samples;
+    int64_t last_sent, delay_us, last_boost;
+    unsigned good_replies, late_replies;
+    unsigned long ports_finished;
+    bool done, timed_out;
+};
+
+struct sy_config {
+    struct rtt_limits lim;
+    struct cc_params cc;
+    unsigned tryno_cap;
+    int timing_level;
+    int64_t max_scan_delay;
+    double min_rate, max_rate;
+    int64_t host_timeout_us;
+};
+
+/* Counters for -d and the "Raw packets sent" line. */
+struct sy_counters {
+    unsigned long sent, sent_bytes, send_errors;
+    unsigned long received, received_bytes, malformed, unmatched, duplicates;
+};
+
+struct syn_engine {
+    struct sy_config cfg;
+    struct raw_io *io;
+    const struct scan_observer *obs;
+    struct cookie_key key;
+    const uint16_t *ports;
+    size_t n_ports;
+    int32_t *port_index; /* port number -> index, -1 when not scanned */
+
+    struct sy_host *hosts;
+    size_t n_hosts;
+    uint32_t *by_addr; /* host indexes sorted by target address */
+    struct sy_host **incomplete;
+    size_t n_incomplete, rr_next;
+
+    int64_t start_us;
+    struct rtt_est group_rtt;
+    struct cwnd group_win;
+    unsigned in_flight;
+    int64_t send_not_before, send_by, resource_until;
+
+    struct loop *loop;
+    struct loop_timer *wake, *tick;
+    int64_t wake_at;
+    struct sy_counters count;
+};
+
+/* Scheduling (syn_sched.c). */
+struct sy_host *sy_next_host(struct syn_engine *e, int64_t now);
+/* The next port index to probe on h (its tryno[] says which try); false
+ * when h has nothing to send. */
+bool sy_take_work(struct sy_host *h, uint32_t *idx);
+void sy_note_send(struct syn_engine *e, struct sy_host *h, uint32_t idx, int64_t now);
+/* A probe that never left (full send buffer): back on the retry list. */
+void sy_unsend(struct syn_engine *e, struct sy_host *h, uint32_t idx);
+void sy_reply(struct syn_engine *e, struct sy_host *h, uint32_t idx, unsigned tryno, int64_t now);
+void sy_expire(struct syn_engine *e, int64_t now);
+void sy_check_host_timeout(struct syn_engine *e, int64_t now);
+void sy_finish_hosts(struct syn_engine *e);
+int64_t sy_next_deadline(const struct syn_engine *e, int64_t now);
+void sy_backoff(struct syn_engine *e, int64_t until);
+
+static inline uint32_t sy_now32(const struct syn_engine *e, int64_t now)
+{
+    return (uint32_t)(now - e->start_us);
+}
+
+/* Packets and the loop (syn_engine.c). Runs until every host is done:
+ * 0, or -1 when stopped by scan_stop_requested or a loop failure. */
+int sy_run(struct syn_engine *e);
+void sy_drain_capture(struct syn_engine *e);
+/* The group's progress for status lines (syn.c). */
+void sy_status(const struct syn_engine *e, struct scan_status *st);
+
+/* When the last probe to port idx left, from its 32-bit record. */
+static inline int64_t sy_sent_abs(const struct syn_engine *e, const struct sy_host *h, uint32_t idx,
+                                  int64_t now)
+{
+    return now - (int64_t)(uint32_t)(sy_now32(e, now) - h->sent_at[idx]);
+}
+
+bool sy_list_push(struct sy_list *l, uint32_t v);
+void sy_host_free(struct sy_host *h);
+
+#endif

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: MIT
+// The SYN scan's scheduler: nmap 7.93's ultra_scan rules, as the connect
+// scan follows them (see connect_sched.c for the full list and where each
+// comes from): per-host and group congestion windows that grow with every
+// reply and shrink when a reply answers a retransmission; probe timeouts
+// from the RTT estimate; a port is probed again only while it has no answer
+// and its try number is below max(1, highest answered try + 1) capped by
+// --max-retries (the rest wait on a bench in case that limit rises); the
+// adaptive scan delay; --min-rate/--max-rate pacing; --host-timeout.
+#include <stdlib.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "scan/syn_engine.h"
+
+#define LATE_REPLIES_MIN 10
+#define DELAY_FIRST_BOOST_US 5000
+#define DELAY_DOUBLING_LIMIT_US 1000000
+#define HOST_OWN_WINDOW_PROBES 80
+
+bool sy_list_push(struct sy_list *l, uint32_t v)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        uint32_t *nv = realloc(l->v, cap * sizeof *nv);
+        if (!nv) return false;
+        l->v = nv;
+        l->cap = cap;
+    }
+    l->v[l->n++] = v;
+    return true;
+}
+
+static void push_or_die(struct sy_list *l, uint32_t v)
+{
+    if (!sy_list_push(l, v)) fatal("Out of memory scheduling a retransmission");
+}
+
+static void fifo_push(struct sy_fifo *f, uint32_t v)
+{
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 256;
+        uint32_t *nv = malloc(cap * sizeof *nv);
+        if (!nv) fatal("Out of memory for probes in flight");
+        for (size_t i = 0; i < f->n; i++)
+            nv[i] = f->v[(f->head + i) % f->cap];
+        free(f->v);
+        f->v = nv;
+        f->head = 0;
+        f->cap = cap;
+    }
+    f->v[(f->head + f->n++) % f->cap] = v;
+}
+
+void sy_host_free(struct sy_host *h)
+{
+    free(h->pstate);
+    free(h->tryno);
+    free(h->sent_at);
+    free(h->retry.v);
+    free(h->bench.v);
+    free(h->flight.v);
+}
+
+static bool fresh_left(const struct sy_host *h)
+{
+    return h->next_fresh < h->e->n_ports;
+}
+
+static bool has_work(const struct sy_host *h)
+{
+    return h->retry.n > 0 || fresh_left(h);
+}
+
+static const struct cwnd *host_window(const struct syn_engine *e, const struct sy_host *h)
+{
+    if (h->probes_sent < HOST_OWN_WINDOW_PROBES || e->group_win.updates <= 1) return &h->win;
+    return &e->group_win;
+}
+
+static bool host_send_ok(const struct syn_engine *e, const struct sy_host *h, int64_t now,
+                         bool rate_due)
+{
+    if (!has_work(h)) return false;
+    if (rate_due) return true;
+    if (h->delay_us > 0 && now - h->last_sent < h->delay_us) return false;
+    return cwnd_allows(host_window(e, h), h->active);
+}
+
+static bool group_send_ok(const struct syn_engine *e, int64_t now, bool *rate_due)
+{
+    *rate_due = false;
+    if (now < e->resource_until) return false;
+    if (e->cfg.max_rate > 0 && now < e->send_not_before) return false;
+    if (e->cfg.min_rate > 0 && now >= e->send_by) {
+        *rate_due = true;
+        return true;
+    }
+    return e->n_incomplete < 2 || cwnd_allows(&e->group_win, e->in_flight);
+}
+
+struct sy_host *sy_next_host(struct syn_engine *e, int64_t now)
+{
+    bool rate_due;
+    if (e->n_incomplete == 0 || !group_send_ok(e, now, &rate_due)) return NULL;
+    for (size_t k = 0; k < e->n_incomplete; k++) {
+        size_t i = (e->rr_next + k) % e->n_incomplete;
+        struct sy_host *h = e->incomplete[i];
+        if (host_send_ok(e, h, now, rate_due)) {
+            e->rr_next = i + 1;
+            return h;
+        }
+    }
+    return NULL;
+}
+
+bool sy_take_work(struct sy_host *h, uint32_t *idx)
+{
+    /* Retransmissions first; one whose port got its answer meanwhile
+     * (a late reply to an earlier try) is dropped here. */
+    while (h->retry.n > 0) {
+        uint32_t i = h->retry.v[--h->retry.n];
+        if (h->pstate[i] == PS_WAITING) {
+            *idx = i;
+            return true;
+        }
+    }
+    if (!fresh_left(h)) return false;
+    *idx = (uint32_t)h->next_fresh++;
+    return true;
+}
+
+void sy_note_send(struct syn_engine *e, struct sy_host *h, uint32_t idx, int64_t now)
+{
+    h->pstate[idx] = PS_INFLIGHT;
+    h->sent_at[idx] = sy_now32(e, now);
+    fifo_push(&h->flight, idx);
+    h->active++;
+    e->in_flight++;
+    h->probes_sent++;
+    h->last_sent = now;
+    if (e->cfg.max_rate > 0) e->send_not_before += (int64_t)(USEC_PER_SEC / e->cfg.max_rate);
+    if (e->cfg.min_rate > 0) {
+        if (e->send_by > now) e->send_by = now;
+        e->send_by += (int64_t)(USEC_PER_SEC / e->cfg.min_rate);
+    }
+}
+
+void sy_unsend(struct syn_engine *e, struct sy_host *h, uint32_t idx)
+{
+    /* It was the last probe pushed on this host's FIFO. */
+    h->flight.n--;
+    h->active--;
+    e->in_flight--;
+    h->probes_sent--;
+    h->pstate[idx] = PS_WAITING;
+    push_or_die(&h->retry, idx);
+}
+
+void sy_backoff(struct syn_engine *e, int64_t until)
+{
+    e->resource_until = until;
+}
+
+static void update_send_delay(struct syn_engine *e, struct sy_host *h, bool late)
+{
+    if (late)
+        h->late_replies++;
+    else
+        h->good_replies++;
+    double threshold = e->cfg.timing_level >= 4 ? 0.40 : 0.30;
+    unsigned bad = h->late_replies, all = h->late_replies + h->good_replies;
+    if (bad <= LATE_REPLIES_MIN || (double)bad / all <= threshold) return;
+    int64_t d = h->delay_us;
+    if (d == 0) {
+        d = DELAY_FIRST_BOOST_US;
+    } else {
+        int64_t cap = d > DELAY_DOUBLING_LIMIT_US ? d : DELAY_DOUBLING_LIMIT_US;
+        d = d * 2 < cap ? d * 2 : cap;
+    }
+    if (d > e->cfg.max_scan_delay) d = e->cfg.max_scan_delay;
+    h->delay_us = d;
+    h->last_boost = clock_mono_us();
+    h->good_replies = h->late_replies = 0;
+}
+
+void sy_reply(struct syn_engine *e, struct sy_host *h, uint32_t idx, unsigned tryno, int64_t now)
+{
+    uint8_t was = h->pstate[idx];
+    int64_t sent = sy_sent_abs(e, h, idx, now);
+    /* The send time is that of the last try; a reply to an earlier one
+     * carries no RTT we can measure (nmap also only times matched tries). */
+    bool timed = tryno == h->tryno[idx];
+    if (was == PS_INFLIGHT) {
+        h->active--;
+        e->in_flight--;
+    }
+    h->pstate[idx] = PS_DONE;
+    h->ports_finished++;
+    if (timed) {
+        int64_t delta = (int64_t)(sy_now32(e, now) - h->sent_at[idx]);
+        if (rtt_sample(&h->rtt, delta, &e->cfg.lim)) h->rtt_samples++;
+        rtt_sample(&e->group_rtt, delta, &e->cfg.lim);
+    }
+    if (was == PS_INFLIGHT) {
+        cwnd_note_outcome(&h->win);
+        cwnd_note_outcome(&e->group_win);
+    }
+    if (tryno > 0) {
+        if (sent > h->win.last_drop) cwnd_drop(&h->win, h->active, &e->cfg.cc, now);
+        if (sent > e->group_win.last_drop)
+            cwnd_drop_group(&e->group_win, e->in_flight, &e->cfg.cc, now);
+    }
+    cwnd_ack(&h->win, &e->cfg.cc);
+    cwnd_ack(&e->group_win, &e->cfg.cc);
+    update_send_delay(e, h, tryno > 0 && sent > h->last_boost);
+    if (tryno > h->max_ok_tryno) h->max_ok_tryno = tryno;
+}
+
+static int64_t probe_timeout(const struct syn_engine *e, const struct sy_host *h)
+{
+    if (h->rtt.srtt > 0) return h->rtt.timeout;
+    if (e->group_rtt.srtt > 0) return e->group_rtt.timeout;
+    return h->rtt.timeout;
+}
+
+static unsigned allowed_tryno(const struct syn_engine *e, const struct sy_host *h)
+{
+    unsigned v = h->max_ok_tryno + 1;
+    return v < e->cfg.tryno_cap ? v : e->cfg.tryno_cap;
+}
+
+/* The oldest live probe of h, dropping answered ones off the front. */
+static bool flight_front(struct sy_host *h, uint32_t *idx)
+{
+    struct sy_fifo *f = &h->flight;
+    while (f->n > 0) {
+        uint32_t i = f->v[f->head];
+        if (h->pstate[i] == PS_INFLIGHT) {
+            *idx = i;
+            return true;
+        }
+        f->head = (f->head + 1) % f->cap;
+        f->n--;
+    }
+    return false;
+}
+
+static void flight_pop(struct sy_host *h)
+{
+    h->flight.head = (h->flight.head + 1) % h->flight.cap;
+    h->flight.n--;
+}
+
+static void timed_out(struct syn_engine *e, struct sy_host *h, uint32_t idx)
+{
+    h->active--;
+    e->in_flight--;
+    cwnd_note_outcome(&h->win);
+    cwnd_note_outcome(&e->group_win);
+    if (h->tryno[idx] < allowed_tryno(e, h)) {
+        h->tryno[idx]++;
+        h->pstate[idx] = PS_WAITING;
+        push_or_die(&h->retry, idx);
+    } else {
+        h->pstate[idx] = PS_BENCHED;
+        push_or_die(&h->bench, idx);
+    }
+}
+
+void sy_expire(struct syn_engine *e, int64_t now)
+{
+    uint32_t now32 = sy_now32(e, now);
+    for (size_t k = 0; k < e->n_incomplete; k++) {
+        struct sy_host *h = e->incomplete[k];
+        int64_t timeout = probe_timeout(e, h);
+        uint32_t idx;
+        while (flight_front(h, &idx) && (int64_t)(uint32_t)(now32 - h->sent_at[idx]) >= timeout) {
+            flight_pop(h);
+            timed_out(e, h, idx);
+        }
+    }
+}
+
+static void close_host(struct syn_engine *e, size_t i)
+{
+    struct sy_host *h = e->incomplete[i];
+    h->done = true;
+    e->in_flight -= h->active;
+    h->active = 0;
+    e->incomplete[i] = e->incomplete[--e->n_incomplete];
+}
+
+void sy_check_host_timeout(struct syn_engine *e, int64_t now)
+{
+    if (e->cfg.host_timeout_us <= 0 || now - e->start_us < e->cfg.host_timeout_us) return;
+    while (e->n_incomplete > 0) {
+        e->incomplete[0]->timed_out = true;
+        close_host(e, 0);
+    }
+}
+
+static bool host_finished(const struct syn_engine *e, struct sy_host *h)
+{
+    if (h->active > 0 || has_work(h)) return false;
+    unsigned allowed = allowed_tryno(e, h);
+    size_t kept = 0;
+    for (size_t i = 0; i < h->bench.n; i++) {
+        uint32_t idx = h->bench.v[i];
+        if (h->pstate[idx] != PS_BENCHED) continue;
+        if (h->tryno[idx] < allowed) {
+            h->tryno[idx]++;
+            h->pstate[idx] = PS_WAITING;
+            push_or_die(&h->retry, idx);
+        } else {
+            h->bench.v[kept++] = idx;
+        }
+    }
+    h->bench.n = kept;
+    return h->retry.n == 0;
+}
+
+void sy_finish_hosts(struct syn_engine *e)
+{
+    for (size_t i = 0; i < e->n_incomplete;) {
+        if (host_finished(e, e->incomplete[i]))
+            close_host(e, i);
+        else
+            i++;
+    }
+}
+
+static void earliest(int64_t *best, int64_t t)
+{
+    if (*best < 0 || t < *best) *best = t;
+}
+
+int64_t sy_next_deadline(const struct syn_engine *e, int64_t now)
+{
+    int64_t best = -1;
+    bool sending_blocked = false;
+    for (size_t i = 0; i < e->n_incomplete; i++) {
+        struct sy_host *h = e->incomplete[i];
+        uint32_t idx;
+        if (flight_front(h, &idx))
+            earliest(&best, sy_sent_abs(e, h, idx, now) + probe_timeout(e, h));
+        if (has_work(h) && h->delay_us > 0) earliest(&best, h->last_sent + h->delay_us);
+        if (has_work(h)) sending_blocked = true;
+    }
+    if (e->n_incomplete == 0) return -1;
+    if (sending_blocked) {
+        if (now < e->resource_until) earliest(&best, e->resource_until);
+        if (e->cfg.max_rate > 0 && now < e->send_not_before) earliest(&best, e->send_not_before);
+        if (e->cfg.min_rate > 0) earliest(&best, e->send_by);
+    }
+    if (e->cfg.host_timeout_us > 0) earliest(&best, e->start_us + e->cfg.host_timeout_us);
+    return best;
+}

@@ -23,6 +23,7 @@ struct vscan_fp_input {
     enum proto_index proto; /* PROTO_TCP or PROTO_UDP */
     bool ssl;               /* probed inside TLS */
     int intensity;          /* --version-intensity */
+    bool debug;             /* -d or --version-trace: nmap keeps more */
     time_t when;            /* scan time (D= and Time= fields) */
     const char *soft_service; /* the softmatch's service, or NULL */
     const struct vscan_fp_response *responses; /* in probe order */

@@ -6,7 +6,11 @@ void probe_chain_init(struct probe_chain *c, const struct vscan_db *db, enum pro
                       uint16_t port, bool ssl, int intensity)
 {
     *c = (struct probe_chain){
-        .db = db, .proto = proto, .port = port, .ssl = ssl, .intensity = intensity,
+        .db = db,
+        .proto = proto,
+        .port = port,
+        .ssl = ssl,
+        .intensity = intensity,
         .stage = CHAIN_INITIAL,
     };
 }

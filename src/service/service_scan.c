@@ -23,12 +23,15 @@
 #include "report/model.h"
 #include "report/svcfmt.h"
 #include "service/fingerprint.h"
+#include "service/rpc.h"
 #include "service/svc_engine.h"
 
 /* Descriptors kept free for everything else the run has open. */
 #define FD_RESERVE 64
 
 static struct vscan_db *loaded_db;
+static struct rpc_db *loaded_rpc;
+static bool rpc_tried;
 
 static bool wants_probe(const struct port_result *pr)
 {
@@ -72,6 +75,20 @@ static const struct vscan_db *load_db(const struct plan *plan)
     if (vscan_compile(db, 0, on_compile_fail, NULL) < 0) fatal("Out of memory compiling %s", path);
     loaded_db = db;
     return db;
+}
+
+/* nmap-rpc for RPC grinding; without it the grinding is skipped, as nmap
+ * skips rpc-grind when its iterator cannot read the file. */
+static const struct rpc_db *load_rpc(const struct plan *plan)
+{
+    if (rpc_tried) return loaded_rpc;
+    rpc_tried = true;
+    struct datafile_ctx dctx = {plan->datadir, plan->exe_path, plan->debugging};
+    char path[4096], err[512];
+    if (datafile_find(&dctx, "nmap-rpc", path, sizeof path) < 0) return NULL;
+    loaded_rpc = rpc_db_load(path, err, sizeof err);
+    if (!loaded_rpc) error("Warning: %s", err);
+    return loaded_rpc;
 }
 
 void svc_trace(struct svc_scan *s, const char *fmt, ...)
@@ -129,9 +146,15 @@ static char *make_fp(const struct svc_scan *s, const struct svc_port *p)
     for (size_t i = 0; i < p->n_fp; i++)
         r[i] = (struct vscan_fp_response){p->fp[i].probe_name, p->fp[i].data, p->fp[i].len};
     struct vscan_fp_input in = {
-        .port = p->pr->port, .proto = p->proto, .ssl = p->ssl, .intensity = s->intensity,
-        .when = time(NULL), .soft_service = p->soft ? p->soft_res.match->service : NULL,
-        .responses = r, .n_responses = p->n_fp,
+        .port = p->pr->port,
+        .proto = p->proto,
+        .ssl = p->ssl,
+        .intensity = s->intensity,
+        .debug = s->plan->debugging > 0 || s->plan->version_trace,
+        .when = time(NULL),
+        .soft_service = p->soft ? p->soft_res.match->service : NULL,
+        .responses = r,
+        .n_responses = p->n_fp,
     };
     char *fp = vscan_fingerprint(&in);
     free(r);
@@ -173,6 +196,25 @@ static void write_result(struct svc_scan *s, struct svc_port *p)
         break;
     }
     if (fp && p->final != SVC_EXCLUDED) si->fingerprint = make_fp(s, p);
+    if (p->rpc_found) {
+        /* rpc-grind names the program; the writers show "low-high" and
+         * "RPC #n" from these (report/svcfmt.h). */
+        const char *name = rpc_db_name(s->rpc_db, p->rpc_program);
+        if (name) {
+            free(si->name);
+            si->name = strdup(name);
+        }
+        free(si->version);
+        free(si->extrainfo);
+        free(si->fingerprint);
+        si->version = si->extrainfo = si->fingerprint = NULL;
+        si->rpc = true;
+        si->rpc_program = p->rpc_program;
+        si->rpc_low = p->rpc_low;
+        si->rpc_high = p->rpc_high;
+        si->method = SVC_METHOD_PROBED;
+        si->conf = 10;
+    }
     svc_sanitize(si);
     service_info_free(p->pr->svc);
     p->pr->svc = si;
@@ -263,7 +305,8 @@ static void on_tick(struct loop *loop, struct loop_timer *t, void *arg)
     int64_t now = loop_now(loop);
     for (size_t i = 0; i < s->n_ports; i++) {
         struct svc_port *p = &s->ports[i];
-        if (p->final != SVC_PENDING || !p->deadline_us || now < p->deadline_us) continue;
+        if ((p->final != SVC_PENDING && !p->grind) || !p->deadline_us || now < p->deadline_us)
+            continue;
         p->host->timed_out = true;
         svc_port_abort(p, SVC_INCOMPLETE);
     }
@@ -339,8 +382,13 @@ int service_scan(const struct plan *plan, struct host **hosts, size_t n_hosts,
 {
     if (!plan->version_scan || service_scan_count(plan, hosts, n_hosts) == 0) return 0;
     struct svc_scan s = {
-        .plan = plan, .obs = obs, .db = load_db(plan), .trace = plan->version_trace,
-        .intensity = plan->version_intensity, .tls_ok = true,
+        .plan = plan,
+        .obs = obs,
+        .db = load_db(plan),
+        .trace = plan->version_trace,
+        .intensity = plan->version_intensity,
+        .tls_ok = true,
+        .rpc_db = load_rpc(plan),
     };
     s.matcher = vscan_matcher_new(s.db, 0);
     s.loop = loop_new();
@@ -356,7 +404,8 @@ int service_scan(const struct plan *plan, struct host **hosts, size_t n_hosts,
     if (tick) loop_timer_cancel(s.loop, tick);
     /* Stopped early: what is unfinished stays unprobed-incomplete. */
     for (size_t i = 0; i < s.n_ports; i++)
-        if (s.ports[i].final == SVC_PENDING) svc_port_abort(&s.ports[i], SVC_INCOMPLETE);
+        if (s.ports[i].final == SVC_PENDING || s.ports[i].grind)
+            svc_port_abort(&s.ports[i], SVC_INCOMPLETE);
     for (size_t i = 0; i < s.n_ports; i++)
         svc_port_release(&s.ports[i]);
     status(&s, true);

@@ -31,6 +31,8 @@ struct scan_observer;
 struct tls_conn;
 struct svc_scan;
 struct svc_port;
+struct svc_grind;
+struct rpc_db;
 
 /* Connections one port may have open at once (its current probe plus
  * speculative ones). */
@@ -44,7 +46,6 @@ struct svc_port;
 #define SVC_CONNECT_MS 5000
 #define SVC_CONNECT_SSL_MS 8000
 
-
 struct svc_exec {
     struct svc_port *port;
     const struct vscan_probe *probe;
@@ -52,9 +53,9 @@ struct svc_exec {
     struct tls_conn *tls;
     int phase; /* svc_exec.c's */
     enum exec_end end;
-    bool speculative;    /* launched ahead of nmap's order */
-    int64_t started_us;  /* connect began */
-    int64_t exec_us;     /* the probe was "executed": connected (nmap's exec time) */
+    bool speculative;   /* launched ahead of nmap's order */
+    int64_t started_us; /* connect began */
+    int64_t exec_us;    /* the probe was "executed": connected (nmap's exec time) */
     int64_t ended_us;
     struct loop_timer *timer;
     uint8_t *buf;
@@ -103,6 +104,10 @@ struct svc_port {
     bool tcpwrap_possible;
     bool kicked;         /* queued for svc_port_process */
     int64_t deadline_us; /* host timeout on the loop's clock; 0: none */
+    /* RPC grinding after the probes (svc_rpc.c). */
+    struct svc_grind *grind;
+    bool grind_done, no_grind, rpc_found;
+    uint32_t rpc_program, rpc_low, rpc_high;
     struct svc_fp_resp *fp;
     size_t n_fp, fp_cap;
 };
@@ -121,6 +126,7 @@ struct svc_scan {
     bool trace;
     int intensity;
     bool tls_ok;
+    const struct rpc_db *rpc_db; /* nmap-rpc, NULL: no grinding */
 };
 
 /* svc_exec.c */
@@ -142,6 +148,11 @@ void svc_port_process(struct svc_port *p);
 void svc_port_release(struct svc_port *p);
 /* Ends the port now (host timeout, stop): its state becomes final. */
 void svc_port_abort(struct svc_port *p, enum svc_final final);
+
+/* svc_rpc.c: starts grinding a finished port; false when it cannot (the
+ * port is then reported at once). The port is reported when it ends. */
+bool svc_grind_start(struct svc_port *p);
+void svc_grind_free(struct svc_port *p);
 
 /* service_scan.c */
 /* Queues the port for svc_port_process on the loop's next turn. */

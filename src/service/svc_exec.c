@@ -35,8 +35,10 @@ static void close_fd(struct svc_exec *e)
     }
     if (e->fd >= 0) {
         loop_forget(s->loop, e->fd);
-        if (e->port->proto == PROTO_TCP) tcpconn_close_reset(e->fd);
-        else close(e->fd);
+        if (e->port->proto == PROTO_TCP)
+            tcpconn_close_reset(e->fd);
+        else
+            close(e->fd);
         e->fd = -1;
         s->fds--;
     }
@@ -69,8 +71,10 @@ static void finish(struct svc_exec *e, enum exec_end end)
     e->ended_us = now_us(e);
     cancel_timer(e);
     bool keep = end == EXEC_TIMEOUT && e->probe == e->port->scan->db->null_probe;
-    if (keep && e->fd >= 0) loop_unwatch(e->port->scan->loop, e->fd);
-    else close_fd(e);
+    if (keep && e->fd >= 0)
+        loop_unwatch(e->port->scan->loop, e->fd);
+    else
+        close_fd(e);
     svc_port_exec_done(e);
 }
 
@@ -127,7 +131,8 @@ static void do_send(struct svc_exec *e)
     while (e->sent < p->payload_len) {
         size_t n = 0;
         if (e->tls) {
-            enum tls_io r = tls_conn_write(e->tls, p->payload + e->sent, p->payload_len - e->sent, &n);
+            enum tls_io r =
+                tls_conn_write(e->tls, p->payload + e->sent, p->payload_len - e->sent, &n);
             if (r == TLS_IO_WANT_READ || r == TLS_IO_WANT_WRITE) return;
             if (r != TLS_IO_DONE) {
                 finish(e, EXEC_INCOMPLETE);

@@ -22,10 +22,11 @@
  * speak first have spoken by then, and probes sent to them would be
  * wasted (and logged by them). */
 #define SPEC_DELAY_US 500000
-/* Responses kept for the fingerprint (nmap stops adding near 10000
- * characters of text, well below this many responses of any length). */
-#define FP_MAX_RESPONSES 64
-#define FP_KEEP_BYTES 900
+/* Responses kept for the fingerprint (nmap stops adding after 10000
+ * characters of text at most, well below this many responses of any
+ * length), and the most of one that nmap shows (with -d). */
+#define FP_MAX_RESPONSES 128
+#define FP_KEEP_BYTES 1300
 
 static bool is_null(const struct svc_port *p, const struct vscan_probe *probe)
 {
@@ -73,6 +74,24 @@ void svc_port_exec_done(struct svc_exec *e)
     svc_port_kick(e->port);
 }
 
+/* rpc-grind's portrule: a port the probes called "rpcbind", or one they
+ * did not identify (then only at intensity 7 or more). */
+static bool wants_grind(const struct svc_port *p)
+{
+    if (p->no_grind || p->ssl || p->ssl_name) return false;
+    switch (p->final) {
+    case SVC_HARD:
+        return strcmp(p->hard_res.match->service, "rpcbind") == 0;
+    case SVC_SOFT:
+        return strcmp(p->soft_res.match->service, "rpcbind") == 0;
+    case SVC_NOMATCH:
+    case SVC_INCOMPLETE:
+        return p->scan->intensity >= 7;
+    default:
+        return false;
+    }
+}
+
 static void finish_port(struct svc_port *p, enum svc_final final)
 {
     if (p->final != SVC_PENDING) return;
@@ -81,11 +100,18 @@ static void finish_port(struct svc_port *p, enum svc_final final)
     drop_specs(p);
     svc_exec_free(p->cur);
     p->cur = NULL;
+    if (wants_grind(p) && svc_grind_start(p)) return;
     svc_scan_port_finished(p->scan, p);
 }
 
 void svc_port_abort(struct svc_port *p, enum svc_final final)
 {
+    p->no_grind = true;
+    if (p->grind) {
+        svc_grind_free(p);
+        svc_scan_port_finished(p->scan, p);
+        return;
+    }
     finish_port(p, final);
 }
 
@@ -121,8 +147,8 @@ static void trace_match(struct svc_port *p, const struct svc_exec *e, const stru
                   r->product, r->version, r->info);
     else
         svc_trace(p->scan, "Service scan %s match (Probe %s matched with %s line %u): %s is %s%s",
-                  r->match->soft ? "soft" : "hard", e->probe->name, r->source->name,
-                  r->match->line, addr, ssl, r->match->service);
+                  r->match->soft ? "soft" : "hard", e->probe->name, r->source->name, r->match->line,
+                  addr, ssl, r->match->service);
 }
 
 static struct svc_exec *take_spec(struct svc_port *p, const struct vscan_probe *probe)
@@ -166,9 +192,7 @@ static void next_probe(struct svc_port *p, bool restart)
     const struct vscan_probe *probe = probe_chain_next(&p->chain);
     if (!probe) {
         svc_exec_free(prev);
-        finish_port(p, p->soft               ? SVC_SOFT
-                       : p->tcpwrap_possible ? SVC_TCPWRAPPED
-                                             : SVC_NOMATCH);
+        finish_port(p, p->soft ? SVC_SOFT : p->tcpwrap_possible ? SVC_TCPWRAPPED : SVC_NOMATCH);
         return;
     }
     struct svc_exec *spec = take_spec(p, probe);

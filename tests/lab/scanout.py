@@ -166,3 +166,30 @@ def report_lines(text):
 
 def grepable_lines(text):
     return [line for line in text.splitlines() if line and not line.startswith("#")]
+
+
+def xml_port_versions(text):
+    """{(address, protocol, port): <service> attributes} for listed ports,
+    servicefp left out (it carries the scan's time)."""
+    versions = {}
+    for host in parse_xml(text).findall("host"):
+        addr = host_address(host)
+        for port in host.findall("ports/port"):
+            svc = port.find("service")
+            attrs = dict(svc.attrib) if svc is not None else {}
+            attrs.pop("servicefp", None)
+            if svc is not None:
+                attrs["cpe"] = [c.text for c in svc.findall("cpe")]
+            versions[(addr, port.get("protocol"), int(port.get("portid")))] = attrs
+    return versions
+
+
+def xml_servicefps(text):
+    """{port: servicefp} with the scan's date and time blanked."""
+    fps = {}
+    for port in parse_xml(text).iter("port"):
+        svc = port.find("service")
+        if svc is not None and svc.get("servicefp"):
+            fps[int(port.get("portid"))] = re.sub(r"%D=\d+/\d+%Time=[0-9A-F]+", "%D=%Time=",
+                                                  svc.get("servicefp"))
+    return fps

@@ -213,8 +213,7 @@ static void endings(void **state)
     possible = true;
     assert_int_equal(judge(EXEC_EOF, false, 0, 1, &possible, &fp), VERDICT_NEXT_NEW_CONN);
     assert_true(possible);
-    assert_int_equal(judge(EXEC_ERROR_NEXT, false, 0, 1, &possible, &fp),
-                     VERDICT_NEXT_NEW_CONN);
+    assert_int_equal(judge(EXEC_ERROR_NEXT, false, 0, 1, &possible, &fp), VERDICT_NEXT_NEW_CONN);
     assert_int_equal(judge(EXEC_INCOMPLETE, true, 0, 1, &possible, &fp), VERDICT_INCOMPLETE);
 }
 

@@ -268,12 +268,18 @@ def test_ends_cleanly_in_time_and_memory(scans, program, name):
 
 
 def test_cmap_takes_no_longer_than_nmap_on_silence(scans):
-    """Both wait out the same probes on the silent and endless services;
-    cmap may not take much longer than nmap did (nor give up much earlier:
-    a scanner that skips the waits would miss slow services)."""
+    """Both wait out the probes on the silent and endless services; cmap
+    may not take much longer than nmap did, and must conclude what nmap
+    concluded. (cmap may take less: its engine runs later probes ahead on
+    their own connections while the NULL probe waits, and caps how much of
+    an endless response it reads; nmap read the flood for 26 s at
+    --version-light, 125 s at the default intensity.)"""
     nmap, cmap = scans("nmap", "slow"), scans("cmap", "slow")
     assert cmap.seconds <= nmap.seconds + 5, f"{nmap.describe()}\n{cmap.describe()}"
-    assert cmap.seconds >= nmap.seconds * 0.5, f"{nmap.describe()}\n{cmap.describe()}"
+    want, got = port_versions_xml(nmap.files["X"]), port_versions_xml(cmap.files["X"])
+    for port in want:
+        for attr in ("name", "method", "conf", "product", "version"):
+            assert got[port][0].get(attr) == want[port][0].get(attr), f"{port} {attr}"
 
 
 @pytest.mark.parametrize("name", SCAN_NAMES)

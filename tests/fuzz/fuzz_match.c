@@ -7,10 +7,14 @@
 // Checks: every field is NUL-terminated inside nmap's buffer, a line
 // without a template leaves its field empty and unflagged, the answer
 // comes from the probe's own fallback chain, and the first-byte/length
-// screen (prefilter) and the interpreter give the JIT's answer.
+// screen (prefilter) and the interpreter give the JIT's answer; after
+// svc_sanitize (what the engine does before any writer sees a field) only
+// printable ASCII is left, within nmap's lengths.
 #include <stdbool.h>
 
 #include "fuzz_common.h"
+#include "report/model.h"
+#include "report/svcfmt.h"
 #include "service/match.h"
 
 #define PROBES_PATH "/usr/share/nmap/nmap-service-probes"
@@ -121,6 +125,51 @@ static void check_result(const struct vscan_probe *probe, bool hit, const struct
     FUZZ_CHECK(!r->cpe_o[0] || strncmp(r->cpe_o, "cpe:/o", 6) == 0);
 }
 
+static void check_printable(const char *s, size_t max)
+{
+    if (!s) return;
+    FUZZ_CHECK(strlen(s) <= max);
+    for (; *s; s++)
+        FUZZ_CHECK(*s >= 0x20 && *s <= 0x7e);
+}
+
+/* The fields as the engine hands them to the writers. */
+static void check_sanitized(const struct vscan_result *r)
+{
+    char *cpe[3] = {NULL, NULL, NULL};
+    size_t n_cpe = 0;
+    const char *const found[3] = {r->cpe_a, r->cpe_h, r->cpe_o};
+    for (int i = 0; i < 3; i++)
+        if (found[i][0]) cpe[n_cpe++] = strdup(found[i]);
+    struct service_info svc = {
+        .product = strdup(r->product),
+        .version = strdup(r->version),
+        .extrainfo = strdup(r->info),
+        .hostname = strdup(r->hostname),
+        .ostype = strdup(r->ostype),
+        .devicetype = strdup(r->devicetype),
+        .cpe = cpe,
+        .n_cpe = n_cpe,
+    };
+    svc_sanitize(&svc);
+    check_printable(svc.product, 80);
+    check_printable(svc.version, 80);
+    check_printable(svc.extrainfo, 256);
+    check_printable(svc.hostname, 80);
+    check_printable(svc.ostype, 32);
+    check_printable(svc.devicetype, 32);
+    for (size_t i = 0; i < n_cpe; i++) {
+        check_printable(svc.cpe[i], 80);
+        free(svc.cpe[i]);
+    }
+    free(svc.product);
+    free(svc.version);
+    free(svc.extrainfo);
+    free(svc.hostname);
+    free(svc.ostype);
+    free(svc.devicetype);
+}
+
 /* Two lookups agree unless a line hit a PCRE2 limit in either: the JIT
  * and the interpreter count towards the limits differently. */
 static void check_same(const struct vscan_result *a, bool hit_a, const struct vscan_result *b,
@@ -148,7 +197,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct vscan_result r, r2;
     bool hit = vscan_match_response(fast, probe, buf, len, &r);
     check_result(probe, hit, &r);
-    if (hit) count_hit(&r);
+    if (hit) {
+        count_hit(&r);
+        check_sanitized(&r);
+    }
     bool hit2 = vscan_match_response(unscreened, probe, buf, len, &r2);
     check_same(&r, hit, &r2, hit2);
     /* The interpreter is slow on long responses; short ones suffice for

@@ -103,7 +103,10 @@ async def serve_flood(reader, writer):
             await writer.drain()
 
     try:
-        await asyncio.wait_for(asyncio.gather(pump(), drain_reads(reader)), HOLD_SECONDS)
+        # return_exceptions: the reset that ends one side is expected, and
+        # must not be logged as an exception nobody retrieved.
+        await asyncio.wait_for(asyncio.gather(pump(), drain_reads(reader), return_exceptions=True),
+                               HOLD_SECONDS)
     except (asyncio.TimeoutError, OSError, ConnectionError):
         pass
 

@@ -80,7 +80,7 @@ def scan_both(lab, programs, tmp_path_factory):
 
 # A fifth target for the version-detection tests: no listeners or rules of
 # its own, the real daemons of daemons.py instead.
-SVC_TARGET = labmod.Target("svc", 9, ())
+SVC_TARGET = labmod.SVC_TARGET
 
 
 @pytest.fixture(scope="session")

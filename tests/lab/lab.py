@@ -109,6 +109,9 @@ TARGETS = (
     Target("reject", 3, (22, 80, 443, 8080), REJECT_RULES, udp=(7,)),
     Target("dark", 4, (22, 80, 443), DARK_RULES),
 )
+# Added on demand by the -sV daemons fixture (conftest.py: svc_host), not
+# part of every lab: real daemons take seconds to start.
+SVC_TARGET = Target("svc", 9, ())
 
 
 class LabError(RuntimeError):

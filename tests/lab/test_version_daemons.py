@@ -21,7 +21,7 @@ import subprocess
 import pytest
 
 import scanout
-from conftest import SVC_TARGET
+from lab import SVC_TARGET
 from labrun import require_success
 
 SCAN_TIMEOUT = 240

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 """Parallel reverse DNS: nmap and cmap ask the same DNS server in the lab.
 
-dnsmasq runs in the "open" target's namespace on 198.18.1.2:53 with PTR
+dnsmasq runs in the scanner's namespace on its lab address 198.18.0.1:53
+(the targets' port 53 belongs to the UDP scan tests' listeners) with PTR
 records for some lab hosts: a plain one, one reached through a CNAME
 (RFC 2317 style), none for the "reject" host (NXDOMAIN, since dnsmasq is
 local for the lab's reverse zones), and one for an IPv6 address. The
@@ -26,7 +27,7 @@ import scanout
 from labrun import FAST_TIMING, require_success, run_in
 
 T = {t.role: t for t in labmod.TARGETS}
-SERVER = T["open"].v4
+SERVER = labmod.SCANNER_V4
 SILENT_SERVER = T["dark"].v4
 NAMES = {
     T["open"].v4: "open.lab.test",
@@ -80,7 +81,7 @@ def query_ok(lab, name):
 
 @pytest.fixture(scope="module")
 def dnsmasq(lab):
-    argv = ["ip", "netns", "exec", lab.ns("open")] + dnsmasq_argv()
+    argv = ["ip", "netns", "exec", lab.scanner] + dnsmasq_argv()
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:

@@ -507,7 +507,7 @@ def pid_alive(pid):
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
             stat = f.read()
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # gone between open and read
         return False
     return stat[stat.rfind(")") + 2:][:1] != "Z"
 

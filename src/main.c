@@ -10,6 +10,7 @@
 #include "core/privdrop.h"
 #include "core/runtime.h"
 #include "core/signals.h"
+#include "discovery/discovery.h"
 #include "net/iflist.h"
 #include "report/watch.h"
 #include "report/resume.h"
@@ -59,11 +60,22 @@ static void task_finish(struct run_ctx *c, struct task_event *t)
     outputs_task_end(c->out, c->run, t);
 }
 
-/* Reverse DNS before the port scan, as nmap: for hosts that are up (all of
- * them while every host is treated as up), every host with -R, none with -n. */
-static void resolve_names(struct run_ctx *c, struct host **hosts, size_t n)
+/* Reverse DNS before the port scan, as nmap: for hosts that are up, every
+ * host with -R, none with -n. */
+static void resolve_names(struct run_ctx *c, struct host **all, size_t n_all)
 {
-    if (c->plan->dns == DNS_NEVER || n == 0) return;
+    if (c->plan->dns == DNS_NEVER || n_all == 0) return;
+    struct host **hosts = calloc(n_all, sizeof *hosts);
+    if (!hosts) fatal("Out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < n_all; i++)
+        if (all[i]->state == HOST_STATE_UP || c->plan->dns == DNS_ALWAYS ||
+            all[i]->state == HOST_STATE_UNKNOWN)
+            hosts[n++] = all[i];
+    if (n == 0) {
+        free(hosts);
+        return;
+    }
     char name[64];
     snprintf(name, sizeof name, "System DNS resolution of %zu host%s.", n, n == 1 ? "" : "s");
     struct task_event t = task_now(name, hosts, n, 0);
@@ -71,6 +83,32 @@ static void resolve_names(struct run_ctx *c, struct host **hosts, size_t n)
     for (size_t i = 0; i < n && !scan_stop_requested; i++)
         hosts[i]->rdns = target_reverse_lookup(&hosts[i]->addr);
     task_finish(c, &t);
+    free(hosts);
+}
+
+/* Discovery's task lines ("Initiating ARP Ping Scan", ...). */
+static void discovery_task(void *ctx, bool begin, const char *name, struct host **hosts, size_t n,
+                           size_t probes)
+{
+    static struct task_event t;
+    struct run_ctx *c = ctx;
+    if (begin) {
+        t = task_now(name, hosts, n, probes);
+        t.total_hosts = true;
+        outputs_task_begin(c->out, c->run, &t);
+    } else {
+        task_finish(c, &t);
+    }
+}
+
+/* The hosts discovery found up, in group order, at the front of hosts;
+ * returns how many. */
+static size_t up_hosts(struct host **hosts, size_t n, struct host **up)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (hosts[i]->state == HOST_STATE_UP) up[k++] = hosts[i];
+    return k;
 }
 
 static void report_port(void *ctx, const struct host *host, const struct port_result *port)
@@ -79,20 +117,25 @@ static void report_port(void *ctx, const struct host *host, const struct port_re
     outputs_port_found(c->out, c->run, host, port);
 }
 
-/* Port scan one group. Until host discovery exists every host is up
- * (nmap -Pn: reason user-set). Returns -1 if interrupted. */
-static int scan_group(struct run_ctx *c, struct host **hosts, size_t n)
+/* Discovery, then a port scan of the hosts found up. Returns -1 if
+ * interrupted. */
+static int scan_group(struct run_ctx *c, struct host **all, size_t n_all)
 {
     const struct plan *plan = c->plan;
-    for (size_t i = 0; i < n; i++) {
-        hosts[i]->state = plan->list_scan ? HOST_STATE_UNKNOWN : HOST_STATE_UP;
-        hosts[i]->reason = plan->list_scan ? REASON_UNKNOWN : REASON_USER_SET;
-    }
-    resolve_names(c, hosts, n);
     int rc = 0;
+    for (size_t i = 0; i < n_all; i++) {
+        all[i]->state = HOST_STATE_UNKNOWN;
+        all[i]->reason = REASON_UNKNOWN;
+    }
+    if (!plan->list_scan) rc = discover_hosts(plan, all, n_all, discovery_task, c);
+    resolve_names(c, all, n_all);
+    struct host **hosts = calloc(n_all ? n_all : 1, sizeof *hosts);
+    if (!hosts) fatal("Out of memory");
+    size_t n = plan->list_scan ? 0 : up_hosts(all, n_all, hosts);
+    if (rc != 0) n = 0;
     size_t n_ports = plan->ports.count[PROTO_TCP];
     bool syn = plan->tcp_scan == TCP_SCAN_SYN;
-    if (!plan->list_scan && (syn || plan->tcp_scan == TCP_SCAN_CONNECT) && n_ports > 0) {
+    if (n > 0 && !plan->ping_scan && (syn || plan->tcp_scan == TCP_SCAN_CONNECT) && n_ports > 0) {
         struct task_event t =
             task_now(syn ? "SYN Stealth Scan" : "Connect Scan", hosts, n, n_ports);
         outputs_task_begin(c->out, c->run, &t);
@@ -102,12 +145,12 @@ static int scan_group(struct run_ctx *c, struct host **hosts, size_t n)
         rc = syn ? syn_scan(plan, hosts, n, &obs) : connect_scan(plan, hosts, n, &obs);
         task_finish(c, &t);
         watch_task_end(c->watch);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            gettimeofday(&hosts[i]->end_time, NULL);
     }
+    for (size_t i = 0; i < n_all; i++)
+        if (all[i]->end_time.tv_sec == 0) gettimeofday(&all[i]->end_time, NULL);
     for (size_t i = 0; i < n; i++)
         service_table_fill(hosts[i], plan->services);
+    free(hosts);
     return rc;
 }
 
@@ -121,6 +164,7 @@ static int report_group(struct outputs *out, struct run *run, struct host **host
             if (outputs_host_partial(out, run, hosts[i]) != 0) rc = -1;
             continue;
         }
+        if (hosts[i]->state == HOST_STATE_SKIPPED) continue; /* no route: not counted */
         run->hosts_total++;
         if (hosts[i]->state == HOST_STATE_UP) run->hosts_up++;
         if (hosts[i]->state == HOST_STATE_DOWN) run->hosts_down++;
@@ -167,12 +211,14 @@ static int run_scan(struct run_ctx *c, struct target_iter *targets)
     return rc;
 }
 
-/* The raw socket and capture need privilege, so they open before the drop.
+/* The raw sockets and captures need privilege, so they open before the drop.
  * Without them an explicit -sS fails as nmap's does; the default scan of a
  * privileged user falls back to a connect scan. */
 static void open_raw_engine(struct plan *plan)
 {
-    if (plan->list_scan || plan->tcp_scan != TCP_SCAN_SYN) return;
+    /* Without a raw socket discovery falls back to connect(), as nmap's. */
+    if (!plan->list_scan && plan->privileged) discovery_open(plan);
+    if (plan->list_scan || plan->ping_scan || plan->tcp_scan != TCP_SCAN_SYN) return;
     if (syn_scan_open(plan) == 0) return;
     if (!plan->tcp_scan_default) fatal("%s", syn_scan_open_error());
     error("WARNING: %s; falling back to a connect scan (-sT).", syn_scan_open_error());
@@ -231,6 +277,7 @@ int main(int argc, char **argv)
     active_outputs = NULL;
     outputs_free(out);
     syn_scan_close();
+    discovery_close();
     plan_free(&plan);
     resume_free(resume);
 

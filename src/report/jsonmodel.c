@@ -244,7 +244,10 @@ int json_task(struct jw *j, const struct run *run, const struct task_event *t, b
     jw_kint(j, "time", (int64_t)t->time.tv_sec);
     if (end && t->ports_per_host) {
         char extra[64];
-        snprintf(extra, sizeof extra, "%zu total ports", t->ports_per_host * t->n_hosts);
+        if (t->total_hosts)
+            snprintf(extra, sizeof extra, "%zu total hosts", t->n_hosts);
+        else
+            snprintf(extra, sizeof extra, "%zu total ports", t->ports_per_host * t->n_hosts);
         jw_kstring(j, "extrainfo", extra);
     }
     jw_object_end(j);

@@ -20,6 +20,7 @@
 #include "discovery/dengine.h"
 #include "discovery/dreply.h"
 #include "report/model.h"
+#include "net/pkt/tcp.h"
 #include "scan/rtt.h"
 
 #define SEND_BATCH 64
@@ -257,6 +258,13 @@ static void handle(struct run_state *s, int64_t now)
     int tryno;
     int idx = dreply_match(r, &s->e->key, &h->ends, s->e->probes, &tryno);
     if (idx < 0 || (tryno >= 0 && tryno > h->tryno)) return;
+    /* Any answer from a neighbour names its MAC address, even one that does
+     * not prove it up (nmap lists it for down hosts too). */
+    bool ignored_rst = r->kind == DR_TCP && (r->tcp_flags & TCP_RST) && s->e->plan->ignore_rst;
+    if (r->has_mac && h->eth_direct && !ignored_rst) {
+        h->has_mac = true;
+        memcpy(h->mac, r->mac, 6);
+    }
     if (!dreply_verdict(r, &s->e->probes->v[idx], s->e->plan->ignore_rst, &reason)) return;
     host_up(s, h, reason, r->ttl, tryno, now);
 }

@@ -116,7 +116,8 @@ static void classify(const struct plan *plan, const struct iface_list *ifs, stru
     d->eth_direct = rc.direct && ifc && ifc->hw_type == ARPHRD_ETHER && ifc->hwaddr_len == 6;
     if (d->eth_direct) memcpy(d->our_mac, ifc->hwaddr, 6);
     bool neighbour = d->eth_direct && plan->privileged && raw_open && packet_fd >= 0 &&
-                     !plan->disable_arp && !plan->send_ip;
+                     !plan->disable_arp && !plan->send_ip &&
+                     !(plan->skip_discovery && plan->ping_scan); /* -sn -Pn: nothing at all */
     if (neighbour) {
         d->method = h->addr.family == AF_INET6 ? DM_ND : DM_ARP;
     } else if (plan->skip_discovery) {

@@ -87,7 +87,7 @@ static void put_address(FILE *fp, const struct host *h)
     net_addr_format(&h->addr, ip, sizeof ip);
     fprintf(fp, "<address addr=\"%s\" addrtype=\"%s\"/>\n", ip,
             h->addr.family == AF_INET6 ? "ipv6" : "ipv4");
-    if (!h->has_mac || h->state != HOST_STATE_UP) return;
+    if (!h->has_mac) return;
     const uint8_t *m = h->mac;
     fprintf(fp, "<address addr=\"%02X:%02X:%02X:%02X:%02X:%02X\" addrtype=\"mac\"", m[0], m[1],
             m[2], m[3], m[4], m[5]);

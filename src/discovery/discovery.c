@@ -85,8 +85,13 @@ static const char *vendor_of(const struct plan *plan, const uint8_t mac[6])
     return macprefixes_vendor(vendors, mac);
 }
 
-/* Where a host is and how to ask it. A host the kernel has no route to is
- * skipped, as nmap's "failed to determine route". */
+/* Where a host is and how to ask it, as nmap 7.93 decides:
+ * - raw discovery (privileged, and not -Pn unless a raw port scan
+ *   follows) needs the route: a host without one is skipped ("failed to
+ *   determine route"), one of our own addresses is up (localhost-response),
+ *   a neighbour on an Ethernet is asked by ARP or ND;
+ * - -Pn otherwise makes every host up (user-set), localhost included;
+ * - without privilege, connect() probes ask every host, localhost too. */
 static void classify(const struct plan *plan, const struct iface_list *ifs, struct dhost *d,
                      struct host *h)
 {
@@ -95,6 +100,17 @@ static void classify(const struct plan *plan, const struct iface_list *ifs, stru
     size_t alen = h->addr.family == AF_INET6 ? 16 : 4;
     memcpy(d->ends.target, h->addr.bytes, alen);
     d->salen = net_addr_to_sockaddr(&h->addr, 0, &d->sa);
+    bool raw_portscan = !plan->ping_scan && plan->tcp_scan == TCP_SCAN_SYN;
+    bool raw = plan->privileged && raw_open && (!plan->skip_discovery || raw_portscan);
+    if (!raw) {
+        if (plan->skip_discovery) {
+            d->done = d->up = true;
+            d->reason = REASON_USER_SET;
+        } else {
+            d->method = DM_CONNECT;
+        }
+        return;
+    }
     struct route_choice rc;
     if (route_lookup_kernel(&h->addr, &rc) != 0) {
         char a[NET_ADDR_STRLEN];
@@ -107,24 +123,20 @@ static void classify(const struct plan *plan, const struct iface_list *ifs, stru
     memcpy(d->ends.self, rc.src.bytes, alen);
     d->ifindex = rc.oif;
     const struct iface *ifc = ifs ? iface_by_index(ifs, rc.oif) : NULL;
-    bool loopback = rc.local || (ifc && (ifc->flags & IFF_LOOPBACK));
-    if (loopback) {
-        d->done = d->up = true;
-        d->reason = REASON_LOCALHOST_RESPONSE;
-        return;
-    }
-    d->eth_direct = rc.direct && ifc && ifc->hw_type == ARPHRD_ETHER && ifc->hwaddr_len == 6;
+    d->eth_direct = rc.direct && !rc.local && ifc && ifc->hw_type == ARPHRD_ETHER &&
+                    ifc->hwaddr_len == 6;
     if (d->eth_direct) memcpy(d->our_mac, ifc->hwaddr, 6);
-    bool neighbour = d->eth_direct && plan->privileged && raw_open && packet_fd >= 0 &&
-                     !plan->disable_arp && !plan->send_ip &&
-                     !(plan->skip_discovery && plan->ping_scan); /* -sn -Pn: nothing at all */
+    bool neighbour = d->eth_direct && packet_fd >= 0 && !plan->disable_arp && !plan->send_ip;
     if (neighbour) {
         d->method = h->addr.family == AF_INET6 ? DM_ND : DM_ARP;
     } else if (plan->skip_discovery) {
         d->done = d->up = true;
         d->reason = REASON_USER_SET;
+    } else if (rc.local || (ifc && (ifc->flags & IFF_LOOPBACK))) {
+        d->done = d->up = true;
+        d->reason = REASON_LOCALHOST_RESPONSE;
     } else {
-        d->method = plan->privileged && raw_open ? DM_IP : DM_CONNECT;
+        d->method = DM_IP;
     }
 }
 

@@ -78,7 +78,8 @@ static bool parse_line(struct parser *p, const char *s, size_t len, struct mac_e
         v = v << 4 | (uint64_t)hexval(s[i]);
         i++;
     }
-    if (i < MIN_DIGITS) return fail(p, "prefix must be %d to %d hex digits", MIN_DIGITS, MAX_DIGITS);
+    if (i < MIN_DIGITS)
+        return fail(p, "prefix must be %d to %d hex digits", MIN_DIGITS, MAX_DIGITS);
     uint8_t digits = (uint8_t)i;
     if (i == len || (s[i] != ' ' && s[i] != '\t')) return fail(p, "no blank after the prefix");
     while (i < len && (s[i] == ' ' || s[i] == '\t'))

@@ -160,24 +160,23 @@ static void add_msg(struct batch *b, size_t len, void *name, socklen_t namelen)
 {
     b->iov[b->n] = (struct iovec){.iov_base = b->pkt[b->n], .iov_len = len};
     b->msg[b->n] = (struct mmsghdr){
-        .msg_hdr = {.msg_name = name, .msg_namelen = namelen, .msg_iov = &b->iov[b->n],
-                    .msg_iovlen = 1}};
+        .msg_hdr = {
+            .msg_name = name, .msg_namelen = namelen, .msg_iov = &b->iov[b->n], .msg_iovlen = 1}};
     b->n++;
 }
 
 static void add_link_frame(struct batch *b, struct dhost *h)
 {
-    size_t len = h->method == DM_ARP
-                     ? dprobe_build_arp(b->pkt[b->n], FRAME_MAX, h->our_mac, h->ends.self,
-                                        h->ends.target)
-                     : dprobe_build_nd(b->pkt[b->n], FRAME_MAX, h->our_mac, h->ends.self,
-                                       h->ends.target);
+    size_t len =
+        h->method == DM_ARP
+            ? dprobe_build_arp(b->pkt[b->n], FRAME_MAX, h->our_mac, h->ends.self, h->ends.target)
+            : dprobe_build_nd(b->pkt[b->n], FRAME_MAX, h->our_mac, h->ends.self, h->ends.target);
     if (len == 0) return;
     struct sockaddr_ll *ll = &b->ll[b->n];
     *ll = (struct sockaddr_ll){.sll_family = AF_PACKET,
                                .sll_ifindex = h->ifindex,
-                               .sll_protocol = htons(h->method == DM_ARP ? ETHERTYPE_ARP
-                                                                         : ETHERTYPE_IPV6),
+                               .sll_protocol =
+                                   htons(h->method == DM_ARP ? ETHERTYPE_ARP : ETHERTYPE_IPV6),
                                .sll_halen = 6};
     memcpy(ll->sll_addr, b->pkt[b->n], 6); /* the frame's destination */
     add_msg(b, len, ll, sizeof *ll);
@@ -221,8 +220,8 @@ static void send_rounds(struct run_state *s, int64_t now)
 
 /* --- receiving --------------------------------------------------------------- */
 
-static void host_up(struct run_state *s, struct dhost *h, uint8_t reason, uint8_t ttl,
-                    int tryno, int64_t now)
+static void host_up(struct run_state *s, struct dhost *h, uint8_t reason, uint8_t ttl, int tryno,
+                    int64_t now)
 {
     h->done = h->up = true;
     h->reason = reason;

@@ -79,8 +79,7 @@ static const char *vendor_of(const struct plan *plan, const uint8_t mac[6])
             vendors = macprefixes_load(path, err, sizeof err);
         else
             snprintf(err, sizeof err, "cannot find nmap-mac-prefixes");
-        if (!vendors)
-            error("Warning: %s: MAC address vendors will be listed as Unknown", err);
+        if (!vendors) error("Warning: %s: MAC address vendors will be listed as Unknown", err);
     }
     return macprefixes_vendor(vendors, mac);
 }
@@ -123,8 +122,8 @@ static void classify(const struct plan *plan, const struct iface_list *ifs, stru
     memcpy(d->ends.self, rc.src.bytes, alen);
     d->ifindex = rc.oif;
     const struct iface *ifc = ifs ? iface_by_index(ifs, rc.oif) : NULL;
-    d->eth_direct = rc.direct && !rc.local && ifc && ifc->hw_type == ARPHRD_ETHER &&
-                    ifc->hwaddr_len == 6;
+    d->eth_direct =
+        rc.direct && !rc.local && ifc && ifc->hw_type == ARPHRD_ETHER && ifc->hwaddr_len == 6;
     if (d->eth_direct) memcpy(d->our_mac, ifc->hwaddr, 6);
     bool neighbour = d->eth_direct && packet_fd >= 0 && !plan->disable_arp && !plan->send_ip;
     if (neighbour) {

@@ -220,15 +220,15 @@ size_t dprobe_build(uint8_t *buf, size_t cap, const struct cookie_key *k,
     size_t out = 0;
     enum pkt_status st;
     if (v6) {
-        struct ipv6_params ip = {.next_header = proto, .hop_limit = ttl,
-                                 .flow_label = (uint32_t)(h >> 12) & 0xfffff};
+        struct ipv6_params ip = {
+            .next_header = proto, .hop_limit = ttl, .flow_label = (uint32_t)(h >> 12) & 0xfffff};
         memcpy(ip.src, e->self, 16);
         memcpy(ip.dst, e->target, 16);
         st = ipv6_build(buf, cap, &ip, l4, &out);
     } else {
         /* The IP ID identifies the probe inside an ICMP error quoting it. */
-        struct ipv4_params ip = {.id = (uint16_t)(h >> 16) ^ (uint16_t)tryno, .ttl = ttl,
-                                 .proto = proto};
+        struct ipv4_params ip = {
+            .id = (uint16_t)(h >> 16) ^ (uint16_t)tryno, .ttl = ttl, .proto = proto};
         memcpy(ip.src, e->self, 4);
         memcpy(ip.dst, e->target, 4);
         st = ipv4_build(buf, cap, &ip, l4, &out);

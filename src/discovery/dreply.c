@@ -278,8 +278,8 @@ static int tcp_tryno(const struct dreply *r, uint64_t h)
 }
 
 /* Does r answer probe p (number idx)? */
-static bool answers(const struct dreply *r, const struct cookie_key *k,
-                    const struct dprobe_ends *e, const struct dprobe *p, unsigned idx, int *tryno)
+static bool answers(const struct dreply *r, const struct cookie_key *k, const struct dprobe_ends *e,
+                    const struct dprobe *p, unsigned idx, int *tryno)
 {
     bool v6 = e->family == AF_INET6;
     uint8_t icmp_proto = v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;

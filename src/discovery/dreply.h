@@ -17,14 +17,14 @@
 #include "net/pkt/pkt.h"
 
 enum dreply_kind {
-    DR_ARP = 1,   /* ARP reply: target = sender protocol address */
-    DR_ND,        /* neighbor advertisement: target = its target field */
-    DR_ICMP,      /* an ICMP/ICMPv6 informational reply (echo, timestamp, mask) */
-    DR_ICMP_ERR,  /* an ICMP/ICMPv6 error quoting a probe of ours */
+    DR_ARP = 1,  /* ARP reply: target = sender protocol address */
+    DR_ND,       /* neighbor advertisement: target = its target field */
+    DR_ICMP,     /* an ICMP/ICMPv6 informational reply (echo, timestamp, mask) */
+    DR_ICMP_ERR, /* an ICMP/ICMPv6 error quoting a probe of ours */
     DR_TCP,
     DR_UDP,
     DR_SCTP,
-    DR_IP_OTHER,  /* another protocol from the target (an -PO answer) */
+    DR_IP_OTHER, /* another protocol from the target (an -PO answer) */
 };
 
 struct dreply {
@@ -38,13 +38,13 @@ struct dreply {
 
     uint8_t icmp_type, icmp_code;
     uint16_t icmp_id, icmp_seq;
-    uint8_t proto;               /* transport of the reply, or quoted one for errors */
-    uint16_t sport, dport;       /* as they relate to us: sport = target's port */
-    uint32_t seq, ack;           /* TCP; quoted seq for errors */
+    uint8_t proto;         /* transport of the reply, or quoted one for errors */
+    uint16_t sport, dport; /* as they relate to us: sport = target's port */
+    uint32_t seq, ack;     /* TCP; quoted seq for errors */
     uint8_t tcp_flags;
-    uint32_t vtag;               /* SCTP verification tag (quoted for errors) */
-    uint8_t sctp_chunk;          /* first chunk type */
-    uint16_t quoted_ip_id;       /* IPv4 errors */
+    uint32_t vtag;         /* SCTP verification tag (quoted for errors) */
+    uint8_t sctp_chunk;    /* first chunk type */
+    uint16_t quoted_ip_id; /* IPv4 errors */
 };
 
 /* Link-layer types (pcap DLT numbers) understood. */

@@ -175,8 +175,12 @@ static void tcp_replies(void **state)
     size_t l4len, len;
     int idx;
     /* SYN-ACK acknowledging seq + 1: up, syn-ack. */
-    struct tcp_params sa = {.sport = 443, .dport = syn.sport, .seq = 5, .ack = syn.seq + 1,
-                            .flags = TCP_SYN | TCP_ACK, .window = 100};
+    struct tcp_params sa = {.sport = 443,
+                            .dport = syn.sport,
+                            .seq = 5,
+                            .ack = syn.seq + 1,
+                            .flags = TCP_SYN | TCP_ACK,
+                            .window = 100};
     assert_int_equal(tcp_build(l4, sizeof l4, &sa, &back, &l4len), PKT_OK);
     len = ip4_from_target(frame, IPPROTO_TCP, l4, l4len, 64);
     assert_int_equal(outcome(frame, len, &e, &l, false, &idx), REASON_SYN_ACK);
@@ -205,7 +209,9 @@ static void tcp_replies(void **state)
 static size_t unreach_quoting(uint8_t *frame, const uint8_t *probe, size_t plen, uint8_t code)
 {
     uint8_t l4[128];
-    struct icmp4_params p = {.type = ICMP4_UNREACH, .code = code, .payload = probe,
+    struct icmp4_params p = {.type = ICMP4_UNREACH,
+                             .code = code,
+                             .payload = probe,
                              .payload_len = plen < 28 ? plen : 28};
     size_t l4len;
     assert_int_equal(icmp4_build(l4, sizeof l4, &p, &l4len), PKT_OK);
@@ -395,10 +401,10 @@ static void garbage_is_rejected(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(default_lists),      cmocka_unit_test(echo_reply_matches_its_probe),
-        cmocka_unit_test(tcp_replies),        cmocka_unit_test(icmp_errors),
-        cmocka_unit_test(arp_and_nd),         cmocka_unit_test(nd_advert_and_sll),
-        cmocka_unit_test(icmp6_echo),         cmocka_unit_test(sctp_and_udp_answers),
+        cmocka_unit_test(default_lists),       cmocka_unit_test(echo_reply_matches_its_probe),
+        cmocka_unit_test(tcp_replies),         cmocka_unit_test(icmp_errors),
+        cmocka_unit_test(arp_and_nd),          cmocka_unit_test(nd_advert_and_sll),
+        cmocka_unit_test(icmp6_echo),          cmocka_unit_test(sctp_and_udp_answers),
         cmocka_unit_test(garbage_is_rejected),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -135,7 +135,14 @@ static int scan_group(struct run_ctx *c, struct host **all, size_t n_all)
     if (rc != 0) n = 0;
     size_t n_ports = plan->ports.count[PROTO_TCP];
     bool syn = plan->tcp_scan == TCP_SCAN_SYN;
-    if (n > 0 && !plan->ping_scan && (syn || plan->tcp_scan == TCP_SCAN_CONNECT) && n_ports > 0) {
+    bool port_scan =
+        n > 0 && !plan->ping_scan && (syn || plan->tcp_scan == TCP_SCAN_CONNECT) && n_ports > 0;
+    /* Hosts the port scan will not take are finished once discovery is (an
+     * interrupted port scan leaves its unfinished hosts for --resume). */
+    for (size_t i = 0; i < n_all && rc == 0; i++)
+        if (all[i]->end_time.tv_sec == 0 && (!port_scan || all[i]->state != HOST_STATE_UP))
+            gettimeofday(&all[i]->end_time, NULL);
+    if (port_scan) {
         struct task_event t =
             task_now(syn ? "SYN Stealth Scan" : "Connect Scan", hosts, n, n_ports);
         outputs_task_begin(c->out, c->run, &t);
@@ -146,8 +153,6 @@ static int scan_group(struct run_ctx *c, struct host **all, size_t n_all)
         task_finish(c, &t);
         watch_task_end(c->watch);
     }
-    for (size_t i = 0; i < n_all; i++)
-        if (all[i]->end_time.tv_sec == 0) gettimeofday(&all[i]->end_time, NULL);
     for (size_t i = 0; i < n; i++)
         service_table_fill(hosts[i], plan->services);
     free(hosts);

@@ -164,7 +164,6 @@ static void merge(const struct plan *plan, struct dhost *d)
         h->rttvar_us = est.rttvar;
         h->timeout_us = est.timeout;
     }
-    clock_wall(&h->end_time);
 }
 
 static const char *task_name(uint8_t method)

@@ -244,7 +244,9 @@ static void handle(struct run_state *s, int64_t now)
     uint8_t addr[16] = {0};
     memcpy(addr, r->target, r->family == AF_INET6 ? 16 : 4);
     struct dhost *h = host_by_addr(s, addr);
-    if (!h || h->done || h->ends.family != r->family) return;
+    /* Not probed yet: an answer to the kernel's own ARP or ND, say, is not
+     * an answer to us and has no round trip to time. */
+    if (!h || h->done || h->ends.family != r->family || h->sent_at == 0) return;
     uint8_t reason;
     if (r->kind == DR_ARP || r->kind == DR_ND) {
         if ((h->method == DM_ARP) != (r->kind == DR_ARP) || h->method == DM_IP) return;

@@ -11,6 +11,7 @@
 #include "core/runtime.h"
 #include "core/signals.h"
 #include "dns/rdns.h"
+#include "discovery/discovery.h"
 #include "net/iflist.h"
 #include "report/watch.h"
 #include "report/resume.h"
@@ -91,13 +92,21 @@ static void dns_warning(void *ctx, const char *line)
     error("%s", line);
 }
 
-/* Reverse DNS before the port scan, as nmap: for hosts that are up (all of
- * them while every host is treated as up), every host with -R, none with -n. */
-static void resolve_names(struct run_ctx *c, struct host **hosts, size_t n)
+/* Reverse DNS before the port scan, as nmap: for hosts that are up, every
+ * host with -R, none with -n. */
+static void resolve_names(struct run_ctx *c, struct host **all, size_t n_all)
 {
-    if (c->plan->dns == DNS_NEVER || n == 0) return;
-    if (c->rdns) {
-        rdns_resolve(c->rdns, hosts, n);
+    if (c->plan->dns == DNS_NEVER || n_all == 0) return;
+    struct host **hosts = calloc(n_all, sizeof *hosts);
+    if (!hosts) fatal("Out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < n_all; i++)
+        if (all[i]->state == HOST_STATE_UP || c->plan->dns == DNS_ALWAYS ||
+            all[i]->state == HOST_STATE_UNKNOWN)
+            hosts[n++] = all[i];
+    if (n == 0 || c->rdns) {
+        if (n > 0) rdns_resolve(c->rdns, hosts, n);
+        free(hosts);
         return;
     }
     char name[64];
@@ -107,6 +116,32 @@ static void resolve_names(struct run_ctx *c, struct host **hosts, size_t n)
     for (size_t i = 0; i < n && !scan_stop_requested; i++)
         hosts[i]->rdns = target_reverse_lookup(&hosts[i]->addr);
     task_finish(c, &t);
+    free(hosts);
+}
+
+/* Discovery's task lines ("Initiating ARP Ping Scan", ...). */
+static void discovery_task(void *ctx, bool begin, const char *name, struct host **hosts, size_t n,
+                           size_t probes)
+{
+    static struct task_event t;
+    struct run_ctx *c = ctx;
+    if (begin) {
+        t = task_now(name, hosts, n, probes);
+        t.total_hosts = true;
+        outputs_task_begin(c->out, c->run, &t);
+    } else {
+        task_finish(c, &t);
+    }
+}
+
+/* The hosts discovery found up, in group order, at the front of hosts;
+ * returns how many. */
+static size_t up_hosts(struct host **hosts, size_t n, struct host **up)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (hosts[i]->state == HOST_STATE_UP) up[k++] = hosts[i];
+    return k;
 }
 
 static void report_port(void *ctx, const struct host *host, const struct port_result *port)
@@ -152,30 +187,38 @@ static int port_scan(struct run_ctx *c, struct host **hosts, size_t n, enum prot
     return rc;
 }
 
-/* Port scan one group: the TCP technique, then UDP, as nmap orders its
- * tasks. Until host discovery exists every host is up (nmap -Pn: reason
- * user-set). Returns -1 if interrupted. */
-static int scan_group(struct run_ctx *c, struct host **hosts, size_t n)
+/* Discovery, then the port scan of the hosts found up (the TCP technique,
+ * then UDP, as nmap orders its tasks), then version detection. Returns -1
+ * if interrupted. */
+static int scan_group(struct run_ctx *c, struct host **all, size_t n_all)
 {
     const struct plan *plan = c->plan;
-    for (size_t i = 0; i < n; i++) {
-        hosts[i]->state = plan->list_scan ? HOST_STATE_UNKNOWN : HOST_STATE_UP;
-        hosts[i]->reason = plan->list_scan ? REASON_UNKNOWN : REASON_USER_SET;
-    }
-    resolve_names(c, hosts, n);
     int rc = 0;
+    for (size_t i = 0; i < n_all; i++) {
+        all[i]->state = HOST_STATE_UNKNOWN;
+        all[i]->reason = REASON_UNKNOWN;
+    }
+    if (!plan->list_scan) rc = discover_hosts(plan, all, n_all, discovery_task, c);
+    resolve_names(c, all, n_all);
+    struct host **hosts = calloc(n_all ? n_all : 1, sizeof *hosts);
+    if (!hosts) fatal("Out of memory");
+    size_t n = plan->list_scan ? 0 : up_hosts(all, n_all, hosts);
+    if (rc != 0) n = 0;
     bool tcp = plan->tcp_scan != TCP_SCAN_NONE && plan->ports.count[PROTO_TCP] > 0;
     bool udp = plan->udp_scan && plan->ports.count[PROTO_UDP] > 0;
-    if (!plan->list_scan && tcp) rc = port_scan(c, hosts, n, PROTO_TCP);
-    if (!plan->list_scan && udp && rc == 0 && !scan_stop_requested)
+    bool scan_ports = n > 0 && !plan->ping_scan && (tcp || udp);
+    /* Hosts the port scan will not take are finished once discovery is (an
+     * interrupted port scan leaves its unfinished hosts for --resume). */
+    for (size_t i = 0; i < n_all && rc == 0; i++)
+        if (all[i]->end_time.tv_sec == 0 && (!scan_ports || all[i]->state != HOST_STATE_UP))
+            gettimeofday(&all[i]->end_time, NULL);
+    if (scan_ports && tcp) rc = port_scan(c, hosts, n, PROTO_TCP);
+    if (scan_ports && udp && rc == 0 && !scan_stop_requested)
         rc = port_scan(c, hosts, n, PROTO_UDP);
-    if (plan->list_scan || (!tcp && !udp)) {
-        for (size_t i = 0; i < n; i++)
-            gettimeofday(&hosts[i]->end_time, NULL);
-    }
     for (size_t i = 0; i < n; i++)
         service_table_fill(hosts[i], plan->services);
     if (rc == 0 && !scan_stop_requested && plan->version_scan) rc = version_group(c, hosts, n);
+    free(hosts);
     return rc;
 }
 
@@ -189,6 +232,7 @@ static int report_group(struct outputs *out, struct run *run, struct host **host
             if (outputs_host_partial(out, run, hosts[i]) != 0) rc = -1;
             continue;
         }
+        if (hosts[i]->state == HOST_STATE_SKIPPED) continue; /* no route: not counted */
         run->hosts_total++;
         if (hosts[i]->state == HOST_STATE_UP) run->hosts_up++;
         if (hosts[i]->state == HOST_STATE_DOWN) run->hosts_down++;
@@ -235,12 +279,14 @@ static int run_scan(struct run_ctx *c, struct target_iter *targets)
     return rc;
 }
 
-/* The raw socket and capture need privilege, so they open before the drop.
+/* The raw sockets and captures need privilege, so they open before the drop.
  * Without them an explicit -sS fails as nmap's does; the default scan of a
  * privileged user falls back to a connect scan. */
 static void open_raw_engine(struct plan *plan)
 {
-    if (!plan_uses_raw(plan)) return;
+    /* Without a raw socket discovery falls back to connect(), as nmap's. */
+    if (!plan->list_scan && plan->privileged) discovery_open(plan);
+    if (plan->ping_scan || !plan_uses_raw(plan)) return;
     if (syn_scan_open(plan) == 0) return;
     if (!plan->tcp_scan_default) fatal("%s", syn_scan_open_error());
     error("WARNING: %s; falling back to a connect scan (-sT).", syn_scan_open_error());
@@ -303,6 +349,7 @@ int main(int argc, char **argv)
     active_outputs = NULL;
     outputs_free(out);
     syn_scan_close();
+    discovery_close();
     plan_free(&plan);
     resume_free(resume);
 

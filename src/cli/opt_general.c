@@ -135,6 +135,15 @@ int opt_flag(struct cli_ctx *ctx, const struct getopt_item *item)
     case OPT_IFLIST:
         plan->iflist = true;
         break;
+    case OPT_DISABLE_ARP_PING:
+        plan->disable_arp = true;
+        break;
+    case OPT_DISCOVERY_IGNORE_RST:
+        plan->ignore_rst = true;
+        break;
+    case OPT_SEND_IP:
+        plan->send_ip = true;
+        break;
     default:
         break;
     }
@@ -143,9 +152,7 @@ int opt_flag(struct cli_ctx *ctx, const struct getopt_item *item)
 
 /* Accepted for compatibility and without effect in cmap: -q (never had a
  * handler in nmap), --log-errors (errors are always logged), --nogcc and
- * --release-memory (engine tuning and leak-debugging switches),
- * --disable-arp-ping and --discovery-ignore-rst (cmap does no ARP and no
- * host discovery yet, so both already hold). */
+ * --release-memory (engine tuning and leak-debugging switches). */
 int opt_ignore(struct cli_ctx *ctx, const struct getopt_item *item)
 {
     (void)ctx;

@@ -3,11 +3,13 @@
 // the I/O engine. Each letter is a table entry with its own `supported` flag,
 // like the option table, so enabling a technique is one edit.
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/handlers.h"
 #include "cli/plan.h"
 #include "scan/technique.h"
+#include "scan/portspec.h"
 
 struct scan_letter {
     char letter;
@@ -31,8 +33,8 @@ static const struct scan_letter scan_letters[] = {
     {.letter = 'O', .bits = SCAN_IPPROTO},
     {.letter = 'Y', .bits = SCAN_SCTP_INIT},
     {.letter = 'Z', .bits = SCAN_SCTP_COOKIE},
-    {.letter = 'n', .bits = SCAN_NO_PORTS},
-    {.letter = 'P', .bits = SCAN_NO_PORTS, .given = "sP", .deprecated_by = "sn"},
+    {.letter = 'n', .bits = SCAN_NO_PORTS, .supported = true},
+    {.letter = 'P', .bits = SCAN_NO_PORTS, .supported = true, .given = "sP", .deprecated_by = "sn"},
     {.letter = 'V', .bits = SCAN_VERSION, .supported = true},
     {.letter = 'R', .bits = SCAN_VERSION, .supported = true, .given = "sR", .deprecated_by = "sV"},
     {.letter = 'C', .bits = SCAN_SCRIPT},
@@ -50,19 +52,27 @@ static const struct ping_letter ping_letters[] = {
     {.letter = '0', .supported = true, .given = "P0", .deprecated_by = "Pn"},
     {.letter = 'N', .supported = true, .given = "PN", .deprecated_by = "Pn"},
     {.letter = 'D', .supported = true, .given = "PD", .deprecated_by = "Pn"},
-    {.letter = 'E'},
-    {.letter = 'I', .given = "PI", .deprecated_by = "PE"},
-    {.letter = 'P'},
-    {.letter = 'M'},
-    {.letter = 'S'},
-    {.letter = 'A'},
-    {.letter = 'T', .given = "PT", .deprecated_by = "PA"},
-    {.letter = 'U'},
-    {.letter = 'Y'},
-    {.letter = 'B'},
-    {.letter = 'O'},
-    {.letter = 'R'},
+    {.letter = 'E', .supported = true},
+    {.letter = 'I', .supported = true, .given = "PI", .deprecated_by = "PE"},
+    {.letter = 'P', .supported = true},
+    {.letter = 'M', .supported = true},
+    {.letter = 'S', .supported = true},
+    {.letter = 'A', .supported = true},
+    {.letter = 'T', .supported = true, .given = "PT", .deprecated_by = "PA"},
+    {.letter = 'U', .supported = true},
+    {.letter = 'Y', .supported = true},
+    {.letter = 'B', .supported = true},
+    {.letter = 'O', .supported = true},
+    {.letter = 'R', .supported = true},
 };
+
+/* nmap's lists for a bare -PS, -PA, -PU, -PY and -PO
+ * (DEFAULT_*_PROBE_PORT_SPEC in nmap.h). */
+#define DEFAULT_TCP_PROBE "80"
+#define DEFAULT_UDP_PROBE "40125"
+#define DEFAULT_SCTP_PROBE "80"
+#define DEFAULT_PROTO_PROBE "1,2,4"
+
 
 struct io_engine {
     const char *name;
@@ -140,16 +150,105 @@ static void ping_notice(struct cli_ctx *ctx, char c)
                       "times may be slower.");
 }
 
-/* -Pn skips discovery; the probes are parsed so their arguments are
- * consumed, then refused until host discovery exists. Like nmap 7.93, only
- * the first letter counts ("-Pnx" is -Pn). */
+/* A -PS/-PA/-PU/-PY port list or a -PO protocol list, as nmap's
+ * getpts_simple: the -p grammar without qualifiers; a list that names
+ * nothing is a "Bogus argument". */
+static int ping_list(struct cli_ctx *ctx, char letter, const char *spec, bool protos,
+                     uint16_t **out, size_t *count)
+{
+    if (*out)
+        return cli_fatal(ctx, "Only one -P%c option is allowed. Combine port ranges with commas.",
+                         letter);
+    uint8_t *table = calloc(PORTSPEC_TABLE_SIZE, 1);
+    if (!table) return cli_fatal(ctx, "Out of memory parsing -P%c", letter);
+    struct portspec_opts opts = {.protos = PORTSPEC_BIT(protos ? PROTO_IP : PROTO_TCP),
+                                 .db = ctx->plan->services};
+    char err[256];
+    bool dup = false;
+    if (portspec_parse(spec, &opts, table, &dup, err, sizeof err) < 0) {
+        free(table);
+        return cli_fatal(ctx, "%s", err);
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < PORTSPEC_TABLE_SIZE; i++)
+        n += table[i] != 0;
+    *out = calloc(n ? n : 1, sizeof **out);
+    if (!*out) {
+        free(table);
+        return cli_fatal(ctx, "Out of memory parsing -P%c", letter);
+    }
+    for (size_t i = 0; i < PORTSPEC_TABLE_SIZE; i++)
+        if (table[i]) (*out)[(*count)++] = (uint16_t)i;
+    free(table);
+    if (n == 0) return cli_fatal(ctx, "Bogus argument to -P%c: %s", letter, spec);
+    return 0;
+}
+
+static int ping_protos(struct cli_ctx *ctx, const char *spec)
+{
+    struct ping_probes *pp = &ctx->plan->ping;
+    if (pp->protos)
+        return cli_fatal(ctx, "Only one -PO option is allowed. Combine port ranges with commas.");
+    uint16_t *list = NULL;
+    size_t n = 0;
+    int rc = ping_list(ctx, 'O', spec, true, &list, &n);
+    if (rc == 0) {
+        pp->protos = malloc(n);
+        if (!pp->protos) rc = cli_fatal(ctx, "Out of memory parsing -PO");
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        pp->protos[i] = (uint8_t)list[i];
+    if (rc == 0) pp->n_protos = n;
+    free(list);
+    return rc;
+}
+
+/* One probe letter into the plan's probe set. */
+static int add_ping(struct cli_ctx *ctx, char c, const char *rest)
+{
+    struct ping_probes *pp = &ctx->plan->ping;
+    const char *list = *rest ? rest : NULL;
+    pp->given = true;
+    switch (c) {
+    case 'E':
+    case 'I':
+        pp->echo = true;
+        return 0;
+    case 'P':
+        pp->timestamp = true;
+        return 0;
+    case 'M':
+        pp->mask = true;
+        return 0;
+    case 'S':
+        return ping_list(ctx, 'S', list ? list : DEFAULT_TCP_PROBE, false, &pp->syn, &pp->n_syn);
+    case 'B': /* -PE plus -PA */
+        pp->echo = true;
+        return ping_list(ctx, 'B', list ? list : DEFAULT_TCP_PROBE, false, &pp->ack, &pp->n_ack);
+    case 'A':
+    case 'T':
+        return ping_list(ctx, 'A', list ? list : DEFAULT_TCP_PROBE, false, &pp->ack, &pp->n_ack);
+    case 'U':
+        return ping_list(ctx, 'U', list ? list : DEFAULT_UDP_PROBE, false, &pp->udp, &pp->n_udp);
+    case 'Y':
+        return ping_list(ctx, 'Y', list ? list : DEFAULT_SCTP_PROBE, false, &pp->sctp,
+                         &pp->n_sctp);
+    case 'O':
+        return ping_protos(ctx, list ? list : DEFAULT_PROTO_PROBE);
+    default:
+        return 0;
+    }
+}
+
+/* As nmap 7.93, only the first letter names the probe; what follows is its
+ * port or protocol list ("-Pnx" is -Pn). -PR changes nothing: ARP is used
+ * whenever it can be. */
 int opt_ping_types(struct cli_ctx *ctx, const struct getopt_item *item)
 {
     const char *arg = item->arg;
     if (!arg || !*arg) {
         cli_note_deprecated(ctx, "P", "PE");
-        cli_refuse(ctx, "-P");
-        return 0;
+        return add_ping(ctx, 'E', "");
     }
     const struct ping_letter *p = find_ping_letter(arg[0]);
     if (!p)
@@ -160,8 +259,15 @@ int opt_ping_types(struct cli_ctx *ctx, const struct getopt_item *item)
     if (!p->supported) {
         char spelling[4] = {'-', 'P', arg[0], '\0'};
         cli_refuse(ctx, spelling);
+        return 0;
     }
-    return 0;
+    char c = arg[0];
+    if (c == 'n' || c == '0' || c == 'N' || c == 'D') {
+        ctx->plan->skip_discovery = true;
+        return 0;
+    }
+    if (c == 'R') return 0;
+    return add_ping(ctx, c, arg + 1);
 }
 
 /* --scanflags: checked at once, as nmap does; the base technique (-sS

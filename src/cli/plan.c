@@ -184,5 +184,10 @@ void plan_free(struct plan *plan)
     free(plan->servicedb);
     free(plan->exe_path);
     free(plan->drop_user);
+    free(plan->ping.syn);
+    free(plan->ping.ack);
+    free(plan->ping.udp);
+    free(plan->ping.sctp);
+    free(plan->ping.protos);
     *plan = (struct plan){0};
 }

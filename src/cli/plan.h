@@ -43,6 +43,18 @@ enum output_format {
     OUT_FORMAT_COUNT
 };
 
+/* Host discovery probes from -PS/-PA/-PU/-PY (ports) and -PO (protocols),
+ * -PE/-PP/-PM; `given` is false when no probe option was typed, and
+ * discovery then uses nmap's default set. Lists are heap-owned. */
+struct ping_probes {
+    bool given;
+    bool echo, timestamp, mask; /* -PE -PP -PM */
+    uint16_t *syn, *ack, *udp, *sctp;
+    size_t n_syn, n_ack, n_udp, n_sctp;
+    uint8_t *protos; /* -PO */
+    size_t n_protos;
+};
+
 /* Times are microseconds; -1 means "not set, use the template's value". */
 struct timing {
     int level;              /* -T0..-T5, 3 by default */
@@ -88,7 +100,12 @@ struct plan {
 
     /* What runs. */
     bool list_scan;       /* -sL */
-    bool skip_discovery;  /* -Pn (and, until discovery exists, always) */
+    bool skip_discovery;  /* -Pn: every host up (ARP/ND still run on a LAN) */
+    bool ping_scan;       /* -sn: discovery only, no port scan */
+    struct ping_probes ping;
+    bool disable_arp;     /* --disable-arp-ping */
+    bool send_ip;         /* --send-ip: no ARP/ND */
+    bool ignore_rst;      /* --discovery-ignore-rst */
     enum tcp_scan_type tcp_scan;
     bool tcp_scan_default; /* no technique was asked for: nmap's default */
     bool scanflags_set;    /* --scanflags was given: */

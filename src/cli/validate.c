@@ -67,6 +67,30 @@ static int check_limits(struct cli_ctx *ctx)
     return 0;
 }
 
+/* nmap's checks of the discovery probes: raw ones need privilege (ICMP
+ * falls back to TCP with a warning, the others are refused), and two ICMP
+ * messages exist only in IPv4. */
+static int check_ping_types(struct cli_ctx *ctx)
+{
+    const struct ping_probes *pp = &ctx->plan->ping;
+    if (!ctx->privileged) {
+        if (pp->n_protos)
+            return cli_fatal(ctx, "Sorry, IPProto Ping (-PO) only works if you are root (because "
+                                  "we need to read raw responses off the wire)");
+        if (pp->n_udp)
+            return cli_fatal(ctx, "Sorry, UDP Ping (-PU) only works if you are root (because we "
+                                  "need to read raw responses off the wire)");
+        if (pp->n_sctp)
+            return cli_fatal(ctx, "Sorry, SCTP INIT Ping (-PY) only works if you are root "
+                                  "(because we need to read raw responses off the wire)");
+        if (pp->echo || pp->timestamp || pp->mask)
+            cli_warn(ctx, "Warning:  You are not root -- using TCP pingscan rather than ICMP");
+    }
+    if (ctx->af_requested == AF_INET6 && (pp->timestamp || pp->mask))
+        return cli_fatal(ctx, "ICMP Timestamp and Address Mask pings are only valid for IPv4.");
+    return 0;
+}
+
 static int check_port_options(struct cli_ctx *ctx)
 {
     if ((ctx->scans & SCAN_NO_PORTS) && (ctx->portlist || ctx->fast))
@@ -116,8 +140,7 @@ static void fill_plan(struct cli_ctx *ctx)
     for (size_t i = 0; i < sizeof tcp_types / sizeof tcp_types[0]; i++)
         if (ctx->scans & tcp_types[i].bit) plan->tcp_scan = tcp_types[i].type;
     plan->udp_scan = (ctx->scans & SCAN_UDP) != 0;
-    /* Host discovery is not built: every target is treated as up (-Pn). */
-    plan->skip_discovery = true;
+    plan->ping_scan = (ctx->scans & SCAN_NO_PORTS) && !plan->list_scan;
     plan->dns = ctx->never_resolve ? DNS_NEVER : ctx->always_resolve ? DNS_ALWAYS : DNS_DEFAULT;
     plan->privileged = ctx->privileged;
     plan->version_scan = (ctx->scans & SCAN_VERSION) != 0 && !plan->list_scan;
@@ -135,8 +158,8 @@ int cli_validate(struct cli_ctx *ctx)
     /* nmap's default: a SYN scan when privileged, else a connect scan. */
     if (default_scan) ctx->scans |= ctx->privileged ? SCAN_SYN : SCAN_CONNECT;
     plan->tcp_scan_default = default_scan;
-    if (check_scan_types(ctx, default_scan) < 0 || check_limits(ctx) < 0 ||
-        check_port_options(ctx) < 0)
+    if (check_scan_types(ctx, default_scan) < 0 || check_ping_types(ctx) < 0 ||
+        check_limits(ctx) < 0 || check_port_options(ctx) < 0)
         return -1;
     if (ctx->unsupported[0]) {
         fflush(ctx->out);

@@ -46,7 +46,15 @@ const char *reason_name(enum reason r)
         [REASON_BEYOND_SCOPE] = "beyond-scope",
         [REASON_REJECT_ROUTE] = "reject-route",
         [REASON_SPLIT_HANDSHAKE_SYN] = "split-handshake-syn",
+        [REASON_ECHO_REPLY] = "echo-reply",
+        [REASON_TIMESTAMP_REPLY] = "timestamp-reply",
+        [REASON_ADDRESSMASK_REPLY] = "addressmask-reply",
+        [REASON_ARP_RESPONSE] = "arp-response",
+        [REASON_ND_RESPONSE] = "nd-response",
+        [REASON_PROTO_RESPONSE] = "proto-response",
         [REASON_UDP_RESPONSE] = "udp-response",
+        [REASON_INIT_ACK] = "init-ack",
+        [REASON_ABORT] = "abort",
     };
     if ((unsigned)r >= REASON_COUNT) return "unknown";
     return names[r];

@@ -47,7 +47,16 @@ enum reason {
     REASON_BEYOND_SCOPE,
     REASON_REJECT_ROUTE,
     REASON_SPLIT_HANDSHAKE_SYN,
+    /* Host discovery's. */
+    REASON_ECHO_REPLY,
+    REASON_TIMESTAMP_REPLY,
+    REASON_ADDRESSMASK_REPLY,
+    REASON_ARP_RESPONSE,
+    REASON_ND_RESPONSE,
+    REASON_PROTO_RESPONSE,
     REASON_UDP_RESPONSE,
+    REASON_INIT_ACK,
+    REASON_ABORT,
     REASON_COUNT
 };
 
@@ -110,6 +119,13 @@ struct host {
 
     struct port_result *ports; /* every scanned port, any order */
     size_t n_ports;
+
+    /* The MAC address of a host on a local Ethernet (from ARP/ND or the
+     * link header of its replies) and its vendor from nmap-mac-prefixes
+     * (NULL: "Unknown"; points into a table that lives for the run). */
+    bool has_mac;
+    uint8_t mac[6];
+    const char *mac_vendor;
 
     /* Latency (from the scan's RTT estimate); valid when have_times. */
     bool have_times;

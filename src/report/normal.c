@@ -41,7 +41,10 @@ static int normal_run_begin(struct writer *w, const struct run *run)
 static void put_host_status(FILE *fp, const struct plan *plan, const struct host *h)
 {
     fputs("Host is up", fp);
-    if (plan->reason || plan->debugging) fprintf(fp, ", received %s", reason_name(h->reason));
+    if (plan->reason || plan->debugging) {
+        fprintf(fp, ", received %s", reason_name(h->reason));
+        if (h->reason_ttl) fprintf(fp, " ttl %u", h->reason_ttl);
+    }
     if (h->have_times) {
         char latency[32];
         fmt_sigdigits((double)h->srtt_us / 1e6, 2, latency, sizeof latency);
@@ -275,6 +278,13 @@ static int put_up_host(FILE *fp, const struct plan *plan, const struct host *h, 
             if (plan->verbosity > 1 || plan->debugging > 0) put_scan_times(fp, h);
             if (scanned) rc = put_ports(fp, plan, h, &v, final_times);
         }
+        if (h->has_mac) {
+            const uint8_t *m = h->mac;
+            fprintf(fp, "MAC Address: %02X:%02X:%02X:%02X:%02X:%02X (", m[0], m[1], m[2], m[3],
+                    m[4], m[5]);
+            put_safe(fp, h->mac_vendor ? h->mac_vendor : "Unknown");
+            fputs(")\n", fp);
+        }
     }
     port_view_free(&v);
     return rc;
@@ -297,7 +307,10 @@ static int normal_host_done(struct writer *w, const struct run *run, const struc
         if (plan->verbosity > 0) {
             fputs("Nmap scan report for ", w->fp);
             put_name_ip(w->fp, h);
-            fputs(" [host down]\n", w->fp);
+            if (plan->reason || plan->debugging)
+                fprintf(w->fp, " [host down, received %s]\n", reason_name(h->reason));
+            else
+                fputs(" [host down]\n", w->fp);
         }
         break;
     default:

@@ -116,6 +116,10 @@ int flush_status(FILE *fp)
 
 bool task_extrainfo(const struct task_event *t, char *buf, size_t len)
 {
+    if (t->total_hosts) {
+        snprintf(buf, len, "%zu total hosts", t->n_hosts);
+        return true;
+    }
     if (t->ports_per_host) {
         snprintf(buf, len, "%zu total ports", t->ports_per_host * t->n_hosts);
         return true;

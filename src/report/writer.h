@@ -30,6 +30,7 @@ struct task_event {
     const struct host *host; /* the host when n_hosts == 1 */
     size_t ports_per_host;   /* 0 for tasks that are not port scans */
     size_t n_services;       /* "Service scan": ports probed (begin) or done (end) */
+    bool total_hosts;        /* discovery: the end says "N total hosts" */
 };
 
 /* A status report on a running task: nmap's "Stats: ..." line (on a key

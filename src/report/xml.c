@@ -102,6 +102,16 @@ static void put_address(FILE *fp, const struct host *h)
     net_addr_format(&h->addr, ip, sizeof ip);
     fprintf(fp, "<address addr=\"%s\" addrtype=\"%s\"/>\n", ip,
             h->addr.family == AF_INET6 ? "ipv6" : "ipv4");
+    if (!h->has_mac) return;
+    const uint8_t *m = h->mac;
+    fprintf(fp, "<address addr=\"%02X:%02X:%02X:%02X:%02X:%02X\" addrtype=\"mac\"", m[0], m[1],
+            m[2], m[3], m[4], m[5]);
+    if (h->mac_vendor) {
+        fputs(" vendor=\"", fp);
+        put_xml(fp, h->mac_vendor);
+        fputc('"', fp);
+    }
+    fputs("/>\n", fp);
 }
 
 static void put_hostname(FILE *fp, const char *name, const char *type)
@@ -224,8 +234,13 @@ static int put_up_host(FILE *fp, const struct plan *plan, const struct host *h)
     bool scanned = plan_scans_ports(plan);
     int rc = 0;
     if (!port_view_host_hidden(&v, plan)) {
-        fprintf(fp, "<host starttime=\"%lld\" endtime=\"%lld\"%s>", (long long)h->start_time.tv_sec,
-                (long long)h->end_time.tv_sec, h->timed_out ? " timedout=\"true\"" : "");
+        /* A ping scan's hosts carry no times, as nmap's. */
+        if (scanned)
+            fprintf(fp, "<host starttime=\"%lld\" endtime=\"%lld\"%s>",
+                    (long long)h->start_time.tv_sec, (long long)h->end_time.tv_sec,
+                    h->timed_out ? " timedout=\"true\"" : "");
+        else
+            fputs("<host>", fp);
         put_status(fp, "up", h->reason, h->reason_ttl);
         put_address(fp, h);
         put_hostnames(fp, h, true);
@@ -248,7 +263,7 @@ static void put_bare_host(FILE *fp, const struct host *h)
     put_status(fp, listed ? "unknown" : "down", listed ? REASON_USER_SET : h->reason,
                listed ? 0 : h->reason_ttl);
     put_address(fp, h);
-    put_hostnames(fp, h, false);
+    if (listed) put_hostnames(fp, h, false);
     fputs("</host>\n", fp);
 }
 

@@ -13,11 +13,13 @@
 /* A connect scan keeps at most a few thousand sockets in flight whatever the
  * group size, so a group of 256 hosts keeps every socket busy on a /24 scan
  * while bounding per-host result memory (65535 ports x 16 bytes per host). */
-enum { DEFAULT_GROUP = 256, LIST_SCAN_GROUP = 4096 };
+enum { DEFAULT_GROUP = 256, LIST_SCAN_GROUP = 4096, PING_SCAN_GROUP = 4096 };
 
 size_t hostgroup_size(const struct plan *plan)
 {
-    size_t n = plan->list_scan ? LIST_SCAN_GROUP : DEFAULT_GROUP;
+    /* A ping scan keeps only discovery state per host: nmap's 4096 hosts
+     * (PING_GROUP_SZ) per group. */
+    size_t n = plan->list_scan ? LIST_SCAN_GROUP : plan->ping_scan ? PING_SCAN_GROUP : DEFAULT_GROUP;
     if (plan->timing.max_hostgroup > 0 && (size_t)plan->timing.max_hostgroup < n)
         n = (size_t)plan->timing.max_hostgroup;
     if (plan->timing.min_hostgroup > 0 && (size_t)plan->timing.min_hostgroup > n)

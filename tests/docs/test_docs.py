@@ -97,7 +97,7 @@ def test_option_table_is_parsed():
     options = cli_options()
     # Spot checks that the parsing above reads the table as the C compiler does.
     assert options["-sT"] is True and options["-sO"] is False
-    assert options["-Pn"] is True and options["-PE"] is False
+    assert options["-Pn"] is True and options["-PE"] is True
     assert options["-oX"] is True and options["--versiondb"] is False
     assert options["-p"] is True and options["-O"] is False
     assert len(options) > 150

@@ -277,7 +277,8 @@ static void test_list_scan_plan(void **state)
     expect_run();
     assert_true(last.plan.list_scan);
     assert_int_equal(last.plan.tcp_scan, TCP_SCAN_NONE);
-    assert_true(last.plan.skip_discovery);
+    assert_false(last.plan.skip_discovery);
+    assert_false(last.plan.ping_scan);
     assert_null(last.plan.services);
     assert_int_equal(last.plan.ports.count[PROTO_TCP], 0);
     assert_non_null(last.plan.exe_path);
@@ -404,7 +405,7 @@ static void test_refusals(void **state)
         {"--traceroute", "127.0.0.1", "--traceroute"},
         {"-trace", "127.0.0.1", "-trace"},
         {"--ttl", "300", "--ttl"}, /* the refusal wins over nmap's range error */
-        {"-PS22", "127.0.0.1", "-PS"},
+        {"--send-eth", "127.0.0.1", "--send-eth"},
         {"-A", "127.0.0.1", "-A"},
         {"--versiondb", "x", "--versiondb"},
         {"--nsock-engine", "poll", "--nsock-engine poll"},

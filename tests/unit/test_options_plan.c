@@ -354,6 +354,80 @@ static void test_plan_from_args_reads_nmap_args(void **state)
     plan_free(&plan);
 }
 
+static void test_ping_probe_lists(void **state)
+{
+    (void)state;
+    setenv("NMAP_PRIVILEGED", "1", 1);
+    RUN("-sn", "-PS22,80-82", "-PA", "-PU53", "-PY", "-PO", "-PE", "-PP", "-PM", "127.0.0.1");
+    unsetenv("NMAP_PRIVILEGED");
+    expect_run();
+    const struct ping_probes *pp = &last.plan.ping;
+    assert_true(last.plan.ping_scan);
+    assert_false(last.plan.skip_discovery);
+    assert_true(pp->given && pp->echo && pp->timestamp && pp->mask);
+    assert_int_equal(pp->n_syn, 4);
+    assert_int_equal(pp->syn[0], 22);
+    assert_int_equal(pp->syn[3], 82);
+    assert_int_equal(pp->n_ack, 1);
+    assert_int_equal(pp->ack[0], 80); /* nmap's default for a bare -PA */
+    assert_int_equal(pp->n_udp, 1);
+    assert_int_equal(pp->udp[0], 53);
+    assert_int_equal(pp->n_sctp, 1);
+    assert_int_equal(pp->sctp[0], 80);
+    assert_int_equal(pp->n_protos, 3); /* 1,2,4 */
+    assert_int_equal(pp->protos[2], 4);
+}
+
+static void test_ping_defaults_and_switches(void **state)
+{
+    (void)state;
+    RUN("-Pn", "--disable-arp-ping", "--send-ip", "--discovery-ignore-rst", "-sn", "127.0.0.1");
+    expect_run();
+    assert_true(last.plan.skip_discovery);
+    assert_true(last.plan.disable_arp && last.plan.send_ip && last.plan.ignore_rst);
+    assert_false(last.plan.ping.given);
+    cleanup(state);
+    RUN("-PU40125", "-PR", "-sn", "--privileged", "127.0.0.1");
+    expect_run();
+    assert_true(last.plan.ping.given);
+    assert_int_equal(last.plan.ping.n_udp, 1);
+    assert_int_equal(last.plan.ping.udp[0], 40125);
+    cleanup(state);
+    RUN("-PB", "--privileged", "-sn", "127.0.0.1");
+    expect_run();
+    assert_true(last.plan.ping.echo);
+    assert_int_equal(last.plan.ping.n_ack, 1);
+}
+
+static void test_ping_errors(void **state)
+{
+    (void)state;
+    RUN("-PS22", "-PS23", "127.0.0.1");
+    expect_fatal("Only one -PS option is allowed. Combine port ranges with commas.");
+    cleanup(state);
+    RUN("-PO300", "--privileged", "127.0.0.1");
+    expect_fatal("Protocols specified must be between 0 and 255 inclusive");
+    cleanup(state);
+    RUN("-PX", "127.0.0.1");
+    expect_fatal("Illegal Argument to -P, use -Pn, -PE, -PS, -PA, -PP, -PM, -PU, -PY, or -PO");
+    cleanup(state);
+    RUN("-PO", "--unprivileged", "-sn", "127.0.0.1");
+    expect_fatal("Sorry, IPProto Ping (-PO) only works if you are root (because we need to read "
+                 "raw responses off the wire)");
+    cleanup(state);
+    RUN("-PU", "--unprivileged", "-sn", "127.0.0.1");
+    expect_fatal("Sorry, UDP Ping (-PU) only works if you are root (because we need to read raw "
+                 "responses off the wire)");
+    cleanup(state);
+    RUN("-PP", "-6", "--privileged", "-sn", "::1");
+    expect_fatal("ICMP Timestamp and Address Mask pings are only valid for IPv4.");
+    cleanup(state);
+    RUN("-PE", "--unprivileged", "-sn", "127.0.0.1");
+    expect_run();
+    assert_string_equal(last.err, "Warning:  You are not root -- using TCP pingscan rather than "
+                                  "ICMP\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -374,6 +448,9 @@ int main(void)
         T(test_nmap_args_errors),
         T(test_nmap_args_truncated),
         T(test_plan_from_args_reads_nmap_args),
+        T(test_ping_probe_lists),
+        T(test_ping_defaults_and_switches),
+        T(test_ping_errors),
     };
     return cmocka_run_group_tests(tests, make_datadir, remove_datadir);
 }

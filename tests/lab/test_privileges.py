@@ -217,3 +217,26 @@ def test_drop_user_needs_root(lab, run_in, cmap_bin):
     assert run.returncode == 1, run.describe()
     assert run.stderr == ("--drop-user requires root privileges (cmap is running as uid "
                           f"{nobody.pw_uid})\nQUITTING!\n")
+
+
+CAP_NET_RAW = 1 << 13
+
+
+def test_raw_scan_keeps_only_net_raw(lab, cmap_bin, tmp_path):
+    """A SYN scan (with host discovery) as root: its raw sockets and capture
+    are open before the drop, and while it scans the only capability left,
+    effective, permitted and bounding alike, is CAP_NET_RAW."""
+    outdir = root_only_dir(tmp_path)
+    argv = [cmap_bin, "-sS", "-n", "--scan-delay", "20ms", "-p", "1-150"] + output_args(
+        outdir) + [TARGET.v4]
+    rc, samples, stdout, stderr = watch(lab.scanner, argv, cmap_bin, tmp_path)
+    assert rc == 0, stderr
+    assert len(samples) >= 5, f"only {len(samples)} samples taken while scanning"
+    for statuses in samples:
+        for s in statuses:
+            held = {f: s[f] for f in CAP_FIELDS}
+            assert held == {"CapInh": 0, "CapPrm": CAP_NET_RAW, "CapEff": CAP_NET_RAW,
+                            "CapBnd": CAP_NET_RAW, "CapAmb": 0}, s
+            assert s["NoNewPrivs"] == "1", s
+    assert_outputs_complete(outdir)
+    assert SSH_OPEN.search(stdout), stdout

@@ -28,10 +28,19 @@ struct attempt {
     int64_t started;
 };
 
+/* A socket or fd limit: wait for open probes to finish, never count it as
+ * the host's silence. */
+#define START_NO_RESOURCES (-3)
+
+static bool out_of_resources(int err)
+{
+    return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM;
+}
+
 static int start(const struct dhost *h, uint16_t port)
 {
     int fd = socket(h->ends.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) return -1;
+    if (fd < 0) return out_of_resources(errno) ? START_NO_RESOURCES : -1;
     struct sockaddr_storage sa = h->sa;
     if (sa.ss_family == AF_INET6)
         ((struct sockaddr_in6 *)&sa)->sin6_port = htons(port);
@@ -44,6 +53,7 @@ static int start(const struct dhost *h, uint16_t port)
     int e = errno;
     close(fd);
     errno = e;
+    if (out_of_resources(e) || e == EAGAIN || e == EADDRNOTAVAIL) return START_NO_RESOURCES;
     return e == ECONNREFUSED ? -2 : -1;
 }
 
@@ -77,6 +87,15 @@ static int round_once(struct dengine *e, size_t *remaining)
                 continue;
             }
             int fd = start(h, e->probes->v[pi++].arg);
+            if (fd == START_NO_RESOURCES) {
+                int err = errno;
+                pi--; /* the same probe again once a socket is free */
+                if (open == 0)
+                    fatal("Cannot open a socket for host discovery: %s (%d); raise the "
+                          "open-file limit (ulimit -n)",
+                          strerror(err), err);
+                break;
+            }
             if (fd == -2) mark_up(h, REASON_CONN_REFUSED, now, now, e->plan, remaining);
             if (fd < 0) continue;
             pfd[open] = (struct pollfd){.fd = fd, .events = POLLOUT};

@@ -73,6 +73,13 @@ struct conn_outcome tcpconn_classify(int err)
         return result(PORT_OPEN, REASON_SYN_ACK);
     case ECONNREFUSED:
         return result(PORT_CLOSED, REASON_CONN_REFUSED);
+    /* A reset in SYN-SENT is ECONNREFUSED; a reset (or a close that made
+     * the write fail) after the handshake is this: the port answered the
+     * SYN with a SYN/ACK, so it is open, as nmap sees it when it looks
+     * before the peer resets. */
+    case ECONNRESET:
+    case EPIPE:
+        return result(PORT_OPEN, REASON_SYN_ACK);
     case EACCES: /* IPv6 admin-prohibited unreachables arrive as EACCES */
         return result(PORT_FILTERED, REASON_ADMIN_PROHIBITED);
     case EHOSTUNREACH:

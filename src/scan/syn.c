@@ -21,9 +21,13 @@
 #include "scan/syn_engine.h"
 #include "scan/technique.h"
 
-/* nmap's defaults: --max-retries 10, --max-scan-delay 1 s for TCP. */
+/* nmap's defaults: --max-retries 10, --max-scan-delay 1 s. */
 #define DEFAULT_MAX_RETRIES 10
 #define DEFAULT_MAX_SCAN_DELAY_US 1000000
+/* nmap's first step of the scan delay (boostScanDelay): UDP starts at
+ * 50 ms, as "a pcap wait takes a minimum of 80ms" anyway; others at 5 ms. */
+#define FIRST_DELAY_UDP_US 50000
+#define FIRST_DELAY_US 5000
 
 /* Opened before the privilege drop, used by every group: the one piece of
  * process-wide state of the raw engine. */
@@ -75,16 +79,28 @@ static int prepare_host(struct host *h, const struct scan_technique *t, const ui
     return 0;
 }
 
-static void fill_config(struct sy_config *c, const struct plan *plan)
+static void fill_config(struct sy_config *c, const struct plan *plan,
+                        const struct scan_technique *tech)
 {
     const struct timing *t = &plan->timing;
+    bool udp = tech->proto == PROTO_UDP;
     rtt_limits_from_timing(&c->lim, t);
     cc_params_from_timing(&c->cc, t);
     unsigned cap = t->max_retries >= 0 ? (unsigned)t->max_retries : DEFAULT_MAX_RETRIES;
     c->tryno_cap = cap < COOKIE_MAX_TRYNO ? cap : COOKIE_MAX_TRYNO;
     c->timing_level = t->level;
-    c->max_scan_delay = t->max_scan_delay >= 0 ? t->max_scan_delay : DEFAULT_MAX_SCAN_DELAY_US;
+    /* -T4 and -T5 lower only TCP's cap; UDP keeps a second unless
+     * --max-scan-delay says otherwise. */
+    int64_t max_delay = udp ? t->max_udp_scan_delay : t->max_scan_delay;
+    c->max_scan_delay = max_delay >= 0 ? max_delay : DEFAULT_MAX_SCAN_DELAY_US;
     if (c->max_scan_delay < c->lim.scan_delay) c->max_scan_delay = c->lim.scan_delay;
+    c->first_delay = udp ? FIRST_DELAY_UDP_US : FIRST_DELAY_US;
+    rl_params_default(&c->rl, c->lim.scan_delay, c->max_scan_delay);
+    /* A cap below a few measuring probes leaves nothing to pace, and with
+     * fewer than two retransmissions (--max-retries, -T5) the user asked for
+     * speed over rationed answers. */
+    c->rate_checks = c->rl.max_interval > 4 * c->rl.measure_interval && c->tryno_cap >= 2;
+    if (c->rl.chances > c->tryno_cap) c->rl.chances = c->tryno_cap;
     c->min_rate = t->min_rate;
     c->max_rate = t->max_rate;
     c->host_timeout_us = t->host_timeout > 0 ? t->host_timeout : 0;
@@ -101,7 +117,10 @@ static int init_host(struct syn_engine *e, struct sy_host *sh, struct host *host
     sh->pstate = calloc(e->n_ports ? e->n_ports : 1, 1);
     sh->tryno = calloc(e->n_ports ? e->n_ports : 1, 1);
     sh->sent_at = calloc(e->n_ports ? e->n_ports : 1, sizeof *sh->sent_at);
-    if (!sh->pstate || !sh->tryno || !sh->sent_at) return -1;
+    sh->credits = calloc(e->n_ports ? e->n_ports : 1, 1);
+    if (!sh->pstate || !sh->tryno || !sh->sent_at || !sh->credits) return -1;
+    rl_init(&sh->rl);
+    sh->check_port = -1;
     rtt_init(&sh->rtt, &e->cfg.lim);
     cwnd_init(&sh->win, &e->cfg.cc, e->start_us);
     sh->delay_us = e->cfg.lim.scan_delay;
@@ -167,7 +186,7 @@ static int engine_init(struct syn_engine *e, const struct plan *plan,
                        const struct scan_observer *obs)
 {
     memset(e, 0, sizeof *e);
-    fill_config(&e->cfg, plan);
+    fill_config(&e->cfg, plan, t);
     e->tech = t;
     e->io = &raw;
     e->obs = obs;

@@ -21,7 +21,7 @@ struct fixture {
     struct sy_host h;
     struct sy_host *incomplete[1];
     uint16_t ports[N_PORTS];
-    uint8_t pstate[N_PORTS], tryno[N_PORTS];
+    uint8_t pstate[N_PORTS], tryno[N_PORTS], credits[N_PORTS];
     uint32_t sent_at[N_PORTS];
 };
 
@@ -53,6 +53,8 @@ static struct fixture *setup_engine(unsigned tryno_cap)
     f->h.pstate = f->pstate;
     f->h.tryno = f->tryno;
     f->h.sent_at = f->sent_at;
+    f->h.credits = f->credits;
+    f->h.check_port = -1;
     rtt_init(&f->h.rtt, &f->e.cfg.lim);
     cwnd_init(&f->h.win, &f->e.cfg.cc, f->e.start_us);
     return f;
@@ -82,14 +84,14 @@ static void test_resend_only_unanswered(void **state)
     assert_int_equal(f->h.active, N_PORTS);
     assert_int_equal(f->e.in_flight, N_PORTS);
     /* Port 0 answers at once; 1 and 2 stay silent and time out. */
-    sy_reply(&f->e, &f->h, 0, 0, t0 + 500);
+    sy_reply(&f->e, &f->h, 0, 0, false, t0 + 500);
     assert_int_equal(f->pstate[0], PS_DONE);
     sy_expire(&f->e, t0 + 200000);
     assert_int_equal(f->h.active, 0);
     assert_int_equal(f->pstate[1], PS_WAITING);
     assert_int_equal(f->tryno[1], 1);
     /* A late reply to try 0 of port 1 settles it before its resend. */
-    sy_reply(&f->e, &f->h, 1, 0, t0 + 200100);
+    sy_reply(&f->e, &f->h, 1, 0, false, t0 + 200100);
     assert_int_equal(f->pstate[1], PS_DONE);
     uint32_t idx;
     assert_true(sy_take_work(&f->h, &idx));
@@ -131,7 +133,7 @@ static void test_answered_retry_raises_limit(void **state)
     send_all(f, t0);
     sy_expire(&f->e, t0 + 200000); /* all three wait for try 1 */
     send_all(f, t0 + 200000);
-    sy_reply(&f->e, &f->h, 0, 1, t0 + 200300); /* try 1 answered */
+    sy_reply(&f->e, &f->h, 0, 1, false, t0 + 200300); /* try 1 answered */
     assert_int_equal(f->h.max_ok_tryno, 1);
     sy_expire(&f->e, t0 + 600000);
     /* Now try 2 is allowed for the others. */

@@ -56,7 +56,7 @@ void rl_params_default(struct rl_params *p, int64_t scan_delay, int64_t max_scan
 
 struct rl_state {
     enum rl_phase phase;
-    int64_t since;              /* when measuring began */
+    int64_t since;                   /* when measuring began */
     int64_t first_reply, last_reply; /* error replies since measuring began */
     unsigned replies;
     int64_t interval; /* estimated refill interval, 0 while unknown */

@@ -62,8 +62,10 @@ static int prepare_host(struct host *h, const struct scan_technique *t, const ui
 {
     size_t kept = 0;
     for (size_t i = 0; i < h->n_ports; i++)
-        if (h->ports[i].proto != t->proto) h->ports[kept++] = h->ports[i];
-        else service_info_free(h->ports[i].svc);
+        if (h->ports[i].proto != t->proto)
+            h->ports[kept++] = h->ports[i];
+        else
+            service_info_free(h->ports[i].svc);
     struct port_result *v = realloc(h->ports, (kept + n ? kept + n : 1) * sizeof *v);
     if (!v) return -1;
     h->ports = v;
@@ -110,7 +112,8 @@ static void fill_config(struct sy_config *c, const struct plan *plan,
  * kernel would use to reach it, and its per-port arrays. */
 static int init_host(struct syn_engine *e, struct sy_host *sh, struct host *host)
 {
-    *sh = (struct sy_host){.e = e, .host = host, .results = host->ports + host->n_ports - e->n_ports};
+    *sh =
+        (struct sy_host){.e = e, .host = host, .results = host->ports + host->n_ports - e->n_ports};
     size_t alen = host->addr.family == AF_INET6 ? 16 : 4;
     memcpy(sh->target, host->addr.bytes, alen);
     sh->salen = net_addr_to_sockaddr(&host->addr, 0, &sh->sa);
@@ -277,7 +280,8 @@ static void debug_counts(const struct syn_engine *e)
     snprintf(line, sizeof line,
              "%s: %lu probes sent (%lu send errors), %lu packets captured: %lu malformed, "
              "%lu not ours, %lu duplicates",
-             e->tech->task_name, c->sent, c->send_errors, c->received, c->malformed, c->unmatched, c->duplicates);
+             e->tech->task_name, c->sent, c->send_errors, c->received, c->malformed, c->unmatched,
+             c->duplicates);
     obs->message(obs->watch_ctx, line, false);
 }
 
@@ -297,8 +301,7 @@ int raw_scan(const struct plan *plan, const struct scan_technique *t, struct hos
     const uint16_t *ports = plan->ports.ports[t->proto];
     size_t n_ports = plan->ports.count[t->proto];
     for (size_t i = 0; i < n_hosts; i++)
-        if (prepare_host(hosts[i], t, ports, n_ports) != 0)
-            fatal("Out of memory for port results");
+        if (prepare_host(hosts[i], t, ports, n_ports) != 0) fatal("Out of memory for port results");
     static struct syn_engine e;
     if (engine_init(&e, plan, t, hosts, n_hosts, obs) != 0)
         fatal("Cannot set up the %s", t->task_name);

@@ -97,9 +97,9 @@ struct sy_config {
     unsigned tryno_cap;
     int timing_level;
     int64_t max_scan_delay;
-    int64_t first_delay;    /* nmap's first boost: 50 ms for UDP, 5 ms otherwise */
+    int64_t first_delay; /* nmap's first boost: 50 ms for UDP, 5 ms otherwise */
     struct rl_params rl;
-    bool rate_checks;       /* the limit pacing could handle is worth checking for */
+    bool rate_checks; /* the limit pacing could handle is worth checking for */
     double min_rate, max_rate;
     int64_t host_timeout_us;
 };

@@ -218,11 +218,8 @@ void sy_unsend_check(struct sy_host *h)
     h->check_out = false;
 }
 
-#include <stdio.h>
-#define TR(...) do { if (getenv("CMAP_RL_TRACE")) { fprintf(stderr, "%8.3f ", (double)(now - e->start_us) / 1e6); fprintf(stderr, __VA_ARGS__); fputc('\n', stderr);} } while (0)
 void sy_note_send(struct syn_engine *e, struct sy_host *h, uint32_t idx, int64_t now)
 {
-    TR("send port %u try %u phase %d credit %d avail %.2f", e->ports[idx], h->tryno[idx], h->rl.phase, h->rl.phase == RL_PACE, rl_available(&h->rl, &e->cfg.rl, now));
     if (h->rl.phase == RL_PACE) {
         /* A probe the model has a token for: a real chance for its port. */
         h->credits[idx] |= SY_CREDIT_OUT;
@@ -380,7 +377,6 @@ void sy_reply(struct syn_engine *e, struct sy_host *h, uint32_t idx, unsigned tr
         unsigned limit = e->cfg.timing_level >= 4 ? BOOST_TRYNO_FAST : BOOST_TRYNO_NORMAL;
         if (rules && tryno > limit) boost_delay(e, h, now);
     }
-    TR("reply port %u try %u error %d", e->ports[idx], tryno, error);
     if (error) {
         h->check_port = (int32_t)idx;
         note_error(e, h, idx, now);

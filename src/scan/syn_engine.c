@@ -9,12 +9,14 @@
 
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/loop.h"
+#include "core/runtime.h"
 #include "net/pkt/tcp.h"
 #include "raw/reply.h"
 #include "report/model.h"
@@ -44,6 +46,20 @@ struct send_batch {
     bool check[SEND_BATCH];
     unsigned n;
 };
+
+void sy_debug(const struct syn_engine *e, const struct sy_host *h, const char *fmt, ...)
+{
+    const struct scan_observer *obs = e->obs;
+    if (!obs || !obs->message || !obs->rt || runtime_debugging(obs->rt) < 1) return;
+    char addr[NET_ADDR_STRLEN], what[160], line[256];
+    net_addr_format(&h->host->addr, addr, sizeof addr);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    snprintf(line, sizeof line, "%s: %s %s", e->tech->task_name, addr, what);
+    obs->message(obs->watch_ctx, line, false);
+}
 
 unsigned sy_packets(const struct syn_engine *e, uint32_t idx)
 {

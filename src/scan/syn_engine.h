@@ -170,6 +170,9 @@ static inline uint32_t sy_now32(const struct syn_engine *e, int64_t now)
  * 0, or -1 when stopped by scan_stop_requested or a loop failure. */
 int sy_run(struct syn_engine *e);
 void sy_drain_capture(struct syn_engine *e);
+/* A -d line about host h ("UDP Scan: 198.18.1.2 ..."). */
+void sy_debug(const struct syn_engine *e, const struct sy_host *h, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Datagrams one try at port idx sends. */
 unsigned sy_packets(const struct syn_engine *e, uint32_t idx);
 /* The group's progress for status lines (syn.c). */

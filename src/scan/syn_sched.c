@@ -315,7 +315,18 @@ static void leave_paced(struct syn_engine *e, struct sy_host *h)
 
 static void rl_outcome(struct syn_engine *e, struct sy_host *h, enum rl_event ev)
 {
-    if (ev == RL_NOT_LIMITED || ev == RL_TOO_SLOW || ev == RL_NO_REPLIES) leave_paced(e, h);
+    static const char *const why[] = {
+        [RL_NOT_LIMITED] = "answers as fast as probed",
+        [RL_TOO_SLOW] = "rations more slowly than --max-scan-delay allows for",
+        [RL_NO_REPLIES] = "no error replies while measuring",
+    };
+    if (ev == RL_PACING) {
+        sy_debug(e, h, "rations its error replies to one per %.3f s: paced",
+                 (double)h->rl.interval / 1e6);
+    } else if (ev == RL_NOT_LIMITED || ev == RL_TOO_SLOW || ev == RL_NO_REPLIES) {
+        sy_debug(e, h, "rate limit not paced (%s)", why[ev]);
+        leave_paced(e, h);
+    }
 }
 
 /* An error reply was counted against the host's bucket. */
@@ -470,6 +481,7 @@ void sy_expire(struct syn_engine *e, int64_t now)
             /* A port that answered with an error is silent now: the host
              * is rationing its errors. */
             h->check_out = false;
+            sy_debug(e, h, "silent to a probe it answered with an error: measuring its rate limit");
             enter_paced(e, h, now);
         }
         rl_outcome(e, h, rl_tick(&h->rl, &e->cfg.rl, now));

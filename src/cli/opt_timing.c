@@ -264,7 +264,7 @@ int cli_finish_timing(struct cli_ctx *ctx)
             cli_warn(ctx, "Warning: --min-parallelism and --max-parallelism are ignored with "
                           "--scan-delay.");
     }
-    if (pre->max_scan_delay != -1) t->max_scan_delay = pre->max_scan_delay;
+    if (pre->max_scan_delay != -1) t->max_scan_delay = t->max_udp_scan_delay = pre->max_scan_delay;
     if (pre->initial_rtt != -1) set_initial_rtt(t, pre->initial_rtt);
     if (pre->min_rtt != -1) set_min_rtt(t, pre->min_rtt);
     if (pre->max_rtt != -1) set_max_rtt(t, pre->max_rtt);

@@ -21,6 +21,7 @@ static const struct timing default_timing = {
     .host_timeout = 0,
     .scan_delay = 0,
     .max_scan_delay = 1000 * 1000LL,
+    .max_udp_scan_delay = 1000 * 1000LL,
     .min_parallelism = 0,
     .max_parallelism = 0,
     .min_hostgroup = 1,

@@ -65,6 +65,7 @@ struct timing {
     int64_t host_timeout;   /* 0 = none */
     int64_t scan_delay;
     int64_t max_scan_delay;
+    int64_t max_udp_scan_delay; /* -T4/-T5 lower only TCP's; --max-scan-delay sets both */
     int min_parallelism;    /* 0 = adaptive */
     int max_parallelism;    /* 0 = adaptive */
     int min_hostgroup;      /* 0 = adaptive */

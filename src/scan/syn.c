@@ -21,9 +21,13 @@
 #include "scan/syn_engine.h"
 #include "scan/technique.h"
 
-/* nmap's defaults: --max-retries 10, --max-scan-delay 1 s for TCP. */
+/* nmap's defaults: --max-retries 10, --max-scan-delay 1 s. */
 #define DEFAULT_MAX_RETRIES 10
 #define DEFAULT_MAX_SCAN_DELAY_US 1000000
+/* nmap's first step of the scan delay (boostScanDelay): UDP starts at
+ * 50 ms, as "a pcap wait takes a minimum of 80ms" anyway; others at 5 ms. */
+#define FIRST_DELAY_UDP_US 50000
+#define FIRST_DELAY_US 5000
 
 /* Opened before the privilege drop, used by every group: the one piece of
  * process-wide state of the raw engine. */
@@ -58,8 +62,10 @@ static int prepare_host(struct host *h, const struct scan_technique *t, const ui
 {
     size_t kept = 0;
     for (size_t i = 0; i < h->n_ports; i++)
-        if (h->ports[i].proto != t->proto) h->ports[kept++] = h->ports[i];
-        else service_info_free(h->ports[i].svc);
+        if (h->ports[i].proto != t->proto)
+            h->ports[kept++] = h->ports[i];
+        else
+            service_info_free(h->ports[i].svc);
     struct port_result *v = realloc(h->ports, (kept + n ? kept + n : 1) * sizeof *v);
     if (!v) return -1;
     h->ports = v;
@@ -75,16 +81,28 @@ static int prepare_host(struct host *h, const struct scan_technique *t, const ui
     return 0;
 }
 
-static void fill_config(struct sy_config *c, const struct plan *plan)
+static void fill_config(struct sy_config *c, const struct plan *plan,
+                        const struct scan_technique *tech)
 {
     const struct timing *t = &plan->timing;
+    bool udp = tech->proto == PROTO_UDP;
     rtt_limits_from_timing(&c->lim, t);
     cc_params_from_timing(&c->cc, t);
     unsigned cap = t->max_retries >= 0 ? (unsigned)t->max_retries : DEFAULT_MAX_RETRIES;
     c->tryno_cap = cap < COOKIE_MAX_TRYNO ? cap : COOKIE_MAX_TRYNO;
     c->timing_level = t->level;
-    c->max_scan_delay = t->max_scan_delay >= 0 ? t->max_scan_delay : DEFAULT_MAX_SCAN_DELAY_US;
+    /* -T4 and -T5 lower only TCP's cap; UDP keeps a second unless
+     * --max-scan-delay says otherwise. */
+    int64_t max_delay = udp ? t->max_udp_scan_delay : t->max_scan_delay;
+    c->max_scan_delay = max_delay >= 0 ? max_delay : DEFAULT_MAX_SCAN_DELAY_US;
     if (c->max_scan_delay < c->lim.scan_delay) c->max_scan_delay = c->lim.scan_delay;
+    c->first_delay = udp ? FIRST_DELAY_UDP_US : FIRST_DELAY_US;
+    rl_params_default(&c->rl, c->lim.scan_delay, c->max_scan_delay);
+    /* A cap below a few measuring probes leaves nothing to pace, and with
+     * fewer than two retransmissions (--max-retries, -T5) the user asked for
+     * speed over rationed answers. */
+    c->rate_checks = c->rl.max_interval > 4 * c->rl.measure_interval && c->tryno_cap >= 2;
+    if (c->rl.chances > c->tryno_cap) c->rl.chances = c->tryno_cap;
     c->min_rate = t->min_rate;
     c->max_rate = t->max_rate;
     c->host_timeout_us = t->host_timeout > 0 ? t->host_timeout : 0;
@@ -94,14 +112,18 @@ static void fill_config(struct sy_config *c, const struct plan *plan)
  * kernel would use to reach it, and its per-port arrays. */
 static int init_host(struct syn_engine *e, struct sy_host *sh, struct host *host)
 {
-    *sh = (struct sy_host){.e = e, .host = host, .results = host->ports + host->n_ports - e->n_ports};
+    *sh =
+        (struct sy_host){.e = e, .host = host, .results = host->ports + host->n_ports - e->n_ports};
     size_t alen = host->addr.family == AF_INET6 ? 16 : 4;
     memcpy(sh->target, host->addr.bytes, alen);
     sh->salen = net_addr_to_sockaddr(&host->addr, 0, &sh->sa);
     sh->pstate = calloc(e->n_ports ? e->n_ports : 1, 1);
     sh->tryno = calloc(e->n_ports ? e->n_ports : 1, 1);
     sh->sent_at = calloc(e->n_ports ? e->n_ports : 1, sizeof *sh->sent_at);
-    if (!sh->pstate || !sh->tryno || !sh->sent_at) return -1;
+    sh->credits = calloc(e->n_ports ? e->n_ports : 1, 1);
+    if (!sh->pstate || !sh->tryno || !sh->sent_at || !sh->credits) return -1;
+    rl_init(&sh->rl);
+    sh->check_port = -1;
     rtt_init(&sh->rtt, &e->cfg.lim);
     cwnd_init(&sh->win, &e->cfg.cc, e->start_us);
     sh->delay_us = e->cfg.lim.scan_delay;
@@ -167,7 +189,7 @@ static int engine_init(struct syn_engine *e, const struct plan *plan,
                        const struct scan_observer *obs)
 {
     memset(e, 0, sizeof *e);
-    fill_config(&e->cfg, plan);
+    fill_config(&e->cfg, plan, t);
     e->tech = t;
     e->io = &raw;
     e->obs = obs;
@@ -258,7 +280,8 @@ static void debug_counts(const struct syn_engine *e)
     snprintf(line, sizeof line,
              "%s: %lu probes sent (%lu send errors), %lu packets captured: %lu malformed, "
              "%lu not ours, %lu duplicates",
-             e->tech->task_name, c->sent, c->send_errors, c->received, c->malformed, c->unmatched, c->duplicates);
+             e->tech->task_name, c->sent, c->send_errors, c->received, c->malformed, c->unmatched,
+             c->duplicates);
     obs->message(obs->watch_ctx, line, false);
 }
 
@@ -278,8 +301,7 @@ int raw_scan(const struct plan *plan, const struct scan_technique *t, struct hos
     const uint16_t *ports = plan->ports.ports[t->proto];
     size_t n_ports = plan->ports.count[t->proto];
     for (size_t i = 0; i < n_hosts; i++)
-        if (prepare_host(hosts[i], t, ports, n_ports) != 0)
-            fatal("Out of memory for port results");
+        if (prepare_host(hosts[i], t, ports, n_ports) != 0) fatal("Out of memory for port results");
     static struct syn_engine e;
     if (engine_init(&e, plan, t, hosts, n_hosts, obs) != 0)
         fatal("Cannot set up the %s", t->task_name);

@@ -9,12 +9,15 @@
 
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/loop.h"
+#include "core/runtime.h"
+#include "net/pkt/tcp.h"
 #include "raw/reply.h"
 #include "report/model.h"
 
@@ -40,19 +43,36 @@ struct send_batch {
     struct mmsghdr msg[SEND_BATCH];
     struct sy_host *host[SEND_BATCH];
     uint32_t idx[SEND_BATCH];
+    bool check[SEND_BATCH];
     unsigned n;
 };
 
-static unsigned packets_for(const struct syn_engine *e, uint16_t port)
+void sy_debug(const struct syn_engine *e, const struct sy_host *h, const char *fmt, ...)
 {
+    const struct scan_observer *obs = e->obs;
+    if (!obs || !obs->message || !obs->rt || runtime_debugging(obs->rt) < 1) return;
+    char addr[NET_ADDR_STRLEN], what[160], line[256];
+    net_addr_format(&h->host->addr, addr, sizeof addr);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    snprintf(line, sizeof line, "%s: %s %s", e->tech->task_name, addr, what);
+    obs->message(obs->watch_ctx, line, false);
+}
+
+unsigned sy_packets(const struct syn_engine *e, uint32_t idx)
+{
+    uint16_t port = e->ports[idx];
     unsigned n = e->tech->packets ? e->tech->packets(e->tech, port) : 1;
     return n < 1 ? 1 : n > PACKETS_PER_PORT_MAX ? PACKETS_PER_PORT_MAX : n;
 }
 
-/* Every packet of one try at port idx; the first carries the host and
- * index, so a batch that did not leave whole is given back once a port. */
+/* Every packet of one try at port idx (or of the rate check, which repeats
+ * an answered port's last try); the first carries the host and index, so a
+ * batch that did not leave whole is given back once a port. */
 static void add_probe(struct syn_engine *e, struct send_batch *b, struct sy_host *h, uint32_t idx,
-                      int64_t now)
+                      bool check, int64_t now)
 {
     uint16_t port = e->ports[idx];
     int family = h->sa.ss_family;
@@ -65,7 +85,7 @@ static void add_probe(struct syn_engine *e, struct send_batch *b, struct sy_host
                            .seq = cookie_seq(hash, h->tryno[idx]),
                            .ip_id = (uint16_t)(hash >> 16),
                            .ttl = PROBE_TTL};
-    unsigned n = packets_for(e, port);
+    unsigned n = sy_packets(e, idx);
     for (p.variant = 0; p.variant < n; p.variant++) {
         size_t len = e->tech->build(e->tech, &p, b->pkt[b->n], RAW_PROBE_MAX);
         /* Sizes are bounded (PAYLOAD_MAX): cannot happen. */
@@ -77,9 +97,13 @@ static void add_probe(struct syn_engine *e, struct send_batch *b, struct sy_host
                                                     .msg_iovlen = 1}};
         b->host[b->n] = p.variant == 0 ? h : NULL;
         b->idx[b->n] = idx;
+        b->check[b->n] = check;
         b->n++;
     }
-    sy_note_send(e, h, idx, now);
+    if (check)
+        sy_note_check(e, h, now);
+    else
+        sy_note_send(e, h, idx, now);
 }
 
 static void flush_batch(struct syn_engine *e, struct send_batch *b, int64_t now)
@@ -101,8 +125,13 @@ static void flush_batch(struct syn_engine *e, struct send_batch *b, int64_t now)
         if (rc == 0) break;
     }
     if (done < b->n) sy_backoff(e, now + SEND_BACKOFF_US);
-    for (unsigned i = b->n; i-- > done;)
-        if (b->host[i]) sy_unsend(e, b->host[i], b->idx[i]);
+    for (unsigned i = b->n; i-- > done;) {
+        if (!b->host[i]) continue;
+        if (b->check[i])
+            sy_unsend_check(b->host[i]);
+        else
+            sy_unsend(e, b->host[i], b->idx[i]);
+    }
     b->n = 0;
 }
 
@@ -116,8 +145,9 @@ static bool send_some(struct syn_engine *e, int64_t now)
         while (batch.n + room <= SEND_BATCH) {
             struct sy_host *h = sy_next_host(e, now);
             uint32_t idx;
-            if (!h || !sy_take_work(h, &idx)) break;
-            add_probe(e, &batch, h, idx, now);
+            enum sy_work w = h ? sy_take_work(h, &idx) : SY_WORK_NONE;
+            if (w == SY_WORK_NONE) break;
+            add_probe(e, &batch, h, idx, w == SY_WORK_CHECK, now);
         }
         if (batch.n == 0) return false;
         bool full = batch.n + room > SEND_BATCH;
@@ -184,8 +214,13 @@ static void handle_reply(struct syn_engine *e, const struct raw_reply *r, int64_
         e->count.unmatched++;
         return;
     }
+    /* The replies hosts ration (ICMP errors, RSTs) feed the scheduler's
+     * model of that rationing, duplicates and the rate check's included. */
+    bool error = r->kind == REPLY_ICMP4 || r->kind == REPLY_ICMP6 ||
+                 (r->kind == REPLY_TCP && (r->tcp_flags & TCP_RST));
     if (h->pstate[idx] == PS_DONE) {
         e->count.duplicates++;
+        if (error) sy_error_echo(e, h, idx, now);
         return;
     }
     uint8_t state, reason;
@@ -193,7 +228,7 @@ static void handle_reply(struct syn_engine *e, const struct raw_reply *r, int64_
         e->count.unmatched++;
         return;
     }
-    sy_reply(e, h, idx, tryno, now);
+    sy_reply(e, h, idx, tryno, error, now);
     struct port_result *pr = &h->results[idx];
     pr->state = state;
     pr->reason = reason;

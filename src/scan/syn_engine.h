@@ -21,6 +21,7 @@
 #include "raw/cookie.h"
 #include "raw/rawio.h"
 #include "scan/observer.h"
+#include "scan/ratelimit.h"
 #include "scan/rtt.h"
 #include "scan/technique.h"
 
@@ -31,6 +32,15 @@ struct host;
 /* A port's life: never sent, probe out, waiting to be resent (on the retry
  * list), out of tries for now (benched), answered. */
 enum { PS_FRESH = 0, PS_INFLIGHT, PS_WAITING, PS_BENCHED, PS_DONE };
+
+/* What sy_take_work hands out: a probe for a port, or the rate check
+ * (ratelimit.h): the same probe again to a port that already answered with
+ * an error, whose silence shows the host is rationing its errors. */
+enum sy_work { SY_WORK_NONE = 0, SY_WORK_PROBE, SY_WORK_CHECK };
+
+/* credits[]: paced probes a port left unanswered, and this bit while a
+ * paced probe to it is out. */
+#define SY_CREDIT_OUT 0x80u
 
 struct sy_list {
     uint32_t *v;
@@ -69,6 +79,16 @@ struct sy_host {
     unsigned good_replies, late_replies;
     unsigned long ports_finished;
     bool done, timed_out;
+
+    /* Error-reply rate limiting (ratelimit.h). */
+    uint8_t *credits;   /* per port, see SY_CREDIT_OUT */
+    struct rl_state rl; /* RL_OFF: nmap's rules; otherwise paced */
+    int32_t check_port; /* the last port that answered with an error, -1 */
+    bool check_out;     /* the rate check is in flight */
+    bool rl_done;       /* measured once and gave up: nmap's rules to the end */
+    int64_t check_sent;
+    unsigned checked_tryno, check_tryno; /* try numbers cleared / being checked */
+    size_t n_waiting, pace_cursor;       /* PS_WAITING ports; where paced picks resume */
 };
 
 struct sy_config {
@@ -77,6 +97,9 @@ struct sy_config {
     unsigned tryno_cap;
     int timing_level;
     int64_t max_scan_delay;
+    int64_t first_delay; /* nmap's first boost: 50 ms for UDP, 5 ms otherwise */
+    struct rl_params rl;
+    bool rate_checks; /* the limit pacing could handle is worth checking for */
     double min_rate, max_rate;
     int64_t host_timeout_us;
 };
@@ -117,13 +140,21 @@ struct syn_engine {
 
 /* Scheduling (syn_sched.c). */
 struct sy_host *sy_next_host(struct syn_engine *e, int64_t now);
-/* The next port index to probe on h (its tryno[] says which try); false
- * when h has nothing to send. */
-bool sy_take_work(struct sy_host *h, uint32_t *idx);
+/* The next port index to probe on h (its tryno[] says which try);
+ * SY_WORK_NONE (false) when h has nothing to send. After SY_WORK_CHECK
+ * the engine sends port idx's probe and calls sy_note_check. */
+enum sy_work sy_take_work(struct sy_host *h, uint32_t *idx);
 void sy_note_send(struct syn_engine *e, struct sy_host *h, uint32_t idx, int64_t now);
+void sy_note_check(struct syn_engine *e, struct sy_host *h, int64_t now);
 /* A probe that never left (full send buffer): back on the retry list. */
 void sy_unsend(struct syn_engine *e, struct sy_host *h, uint32_t idx);
-void sy_reply(struct syn_engine *e, struct sy_host *h, uint32_t idx, unsigned tryno, int64_t now);
+void sy_unsend_check(struct sy_host *h);
+/* The first answer for port idx; error: an ICMP error or a RST, the replies
+ * hosts ration. */
+void sy_reply(struct syn_engine *e, struct sy_host *h, uint32_t idx, unsigned tryno, bool error,
+              int64_t now);
+/* Another error reply for an answered port: a duplicate, or the check's. */
+void sy_error_echo(struct syn_engine *e, struct sy_host *h, uint32_t idx, int64_t now);
 void sy_expire(struct syn_engine *e, int64_t now);
 void sy_check_host_timeout(struct syn_engine *e, int64_t now);
 void sy_finish_hosts(struct syn_engine *e);
@@ -139,6 +170,11 @@ static inline uint32_t sy_now32(const struct syn_engine *e, int64_t now)
  * 0, or -1 when stopped by scan_stop_requested or a loop failure. */
 int sy_run(struct syn_engine *e);
 void sy_drain_capture(struct syn_engine *e);
+/* A -d line about host h ("UDP Scan: 198.18.1.2 ..."). */
+void sy_debug(const struct syn_engine *e, const struct sy_host *h, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Datagrams one try at port idx sends. */
+unsigned sy_packets(const struct syn_engine *e, uint32_t idx);
 /* The group's progress for status lines (syn.c). */
 void sy_status(const struct syn_engine *e, struct scan_status *st);
 

@@ -7,6 +7,10 @@
 // and its try number is below max(1, highest answered try + 1) capped by
 // --max-retries (the rest wait on a bench in case that limit rises); the
 // adaptive scan delay; --min-rate/--max-rate pacing; --host-timeout.
+// Where nmap waits a second before each new try number to detect rate
+// limiting, cmap checks for it with one probe and, when the host does ration
+// its error replies, paces that host by a measured model of its bucket
+// (ratelimit.h) instead of nmap's blind doubling of the scan delay.
 #include <stdlib.h>
 
 #include "core/clock.h"
@@ -17,6 +21,24 @@
 #define DELAY_FIRST_BOOST_US 5000
 #define DELAY_DOUBLING_LIMIT_US 1000000
 #define HOST_OWN_WINDOW_PROBES 80
+/* nmap boosts the scan delay once a port answers only its fourth try (its
+ * fifth with -T4 and faster). */
+#define BOOST_TRYNO_NORMAL 3
+#define BOOST_TRYNO_FAST 4
+
+static bool paced(const struct sy_host *h)
+{
+    return h->rl.phase != RL_OFF;
+}
+
+/* Every change of a port's state goes through here, so the count of ports
+ * waiting to be sent again stays right. */
+static void set_state(struct sy_host *h, uint32_t idx, uint8_t st)
+{
+    if (h->pstate[idx] == PS_WAITING) h->n_waiting--;
+    if (st == PS_WAITING) h->n_waiting++;
+    h->pstate[idx] = st;
+}
 
 bool sy_list_push(struct sy_list *l, uint32_t v)
 {
@@ -60,6 +82,7 @@ void sy_host_free(struct sy_host *h)
     free(h->retry.v);
     free(h->bench.v);
     free(h->flight.v);
+    free(h->credits);
 }
 
 static bool fresh_left(const struct sy_host *h)
@@ -69,6 +92,7 @@ static bool fresh_left(const struct sy_host *h)
 
 static bool has_work(const struct sy_host *h)
 {
+    if (paced(h)) return h->n_waiting > 0 || fresh_left(h);
     return h->retry.n > 0 || fresh_left(h);
 }
 
@@ -81,8 +105,9 @@ static const struct cwnd *host_window(const struct syn_engine *e, const struct s
 static bool host_send_ok(const struct syn_engine *e, const struct sy_host *h, int64_t now,
                          bool rate_due)
 {
-    if (!has_work(h)) return false;
+    if (!has_work(h) || h->check_out) return false;
     if (rate_due) return true;
+    if (paced(h)) return rl_may_send(&h->rl, &e->cfg.rl, h->last_sent, now);
     if (h->delay_us > 0 && now - h->last_sent < h->delay_us) return false;
     return cwnd_allows(host_window(e, h), h->active);
 }
@@ -114,25 +139,93 @@ struct sy_host *sy_next_host(struct syn_engine *e, int64_t now)
     return NULL;
 }
 
-bool sy_take_work(struct sy_host *h, uint32_t *idx)
+/* Paced, ports waiting for another probe are taken in turn, so measuring
+ * probes spread over all of them rather than spending one port's tries.
+ * A port already silent to a paced probe goes first: it most likely is a
+ * silent one, whose probe gives its token back after a probe timeout, where
+ * left to the end it would wait a whole refill for a token to be there. */
+static enum sy_work paced_work(struct sy_host *h, uint32_t *idx)
 {
+    size_t n = h->e->n_ports;
+    if (h->n_waiting > 0 && h->rl.phase == RL_PACE) {
+        for (size_t i = 0; i < n; i++) {
+            if (h->pstate[i] == PS_WAITING && h->credits[i] > 0) {
+                *idx = (uint32_t)i;
+                return SY_WORK_PROBE;
+            }
+        }
+    }
+    if (h->n_waiting > 0) {
+        for (size_t k = 0; k < n; k++) {
+            size_t i = (h->pace_cursor + k) % n;
+            if (h->pstate[i] == PS_WAITING) {
+                h->pace_cursor = i + 1;
+                *idx = (uint32_t)i;
+                return SY_WORK_PROBE;
+            }
+        }
+    }
+    if (!fresh_left(h)) return SY_WORK_NONE;
+    *idx = (uint32_t)h->next_fresh++;
+    return SY_WORK_PROBE;
+}
+
+/* The first resend of a new try number is preceded by the rate check when
+ * a port has answered with an error to check with. */
+static bool check_due(const struct sy_host *h, uint32_t idx)
+{
+    const struct syn_engine *e = h->e;
+    return e->cfg.rate_checks && !h->rl_done && h->check_port >= 0 && e->n_ports > 1 &&
+           h->tryno[idx] > h->checked_tryno;
+}
+
+enum sy_work sy_take_work(struct sy_host *h, uint32_t *idx)
+{
+    if (h->check_out) return SY_WORK_NONE;
+    if (paced(h)) return paced_work(h, idx);
     /* Retransmissions first; one whose port got its answer meanwhile
      * (a late reply to an earlier try) is dropped here. */
     while (h->retry.n > 0) {
-        uint32_t i = h->retry.v[--h->retry.n];
-        if (h->pstate[i] == PS_WAITING) {
-            *idx = i;
-            return true;
+        uint32_t i = h->retry.v[h->retry.n - 1];
+        if (h->pstate[i] != PS_WAITING) {
+            h->retry.n--;
+            continue;
         }
+        if (check_due(h, i)) {
+            h->check_tryno = h->tryno[i];
+            *idx = (uint32_t)h->check_port;
+            return SY_WORK_CHECK;
+        }
+        h->retry.n--;
+        *idx = i;
+        return SY_WORK_PROBE;
     }
-    if (!fresh_left(h)) return false;
+    if (!fresh_left(h)) return SY_WORK_NONE;
     *idx = (uint32_t)h->next_fresh++;
-    return true;
+    return SY_WORK_PROBE;
+}
+
+void sy_note_check(struct syn_engine *e, struct sy_host *h, int64_t now)
+{
+    (void)e;
+    h->check_out = true;
+    h->check_sent = now;
+    h->last_sent = now;
+}
+
+void sy_unsend_check(struct sy_host *h)
+{
+    h->check_out = false;
 }
 
 void sy_note_send(struct syn_engine *e, struct sy_host *h, uint32_t idx, int64_t now)
 {
-    h->pstate[idx] = PS_INFLIGHT;
+    if (h->rl.phase == RL_PACE) {
+        /* A probe the model has a token for: a real chance for its port. */
+        h->credits[idx] |= SY_CREDIT_OUT;
+        rl_sent(&h->rl, sy_packets(e, idx));
+    }
+    set_state(h, idx, PS_INFLIGHT);
     h->sent_at[idx] = sy_now32(e, now);
     fifo_push(&h->flight, idx);
     h->active++;
@@ -153,8 +246,12 @@ void sy_unsend(struct syn_engine *e, struct sy_host *h, uint32_t idx)
     h->active--;
     e->in_flight--;
     h->probes_sent--;
-    h->pstate[idx] = PS_WAITING;
-    push_or_die(&h->retry, idx);
+    if (h->credits[idx] & SY_CREDIT_OUT) {
+        h->credits[idx] &= (uint8_t)~SY_CREDIT_OUT;
+        rl_resolved(&h->rl, sy_packets(e, idx));
+    }
+    set_state(h, idx, PS_WAITING);
+    if (!paced(h)) push_or_die(&h->retry, idx);
 }
 
 void sy_backoff(struct syn_engine *e, int64_t until)
@@ -162,7 +259,24 @@ void sy_backoff(struct syn_engine *e, int64_t until)
     e->resource_until = until;
 }
 
-static void update_send_delay(struct syn_engine *e, struct sy_host *h, bool late)
+/* nmap's boostScanDelay: a first step, then doubling up to a second (or
+ * beyond, when --scan-delay started higher), never past --max-scan-delay. */
+static void boost_delay(struct syn_engine *e, struct sy_host *h, int64_t now)
+{
+    int64_t d = h->delay_us;
+    if (d == 0) {
+        d = e->cfg.first_delay;
+    } else {
+        int64_t cap = d > DELAY_DOUBLING_LIMIT_US ? d : DELAY_DOUBLING_LIMIT_US;
+        d = d * 2 < cap ? d * 2 : cap;
+    }
+    if (d > e->cfg.max_scan_delay) d = e->cfg.max_scan_delay;
+    h->delay_us = d;
+    h->last_boost = now;
+    h->good_replies = h->late_replies = 0;
+}
+
+static void update_send_delay(struct syn_engine *e, struct sy_host *h, bool late, int64_t now)
 {
     if (late)
         h->late_replies++;
@@ -171,22 +285,74 @@ static void update_send_delay(struct syn_engine *e, struct sy_host *h, bool late
     double threshold = e->cfg.timing_level >= 4 ? 0.40 : 0.30;
     unsigned bad = h->late_replies, all = h->late_replies + h->good_replies;
     if (bad <= LATE_REPLIES_MIN || (double)bad / all <= threshold) return;
-    int64_t d = h->delay_us;
-    if (d == 0) {
-        d = DELAY_FIRST_BOOST_US;
-    } else {
-        int64_t cap = d > DELAY_DOUBLING_LIMIT_US ? d : DELAY_DOUBLING_LIMIT_US;
-        d = d * 2 < cap ? d * 2 : cap;
-    }
-    if (d > e->cfg.max_scan_delay) d = e->cfg.max_scan_delay;
-    h->delay_us = d;
-    h->last_boost = clock_mono_us();
-    h->good_replies = h->late_replies = 0;
+    boost_delay(e, h, now);
 }
 
-void sy_reply(struct syn_engine *e, struct sy_host *h, uint32_t idx, unsigned tryno, int64_t now)
+/* Paced, every port waiting or benched gets probes again (tries allowing);
+ * back on nmap's rules, the retry list and bench are rebuilt from the
+ * states. */
+static void enter_paced(struct syn_engine *e, struct sy_host *h, int64_t now)
+{
+    rl_start(&h->rl, now);
+    for (size_t i = 0; i < e->n_ports; i++) {
+        if (h->pstate[i] != PS_BENCHED) continue;
+        if (h->tryno[i] < e->cfg.tryno_cap) h->tryno[i]++;
+        set_state(h, (uint32_t)i, PS_WAITING);
+    }
+    h->retry.n = h->bench.n = 0;
+}
+
+static void leave_paced(struct syn_engine *e, struct sy_host *h)
+{
+    h->rl_done = true;
+    h->retry.n = h->bench.n = 0;
+    for (size_t i = 0; i < e->n_ports; i++) {
+        h->credits[i] = 0;
+        if (h->pstate[i] == PS_WAITING) push_or_die(&h->retry, (uint32_t)i);
+        if (h->pstate[i] == PS_BENCHED) push_or_die(&h->bench, (uint32_t)i);
+    }
+}
+
+static void rl_outcome(struct syn_engine *e, struct sy_host *h, enum rl_event ev)
+{
+    static const char *const why[] = {
+        [RL_NOT_LIMITED] = "answers as fast as probed",
+        [RL_TOO_SLOW] = "rations more slowly than --max-scan-delay allows for",
+        [RL_NO_REPLIES] = "no error replies while measuring",
+    };
+    if (ev == RL_PACING) {
+        sy_debug(e, h, "rations its error replies to one per %.3f s: paced",
+                 (double)h->rl.interval / 1e6);
+    } else if (ev == RL_NOT_LIMITED || ev == RL_TOO_SLOW || ev == RL_NO_REPLIES) {
+        sy_debug(e, h, "rate limit not paced (%s)", why[ev]);
+        leave_paced(e, h);
+    }
+}
+
+/* An error reply was counted against the host's bucket. */
+static void note_error(struct syn_engine *e, struct sy_host *h, uint32_t idx, int64_t now)
+{
+    if (h->check_out && (int32_t)idx == h->check_port) {
+        /* The check was answered: no rationing now; this try number may go. */
+        h->check_out = false;
+        if (h->check_tryno > h->checked_tryno) h->checked_tryno = h->check_tryno;
+    }
+    rl_outcome(e, h, rl_error_reply(&h->rl, &e->cfg.rl, now));
+}
+
+void sy_error_echo(struct syn_engine *e, struct sy_host *h, uint32_t idx, int64_t now)
+{
+    note_error(e, h, idx, now);
+}
+
+void sy_reply(struct syn_engine *e, struct sy_host *h, uint32_t idx, unsigned tryno, bool error,
+              int64_t now)
 {
     uint8_t was = h->pstate[idx];
+    if (h->credits[idx] & SY_CREDIT_OUT) {
+        h->credits[idx] &= (uint8_t)~SY_CREDIT_OUT;
+        rl_resolved(&h->rl, sy_packets(e, idx));
+    }
     int64_t sent = sy_sent_abs(e, h, idx, now);
     /* The send time is that of the last try; a reply to an earlier one
      * carries no RTT we can measure (nmap also only times matched tries). */
@@ -195,7 +361,7 @@ void sy_reply(struct syn_engine *e, struct sy_host *h, uint32_t idx, unsigned tr
         h->active--;
         e->in_flight--;
     }
-    h->pstate[idx] = PS_DONE;
+    set_state(h, idx, PS_DONE);
     h->ports_finished++;
     if (timed) {
         int64_t delta = (int64_t)(sy_now32(e, now) - h->sent_at[idx]);
@@ -206,15 +372,26 @@ void sy_reply(struct syn_engine *e, struct sy_host *h, uint32_t idx, unsigned tr
         cwnd_note_outcome(&h->win);
         cwnd_note_outcome(&e->group_win);
     }
-    if (tryno > 0) {
+    /* A paced host's answers to resends are its rationing, planned for,
+     * not congestion. */
+    bool rules = !paced(h);
+    if (tryno > 0 && rules) {
         if (sent > h->win.last_drop) cwnd_drop(&h->win, h->active, &e->cfg.cc, now);
         if (sent > e->group_win.last_drop)
             cwnd_drop_group(&e->group_win, e->in_flight, &e->cfg.cc, now);
     }
     cwnd_ack(&h->win, &e->cfg.cc);
     cwnd_ack(&e->group_win, &e->cfg.cc);
-    update_send_delay(e, h, tryno > 0 && sent > h->last_boost);
-    if (tryno > h->max_ok_tryno) h->max_ok_tryno = tryno;
+    if (rules) update_send_delay(e, h, tryno > 0 && sent > h->last_boost, now);
+    if (tryno > h->max_ok_tryno) {
+        h->max_ok_tryno = tryno;
+        unsigned limit = e->cfg.timing_level >= 4 ? BOOST_TRYNO_FAST : BOOST_TRYNO_NORMAL;
+        if (rules && tryno > limit) boost_delay(e, h, now);
+    }
+    if (error) {
+        h->check_port = (int32_t)idx;
+        note_error(e, h, idx, now);
+    }
 }
 
 static int64_t probe_timeout(const struct syn_engine *e, const struct sy_host *h)
@@ -252,18 +429,39 @@ static void flight_pop(struct sy_host *h)
     h->flight.n--;
 }
 
+/* Paced, the tries that count are the paced probes, each one the host had
+ * a token for: a port is probed until it leaves the model's chances
+ * unanswered, then it is done with (benched for good). Measuring probes
+ * go out when no token is there, so they are no tries at all; the try
+ * number stops at the cap (the sequence cookie's range). */
+static void timed_out_paced(struct syn_engine *e, struct sy_host *h, uint32_t idx)
+{
+    if (h->credits[idx] & SY_CREDIT_OUT) {
+        h->credits[idx] = (uint8_t)((h->credits[idx] & ~SY_CREDIT_OUT) + 1);
+        rl_resolved(&h->rl, sy_packets(e, idx));
+    }
+    if (h->credits[idx] < e->cfg.rl.chances) {
+        if (h->tryno[idx] < e->cfg.tryno_cap) h->tryno[idx]++;
+        set_state(h, idx, PS_WAITING);
+    } else {
+        set_state(h, idx, PS_BENCHED);
+    }
+}
+
 static void timed_out(struct syn_engine *e, struct sy_host *h, uint32_t idx)
 {
     h->active--;
     e->in_flight--;
     cwnd_note_outcome(&h->win);
     cwnd_note_outcome(&e->group_win);
-    if (h->tryno[idx] < allowed_tryno(e, h)) {
+    if (paced(h)) {
+        timed_out_paced(e, h, idx);
+    } else if (h->tryno[idx] < allowed_tryno(e, h)) {
         h->tryno[idx]++;
-        h->pstate[idx] = PS_WAITING;
+        set_state(h, idx, PS_WAITING);
         push_or_die(&h->retry, idx);
     } else {
-        h->pstate[idx] = PS_BENCHED;
+        set_state(h, idx, PS_BENCHED);
         push_or_die(&h->bench, idx);
     }
 }
@@ -279,6 +477,14 @@ void sy_expire(struct syn_engine *e, int64_t now)
             flight_pop(h);
             timed_out(e, h, idx);
         }
+        if (h->check_out && now - h->check_sent >= timeout) {
+            /* A port that answered with an error is silent now: the host
+             * is rationing its errors. */
+            h->check_out = false;
+            sy_debug(e, h, "silent to a probe it answered with an error: measuring its rate limit");
+            enter_paced(e, h, now);
+        }
+        rl_outcome(e, h, rl_tick(&h->rl, &e->cfg.rl, now));
     }
 }
 
@@ -302,7 +508,8 @@ void sy_check_host_timeout(struct syn_engine *e, int64_t now)
 
 static bool host_finished(const struct syn_engine *e, struct sy_host *h)
 {
-    if (h->active > 0 || has_work(h)) return false;
+    if (h->active > 0 || has_work(h) || h->check_out) return false;
+    if (paced(h)) return true; /* its bench holds ports done with */
     unsigned allowed = allowed_tryno(e, h);
     size_t kept = 0;
     for (size_t i = 0; i < h->bench.n; i++) {
@@ -310,7 +517,7 @@ static bool host_finished(const struct syn_engine *e, struct sy_host *h)
         if (h->pstate[idx] != PS_BENCHED) continue;
         if (h->tryno[idx] < allowed) {
             h->tryno[idx]++;
-            h->pstate[idx] = PS_WAITING;
+            set_state(h, idx, PS_WAITING);
             push_or_die(&h->retry, idx);
         } else {
             h->bench.v[kept++] = idx;
@@ -344,7 +551,15 @@ int64_t sy_next_deadline(const struct syn_engine *e, int64_t now)
         uint32_t idx;
         if (flight_front(h, &idx))
             earliest(&best, sy_sent_abs(e, h, idx, now) + probe_timeout(e, h));
-        if (has_work(h) && h->delay_us > 0) earliest(&best, h->last_sent + h->delay_us);
+        if (h->check_out) earliest(&best, h->check_sent + probe_timeout(e, h));
+        int64_t rl_end = rl_deadline(&h->rl, &e->cfg.rl);
+        if (rl_end >= 0) earliest(&best, rl_end);
+        if (has_work(h) && paced(h)) {
+            int64_t t = rl_next_send(&h->rl, &e->cfg.rl, h->last_sent, now);
+            if (t >= 0) earliest(&best, t);
+        } else if (has_work(h) && h->delay_us > 0) {
+            earliest(&best, h->last_sent + h->delay_us);
+        }
         if (has_work(h)) sending_blocked = true;
     }
     if (e->n_incomplete == 0) return -1;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/plan.h"
+#include "scan/techniques.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "data/datafile.h"
@@ -37,9 +38,19 @@ static char open_error[256];
 static struct mac_prefixes *vendors;
 static bool vendors_tried;
 
+bool discovery_needs_raw(const struct plan *plan)
+{
+    /* With -Pn only a raw port scan still asks on-link hosts by ARP/ND,
+     * as nmap does; a connect scan with -Pn sends nothing of discovery's. */
+    bool raw_portscan = !plan->ping_scan && plan_uses_raw(plan);
+    return !plan->list_scan && plan->privileged && (!plan->skip_discovery || raw_portscan);
+}
+
 int discovery_open(const struct plan *plan)
 {
-    if (plan->list_scan || raw_open || !plan->privileged) return raw_open ? 0 : -1;
+    /* Opening a capture costs tens of milliseconds (the ring buffer): only
+     * when discovery will use it. */
+    if (raw_open || !discovery_needs_raw(plan)) return raw_open ? 0 : -1;
     if (raw_io_open(&raw, plan->address_family, open_error, sizeof open_error) != 0) return -1;
     raw_open = true;
     /* Everything a discovery probe can get back, ARP included. */
@@ -99,8 +110,7 @@ static void classify(const struct plan *plan, const struct iface_list *ifs, stru
     size_t alen = h->addr.family == AF_INET6 ? 16 : 4;
     memcpy(d->ends.target, h->addr.bytes, alen);
     d->salen = net_addr_to_sockaddr(&h->addr, 0, &d->sa);
-    bool raw_portscan = !plan->ping_scan && plan->tcp_scan == TCP_SCAN_SYN;
-    bool raw = plan->privileged && raw_open && (!plan->skip_discovery || raw_portscan);
+    bool raw = raw_open && discovery_needs_raw(plan);
     if (!raw) {
         if (plan->skip_discovery) {
             d->done = d->up = true;

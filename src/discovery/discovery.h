@@ -18,6 +18,8 @@ struct host;
  * privileges are dropped. 0, or -1 (the message is in
  * discovery_open_error()) when they cannot be had: an unprivileged run then
  * uses connect() where it can. Does nothing for -sL. */
+/* Whether discovery will send raw packets (ARP/ND or probes) for this plan. */
+bool discovery_needs_raw(const struct plan *plan);
 int discovery_open(const struct plan *plan);
 const char *discovery_open_error(void);
 void discovery_close(void);

@@ -3,6 +3,7 @@
 // blanks, then a vendor name of printable characters; anything else stops
 // the load with the line that broke it. Entries are kept sorted by
 // (prefix length, value) so a lookup is one binary search per length.
+#include "data/slurp.h"
 #include "data/macprefixes.h"
 
 #include <errno.h>
@@ -148,22 +149,11 @@ struct mac_prefixes *macprefixes_parse(const char *text, size_t len, const char 
 
 struct mac_prefixes *macprefixes_load(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = malloc(MAX_FILE_SIZE + 1);
-    size_t n = buf ? fread(buf, 1, MAX_FILE_SIZE + 1, f) : 0;
-    bool bad = !buf || ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        snprintf(err, errlen, "%s: cannot read the file", path);
-        return NULL;
-    }
-    struct mac_prefixes *db = macprefixes_parse(buf, n, path, err, errlen);
-    free(buf);
+    size_t size = 0;
+    char *text = slurp_file(path, MAX_FILE_SIZE, &size, err, errlen);
+    if (!text) return NULL;
+    struct mac_prefixes *db = macprefixes_parse(text, size, path, err, errlen);
+    free(text);
     return db;
 }
 

@@ -2,6 +2,7 @@
 // A tokenizer over the whole text (words, quoted strings, comments, with
 // line numbers), then the grammar "udp PORTS STRING+ [KEYWORD rest-of-line]*".
 // Every read is bounded by the text's length; every error names its line.
+#include "data/slurp.h"
 #include "data/payloads.h"
 
 #include <ctype.h>
@@ -311,36 +312,10 @@ struct payload_db *payloads_parse(const char *text, size_t len, const char *labe
 
 struct payload_db *payloads_load(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 64 << 10, n = 0;
-    char *text = malloc(cap);
-    while (text) {
-        n += fread(text + n, 1, cap - n, f);
-        if (n < cap || cap >= PAYLOADS_FILE_MAX) break;
-        char *nt = realloc(text, cap * 2);
-        if (!nt) {
-            free(text);
-            text = NULL;
-            break;
-        }
-        text = nt;
-        cap *= 2;
-    }
-    bool bad = ferror(f) || (text && n == cap);
-    fclose(f);
-    if (!text || bad) {
-        snprintf(err, errlen, "%s: %s", path,
-                 !text      ? "out of memory"
-                 : n == cap ? "file too large"
-                            : "read error");
-        free(text);
-        return NULL;
-    }
-    struct payload_db *db = payloads_parse(text, n, path, err, errlen);
+    size_t size = 0;
+    char *text = slurp_file(path, PAYLOADS_FILE_MAX, &size, err, errlen);
+    if (!text) return NULL;
+    struct payload_db *db = payloads_parse(text, size, path, err, errlen);
     free(text);
     return db;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "data/slurp.h"
 #include "scan/portspec.h"
 #include "service/probes_build.h"
 
@@ -350,28 +351,9 @@ struct vscan_db *vscan_parse(const char *text, size_t len, const char *label, ch
 
 struct vscan_db *vscan_load(const char *path, char *err, size_t errlen)
 {
-    FILE *fp = fopen(path, "rb");
-    struct stat st;
-    if (!fp || fstat(fileno(fp), &st) != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        if (fp) fclose(fp);
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > MAX_FILE_SIZE) {
-        snprintf(err, errlen, "%s: not a regular file of at most %u bytes", path, MAX_FILE_SIZE);
-        fclose(fp);
-        return NULL;
-    }
-    size_t size = (size_t)st.st_size;
-    char *text = malloc(size ? size : 1);
-    size_t got = text ? fread(text, 1, size, fp) : 0;
-    int io_error = !text || got != size || ferror(fp);
-    fclose(fp);
-    if (io_error) {
-        snprintf(err, errlen, "%s: %s", path, text ? "read error" : "out of memory");
-        free(text);
-        return NULL;
-    }
+    size_t size = 0;
+    char *text = slurp_file(path, MAX_FILE_SIZE, &size, err, errlen);
+    if (!text) return NULL;
     struct vscan_db *db = vscan_parse(text, size, path, err, errlen);
     free(text);
     return db;

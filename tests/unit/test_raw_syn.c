@@ -18,9 +18,16 @@
 #include "net/pkt/ipv6.h"
 #include "net/pkt/tcp.h"
 #include "raw/cookie.h"
-#include "raw/probe.h"
+#include "scan/technique.h"
 #include "raw/reply.h"
 #include "report/model.h"
+
+
+/* The SYN technique's probe (nmap's: window 1024, MSS 1460; 44 or 64 bytes). */
+static size_t syn_build(uint8_t *buf, size_t cap, const struct probe_spec *p)
+{
+    return tech_tcp_build(&tech_syn, p, buf, cap);
+}
 
 static const uint8_t SELF4[4] = {198, 18, 0, 1};
 static const uint8_t TARGET4[4] = {198, 18, 1, 4};
@@ -69,8 +76,8 @@ static void test_cookie_random_key(void **state)
 static void test_probe_bytes(void **state)
 {
     (void)state;
-    uint8_t buf[SYN_PROBE_MAX];
-    struct syn_probe p = {.family = AF_INET,
+    uint8_t buf[64];
+    struct probe_spec p = {.family = AF_INET,
                           .self = SELF4,
                           .target = TARGET4,
                           .sport = 40000,
@@ -78,7 +85,7 @@ static void test_probe_bytes(void **state)
                           .seq = 0x01020304,
                           .ip_id = 7,
                           .ttl = 64};
-    size_t len = syn_probe_build(buf, sizeof buf, &p);
+    size_t len = syn_build(buf, sizeof buf, &p);
     assert_int_equal(len, 44);
     struct ipv4_info ip;
     assert_int_equal(ipv4_parse(buf, len, &ip), PKT_OK);
@@ -95,10 +102,10 @@ static void test_probe_bytes(void **state)
     p.family = AF_INET6;
     p.self = SELF6;
     p.target = TARGET6;
-    assert_int_equal(syn_probe_build(buf, sizeof buf, &p), 64);
+    assert_int_equal(syn_build(buf, sizeof buf, &p), 64);
     assert_int_equal(
-        syn_probe_build(buf, 43,
-                        &(struct syn_probe){.family = AF_INET, .self = SELF4, .target = TARGET4}),
+        syn_build(buf, 43,
+                        &(struct probe_spec){.family = AF_INET, .self = SELF4, .target = TARGET4}),
         0);
 }
 
@@ -173,16 +180,16 @@ static void test_tcp_replies(void **state)
  * TCP only when quote8 is set, as RFC 792 allows). */
 static size_t icmp_reply(uint8_t *buf, int family, uint8_t code, bool quote8)
 {
-    uint8_t probe[SYN_PROBE_MAX];
+    uint8_t probe[64];
     bool v6 = family == AF_INET6;
-    struct syn_probe p = {.family = family,
+    struct probe_spec p = {.family = family,
                           .self = v6 ? SELF6 : SELF4,
                           .target = v6 ? TARGET6 : TARGET4,
                           .sport = 40000,
                           .dport = 25,
                           .seq = 77,
                           .ttl = 64};
-    size_t plen = syn_probe_build(probe, sizeof probe, &p);
+    size_t plen = syn_build(probe, sizeof probe, &p);
     if (quote8) plen = (v6 ? IPV6_HDR_LEN : IPV4_HDR_LEN) + 8;
     size_t ipl = v6 ? IPV6_HDR_LEN : IPV4_HDR_LEN, il, hl;
     const uint8_t router4[4] = {198, 18, 0, 254};

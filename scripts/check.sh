@@ -15,5 +15,5 @@ bash scripts/install-deps.sh --test
 ninja -C build >/dev/null
 ninja -C build-asan >/dev/null
 bash scripts/fuzz.sh --regress
-FUZZ_JOBS=2 bash scripts/fuzz.sh "${FUZZ_SECONDS:-15}"
+FUZZ_JOBS=2 bash scripts/fuzz.sh "${FUZZ_SECONDS:-10}"
 bash scripts/run-tests.sh build build-asan

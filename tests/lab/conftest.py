@@ -63,16 +63,23 @@ def scan_both(lab, programs, tmp_path_factory):
     cache = {}
     outdir = tmp_path_factory.mktemp("scans")
 
-    def scan(options, targets, formats="NXG", timeout=labrun.DEFAULT_TIMEOUT):
+    def scan(options, targets, formats="NXG", timeout=labrun.DEFAULT_TIMEOUT, parallel=False):
+        """parallel: run both at once, for scans that mostly wait (DNS
+        timeouts, version probes); never for ones that count packets or
+        replies a target rations."""
         key = (tuple(options), tuple(targets), formats)
         if key not in cache:
             slot = outdir / f"scan{len(cache)}"
             slot.mkdir()
-            cache[key] = {
-                name: labrun.scan_one(lab.scanner, exe, slot / name, options, targets, formats,
-                                      timeout)
+            jobs = {
+                name: (lambda name=name, exe=exe: labrun.scan_one(
+                    lab.scanner, exe, slot / name, options, targets, formats, timeout))
                 for name, exe in programs.items()
             }
+            if parallel:
+                cache[key] = labrun.run_parallel(jobs)
+            else:
+                cache[key] = {name: job() for name, job in jobs.items()}
         return cache[key]
 
     return scan

@@ -121,7 +121,7 @@ def scans(svc_host, scan_both):
 
     def get(kind):
         opts, target = table[kind]
-        return scan_both(opts, [target], "NXG", SCAN_TIMEOUT)
+        return scan_both(opts, [target], "NXG", SCAN_TIMEOUT, parallel=True)
 
     return get
 

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "data/services_fast.h"
 #include "data/services_num.h"
 
 /* nmap reads the name with "%127s"; longer names are malformed lines. */
@@ -258,6 +259,18 @@ static int parse_all(struct services_db *db, size_t len, struct parse_ctx *pc)
     }
     while (p < end) {
         pc->lineno++;
+        struct services_fast_line fl;
+        if (services_fast_line(p, end, &fl) == 0) {
+            db->has_frequencies = true;
+            if (wanted(db, fl.port, fl.proto)) {
+                double freq = 0;
+                services_parse_ratio(fl.frequency, 8, &freq);
+                fl.name[fl.name_len] = '\0';
+                add_entry(db, fl.name, fl.port, fl.proto, freq);
+            }
+            p = fl.next;
+            continue;
+        }
         if (parse_line(db, &p, end, pc) < 0) return -1;
     }
     return 0;

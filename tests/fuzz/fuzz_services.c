@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "data/services.h"
+#include "data/services_fast.h"
 #include "data/services_num.h"
 #include "fuzz_common.h"
 
@@ -130,6 +131,43 @@ static void check_db(const uint8_t *data, size_t size)
     services_free(db);
 }
 
+/* Every line the fast path takes is one the full parser takes the same
+ * way: one entry with the same name, port, protocol and frequency. */
+static void check_fast_path(const uint8_t *data, size_t size)
+{
+    /* A file with a NUL byte is refused before any line is read. */
+    if (memchr(data, '\0', size)) return;
+    char *text = malloc(size + 1);
+    if (!text) abort();
+    if (size) memcpy(text, data, size);
+    text[size] = '\0';
+    char *end = text + size;
+    for (char *p = text; p < end;) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        char *next = nl ? nl + 1 : end;
+        struct services_fast_line fl;
+        if (services_fast_line(p, end, &fl) == 0) {
+            FUZZ_CHECK(fl.next == next);
+            char err[512] = "";
+            struct services_db *one =
+                services_parse(p, (size_t)(next - p), LABEL, err, sizeof err);
+            FUZZ_CHECK(one != NULL);
+            size_t count = 0;
+            const struct service_entry *e = services_entries(one, &count);
+            FUZZ_CHECK(count == 1);
+            FUZZ_CHECK(strlen(e->name) == fl.name_len &&
+                       memcmp(e->name, fl.name, fl.name_len) == 0);
+            FUZZ_CHECK(e->port == fl.port && e->proto == fl.proto);
+            double freq = -1;
+            FUZZ_CHECK(services_parse_ratio(fl.frequency, 8, &freq) == SERVICES_RATIO_OK);
+            FUZZ_CHECK(freq == e->frequency);
+            services_free(one);
+        }
+        p = next;
+    }
+    free(text);
+}
+
 static void check_ratio(const uint8_t *data, size_t size)
 {
     char *exact = malloc(size ? size : 1);
@@ -145,6 +183,7 @@ static void check_ratio(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     check_db(data, size);
+    check_fast_path(data, size);
     check_ratio(data, size < 64 ? size : 64);
     return 0;
 }

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+// A fast path for the nmap-services parser. Validating all 27,000 lines of
+// the file is most of a two-port scan's start-up; the byte-at-a-time
+// tokenizer spends it on branches whose outcome depends on each token's
+// length. Here one SSE2 compare finds where a token ends, so a line costs
+// a few predictable steps. Lines of any other shape go to the full parser
+// (services.c), which stays the single authority on what is valid.
+#include "data/services_fast.h"
+
+#include <emmintrin.h>
+#include <string.h>
+
+#include "scan/portlist.h"
+
+/* Bit i set when p[i] <= ' ' (blanks, newline and other control bytes). */
+static inline unsigned low_bytes(const char *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i over = _mm_subs_epu8(v, _mm_set1_epi8(0x20));
+    return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(over, _mm_setzero_si128()));
+}
+
+static inline int first_bit(unsigned m)
+{
+    return __builtin_ctz(m);
+}
+
+static int proto_of(const char *p, size_t len)
+{
+    if (len == 3 && memcmp(p, "tcp", 3) == 0) return PROTO_TCP;
+    if (len == 3 && memcmp(p, "udp", 3) == 0) return PROTO_UDP;
+    if (len == 4 && memcmp(p, "sctp", 4) == 0) return PROTO_SCTP;
+    return -1;
+}
+
+int services_fast_line(char *p, const char *end, struct services_fast_line *out)
+{
+    if (end - p < 48 || *p == '#' || (unsigned char)*p <= ' ') return -1;
+    unsigned m = low_bytes(p);
+    if (!m) return -1;
+    int n = first_bit(m);
+    if (p[n] != '\t') return -1;
+    char *q = p + n + 1;
+    m = low_bytes(q);
+    if (!m) return -1;
+    int t = first_bit(m);
+    if (q[t] != '\t') return -1;
+    /* "port/proto": 1-5 digits, no leading zero trouble (nmap reads %hu). */
+    int i = 0;
+    uint32_t port = 0;
+    while (i < t && i < 5 && q[i] >= '0' && q[i] <= '9')
+        port = port * 10 + (uint32_t)(q[i++] - '0');
+    if (i == 0 || i >= t || q[i] != '/' || port > 65535) return -1;
+    int proto = proto_of(q + i + 1, (size_t)(t - i - 1));
+    if (proto < 0) return -1;
+    char *f = q + t + 1;
+    if (f[0] != '0' || f[1] != '.') return -1;
+    for (int k = 2; k < 8; k++)
+        if (f[k] < '0' || f[k] > '9') return -1;
+    char after = f[8];
+    char *next;
+    if (after == '\n') {
+        next = f + 9;
+    } else if (after == '\t' || after == ' ') {
+        char *nl = memchr(f + 8, '\n', (size_t)(end - (f + 8)));
+        next = nl ? nl + 1 : (char *)end;
+    } else {
+        return -1;
+    }
+    *out = (struct services_fast_line){.name = p,
+                                       .name_len = (size_t)n,
+                                       .port = (uint16_t)port,
+                                       .proto = proto,
+                                       .frequency = f,
+                                       .next = next};
+    return 0;
+}

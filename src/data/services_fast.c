@@ -7,17 +7,27 @@
 // (services.c), which stays the single authority on what is valid.
 #include "data/services_fast.h"
 
-#include <emmintrin.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "scan/portlist.h"
 
 /* Bit i set when p[i] <= ' ' (blanks, newline and other control bytes). */
 static inline unsigned low_bytes(const char *p)
 {
+#ifdef __SSE2__
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
     __m128i over = _mm_subs_epu8(v, _mm_set1_epi8(0x20));
     return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(over, _mm_setzero_si128()));
+#else
+    /* Other architectures: the same mask, a byte at a time. */
+    unsigned m = 0;
+    for (int i = 0; i < 16; i++)
+        m |= (unsigned)((unsigned char)p[i] <= ' ') << i;
+    return m;
+#endif
 }
 
 static inline int first_bit(unsigned m)

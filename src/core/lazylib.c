@@ -11,14 +11,16 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void load(struct lazylib *lib)
 {
-    const char *why = NULL;
+    /* dlerror()'s text lives only until the next dl call: copy the first. */
+    char why[160] = "";
     for (const char *const *s = lib->sonames; *s && !lib->handle; s++) {
         lib->handle = dlopen(*s, RTLD_NOW | RTLD_LOCAL);
-        if (!lib->handle && !why) why = dlerror();
+        const char *e = lib->handle ? NULL : dlerror();
+        if (e && !why[0]) snprintf(why, sizeof why, "%s", e);
     }
     if (!lib->handle)
         snprintf(lib->error, sizeof lib->error, "cannot load %s (%s); install Debian's %s package",
-                 lib->sonames[0], why ? why : "not found", lib->package);
+                 lib->sonames[0], why[0] ? why : "not found", lib->package);
 }
 
 void *lazylib_sym(struct lazylib *lib, const char *name)

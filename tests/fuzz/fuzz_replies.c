@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+// The raw engines' reply readers on arbitrary captured frames: the port
+// scan's (raw/reply.c: link layer, IPv4/IPv6, TCP, UDP, ICMP errors quoting
+// a probe) and host discovery's (discovery/dreply.c, ARP and ND included).
+// The first byte picks the link type. Whatever they accept must describe a
+// packet that fits in the input, and the SYN verdict must be a state and
+// reason nmap has.
+#include "discovery/dreply.h"
+#include "fuzz_common.h"
+#include "raw/reply.h"
+#include "report/model.h"
+
+static const int dlts[] = {LINK_NULL,       LINK_EN10MB,     LINK_RAW,
+                           LINK_LINUX_SLL,  LINK_RAW_ALT,    LINK_LINUX_SLL2};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1) return 0;
+    int dlt = dlts[data[0] % (sizeof dlts / sizeof dlts[0])];
+    const uint8_t *frame = data + 1;
+    size_t len = size - 1;
+
+    const uint8_t *l3;
+    size_t l3_len;
+    if (reply_strip_link(dlt, frame, len, &l3, &l3_len)) {
+        FUZZ_CHECK(l3 >= frame && l3 + l3_len <= frame + len);
+        struct raw_reply r;
+        if (reply_parse(l3, l3_len, &r) == PKT_OK) {
+            FUZZ_CHECK(r.family == 2 || r.family == 10); /* AF_INET, AF_INET6 */
+            FUZZ_CHECK(r.kind >= REPLY_TCP && r.kind <= REPLY_UDP);
+            uint8_t state, reason;
+            if (reply_classify_syn(&r, &state, &reason)) {
+                FUZZ_CHECK(state > PORT_UNKNOWN && state < PORT_STATE_COUNT);
+                FUZZ_CHECK(reason < REASON_COUNT);
+            }
+        }
+    }
+    struct dreply d;
+    (void)dreply_parse(dlt, frame, len, &d);
+    return 0;
+}

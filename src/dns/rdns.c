@@ -105,7 +105,7 @@ static void task_end(const struct rdns *r, const char *name, size_t n)
 }
 
 /* CNAME-only answers, through getnameinfo one at a time, as nmap. */
-static void resolve_deferred(struct rdns *r, struct host **todo, const bool *deferred, size_t n)
+static void resolve_deferred(struct rdns *r, struct host **pending, const bool *deferred, size_t n)
 {
     size_t count = 0;
     for (size_t i = 0; i < n; i++)
@@ -116,11 +116,11 @@ static void resolve_deferred(struct rdns *r, struct host **todo, const bool *def
     task_name(name, sizeof name, "System", count);
     task_begin(r, name, count);
     for (size_t i = 0; i < n && !scan_stop_requested; i++)
-        if (deferred[i]) todo[i]->rdns = target_reverse_lookup(&todo[i]->addr);
+        if (deferred[i]) pending[i]->rdns = target_reverse_lookup(&pending[i]->addr);
     task_end(r, name, count);
 }
 
-static int resolve_by_dns(struct rdns *r, struct host **todo, size_t n)
+static int resolve_by_dns(struct rdns *r, struct host **pending, size_t n)
 {
     int64_t began = clock_mono_us();
     struct rdns_stats st = {0};
@@ -131,12 +131,12 @@ static int resolve_by_dns(struct rdns *r, struct host **todo, size_t n)
         char name[64];
         task_name(name, sizeof name, "Parallel", n);
         task_begin(r, name, n);
-        rc = rdns_query_run(&r->servers, todo, n, deferred, &st);
+        rc = rdns_query_run(&r->servers, pending, n, deferred, &st);
         task_end(r, name, n);
         if (rc < 0 && r->ev.warning)
             r->ev.warning(r->ev.ctx, "mass_dns: warning: could not set up the resolver's "
                                      "sockets; hosts keep no names");
-        if (rc == 0) resolve_deferred(r, todo, deferred, n);
+        if (rc == 0) resolve_deferred(r, pending, deferred, n);
     }
     double secs = (double)(clock_mono_us() - began) / 1e6;
     debug(r,
@@ -150,8 +150,8 @@ static int resolve_by_dns(struct rdns *r, struct host **todo, size_t n)
 int rdns_resolve(struct rdns *r, struct host **hosts, size_t n)
 {
     load(r);
-    struct host **todo = calloc(n ? n : 1, sizeof *todo);
-    if (!todo) return -1;
+    struct host **pending = calloc(n ? n : 1, sizeof *pending);
+    if (!pending) return -1;
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         if (hosts[i]->rdns) continue;
@@ -159,9 +159,9 @@ int rdns_resolve(struct rdns *r, struct host **hosts, size_t n)
         if (name)
             hosts[i]->rdns = strdup(name);
         else
-            todo[m++] = hosts[i];
+            pending[m++] = hosts[i];
     }
-    int rc = m > 0 ? resolve_by_dns(r, todo, m) : 0;
-    free(todo);
+    int rc = m > 0 ? resolve_by_dns(r, pending, m) : 0;
+    free(pending);
     return rc;
 }

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "core/platform.h"
 #include "cli/cli.h"
 #include "core/log.h"
 
@@ -130,23 +131,6 @@ void cli_print_usage(FILE *out)
     fprintf(out, "%s %s ( %s )\n%s", CMAP_NAME, CMAP_VERSION, CMAP_URL, usage_text);
 }
 
-/* The build's target triple, in the GNU form nmap prints. */
-static const char *platform(void)
-{
-#if defined(__x86_64__)
-    return "x86_64-pc-linux-gnu";
-#elif defined(__aarch64__)
-    return "aarch64-unknown-linux-gnu";
-#elif defined(__i386__)
-    return "i686-pc-linux-gnu";
-#elif defined(__arm__)
-    return "arm-unknown-linux-gnueabihf";
-#elif defined(__riscv)
-    return "riscv64-unknown-linux-gnu";
-#else
-    return "unknown-unknown-linux-gnu";
-#endif
-}
 
 void cli_print_version(FILE *out)
 {
@@ -156,5 +140,5 @@ void cli_print_version(FILE *out)
             "Compiled with: libpcre2-%d.%d ipv6\n"
             "Compiled without: liblua openssl libssh2 libz libpcap libdnet\n"
             "Available nsock engines: epoll\n",
-            CMAP_NAME, CMAP_VERSION, CMAP_URL, platform(), PCRE2_MAJOR, PCRE2_MINOR);
+            CMAP_NAME, CMAP_VERSION, CMAP_URL, cmap_platform(), PCRE2_MAJOR, PCRE2_MINOR);
 }

@@ -148,15 +148,10 @@ static enum pkt_status parse_v4(const uint8_t *l3, size_t len, struct raw_reply 
     if (ip.is_fragment) return PKT_BAD_TYPE;
     out->family = AF_INET;
     out->ttl = ip.ttl;
-    if (ip.proto == IPPROTO_TCP) {
+    if (ip.proto == IPPROTO_TCP || ip.proto == IPPROTO_UDP) {
         memcpy(out->target, ip.src, 4);
         memcpy(out->self, ip.dst, 4);
-        return parse_tcp(ip.payload, out);
-    }
-    if (ip.proto == IPPROTO_UDP) {
-        memcpy(out->target, ip.src, 4);
-        memcpy(out->self, ip.dst, 4);
-        return parse_udp(ip.payload, out);
+        return ip.proto == IPPROTO_TCP ? parse_tcp(ip.payload, out) : parse_udp(ip.payload, out);
     }
     if (ip.proto != IPPROTO_ICMP) return PKT_BAD_TYPE;
     struct icmp4_info ic;
@@ -180,15 +175,10 @@ static enum pkt_status parse_v6(const uint8_t *l3, size_t len, struct raw_reply 
     if (ip.is_fragment) return PKT_BAD_TYPE;
     out->family = AF_INET6;
     out->ttl = ip.hop_limit;
-    if (ip.proto == IPPROTO_TCP) {
+    if (ip.proto == IPPROTO_TCP || ip.proto == IPPROTO_UDP) {
         memcpy(out->target, ip.src, 16);
         memcpy(out->self, ip.dst, 16);
-        return parse_tcp(ip.payload, out);
-    }
-    if (ip.proto == IPPROTO_UDP) {
-        memcpy(out->target, ip.src, 16);
-        memcpy(out->self, ip.dst, 16);
-        return parse_udp(ip.payload, out);
+        return ip.proto == IPPROTO_TCP ? parse_tcp(ip.payload, out) : parse_udp(ip.payload, out);
     }
     if (ip.proto != IPPROTO_ICMPV6) return PKT_BAD_TYPE;
     struct icmp6_info ic;

@@ -13,6 +13,7 @@
 // than 2200 characters; with -d or --version-trace nmap 7.93 allows 1300
 // bytes and 10000 characters (measured: an unknown banner's 23rd answer
 // is the last one nmap writes without them, all 30 are written with).
+#include "core/platform.h"
 #include "service/fingerprint.h"
 
 #include <ctype.h>
@@ -63,22 +64,6 @@ static void puts_fp(struct fpbuf *b, const char *s)
         put(b, *s++);
 }
 
-static const char *platform(void)
-{
-#if defined(__x86_64__)
-    return "x86_64-pc-linux-gnu";
-#elif defined(__aarch64__)
-    return "aarch64-unknown-linux-gnu";
-#elif defined(__i386__)
-    return "i686-pc-linux-gnu";
-#elif defined(__arm__)
-    return "arm-unknown-linux-gnueabihf";
-#elif defined(__riscv)
-    return "riscv64-unknown-linux-gnu";
-#else
-    return "unknown-unknown-linux-gnu";
-#endif
-}
 
 static void put_byte(struct fpbuf *b, const uint8_t *d, size_t i, size_t used)
 {
@@ -115,7 +100,7 @@ char *vscan_fingerprint(const struct vscan_fp_input *in)
     snprintf(head, sizeof head, "SF-Port%u-%s:V=%s%s%%I=%d%%D=%d/%d%%Time=%X%%P=%s",
              (unsigned)in->port, in->proto == PROTO_UDP ? "UDP" : "TCP", FP_VERSION,
              in->ssl ? "%T=SSL" : "", in->intensity, tm.tm_mon + 1, tm.tm_mday,
-             (unsigned)(uint32_t)when, platform());
+             (unsigned)(uint32_t)when, cmap_platform());
     puts_fp(&b, head);
     for (size_t r = 0; r < in->n_responses; r++) {
         const struct vscan_fp_response *resp = &in->responses[r];

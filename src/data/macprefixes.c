@@ -94,7 +94,10 @@ static bool parse_line(struct parser *p, const char *s, size_t len, struct mac_e
         if (((unsigned char)s[k] < 0x20 && s[k] != '\t') || s[k] == 0x7f)
             return fail(p, "control character in the vendor name");
     *e = (struct mac_entry){.value = v, .digits = digits, .vendor = (uint32_t)*used};
-    memcpy(names + *used, s + i, end - i);
+    /* A tab inside the name becomes a space: names go into terminal and
+     * grepable output, where a tab would read as a field separator. */
+    for (size_t k = i; k < end; k++)
+        names[*used + k - i] = s[k] == '\t' ? ' ' : s[k];
     names[*used + end - i] = '\0';
     *used += end - i + 1;
     return true;

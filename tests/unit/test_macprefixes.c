@@ -36,7 +36,8 @@ static void finds_vendors_and_longest_prefix(void **state)
     assert_string_equal(macprefixes_vendor(db, vm), "VMware");
     assert_string_equal(macprefixes_vendor(db, ieee), "IEEE Registration Authority");
     assert_string_equal(macprefixes_vendor(db, longer), "Longer Prefix Co");
-    assert_string_equal(macprefixes_vendor(db, longest), "Longest\tName");
+    /* a tab inside a name would read as a field separator in -oG */
+    assert_string_equal(macprefixes_vendor(db, longest), "Longest Name");
     assert_null(macprefixes_vendor(db, none));
     macprefixes_free(db);
 }

@@ -11,6 +11,7 @@
 #include "scan/portlist.h"
 
 struct services_db;
+struct protocols_db;
 
 enum tcp_scan_type {
     TCP_SCAN_NONE = 0,
@@ -112,6 +113,7 @@ struct plan {
     bool scanflags_set;    /* --scanflags was given: */
     uint8_t scanflags;     /* the raw TCP probes' flags */
     bool udp_scan;         /* -sU, after the TCP scan as nmap */
+    bool ip_proto_scan;    /* -sO: alone (nmap refuses it with other scan types) */
 
     /* Service and version detection. */
     bool version_scan;      /* -sV (or -A) */
@@ -123,6 +125,7 @@ struct plan {
     struct port_list ports;
     const struct services_db *services; /* loaded nmap-services */
     char *services_path;                /* where it came from */
+    const struct protocols_db *protocols; /* nmap-protocols, loaded for -sO */
 
     struct timing timing;
 

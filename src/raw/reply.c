@@ -290,6 +290,7 @@ bool reply_classify_syn(const struct raw_reply *r, uint8_t *state, uint8_t *reas
         *state = PORT_FILTERED;
         return reply_icmp6_reason(r->icmp_code, reason);
     case REPLY_UDP:
+    case REPLY_PROTO:
         return false;
     }
     return false;

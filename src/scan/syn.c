@@ -159,9 +159,12 @@ static int set_filter(struct syn_engine *e)
     char *f = malloc(cap);
     if (!f) return -1;
     bool v6 = e->io->family == AF_INET6;
-    len = (size_t)snprintf(f, cap, "(%s and dst portrange %u-%u or %s) and (",
-                           proto_name(e->tech->proto), COOKIE_SPORT_BASE,
-                           COOKIE_SPORT_BASE + COOKIE_SPORT_SPAN - 1, v6 ? "icmp6" : "icmp");
+    if (e->tech->capture)
+        len = (size_t)snprintf(f, cap, "(%s) and (", e->tech->capture);
+    else
+        len = (size_t)snprintf(f, cap, "(%s and dst portrange %u-%u or %s) and (",
+                               proto_name(e->tech->proto), COOKIE_SPORT_BASE,
+                               COOKIE_SPORT_BASE + COOKIE_SPORT_SPAN - 1, v6 ? "icmp6" : "icmp");
     size_t n_self = 0;
     for (size_t i = 0; i < e->n_hosts; i++) {
         struct sy_host *h = &e->hosts[i];

@@ -194,9 +194,11 @@ static bool match_reply(struct syn_engine *e, const struct raw_reply *r, struct 
     int tryno;
     if (echo == ECHO_SEQ) {
         tryno = cookie_check(hash, r->our_port, echoed);
-    } else {
+    } else if (echo == ECHO_PORT) {
         /* Only our port came back: the reply answers the latest try. */
         tryno = r->our_port == cookie_sport(hash) ? h->tryno[idx] : -1;
+    } else {
+        tryno = h->tryno[idx]; /* -sO: the protocol alone, as nmap */
     }
     if (tryno < 0 || (unsigned)tryno > h->tryno[idx] || h->pstate[idx] == PS_FRESH) return false;
     *hp = h;
@@ -244,12 +246,14 @@ static void on_packet(u_char *arg, const struct pcap_pkthdr *ph, const u_char *f
     e->count.received_bytes += ph->len;
     const uint8_t *l3;
     size_t l3_len;
-    struct raw_reply r;
     if (!reply_strip_link(e->io->dlt, frame, ph->caplen, &l3, &l3_len)) {
         e->count.malformed++;
         return;
     }
-    enum pkt_status st = reply_parse(l3, l3_len, &r);
+    struct raw_reply rs[2];
+    size_t n = 1;
+    enum pkt_status st = e->tech->parse ? e->tech->parse(l3, l3_len, rs, &n)
+                                        : reply_parse(l3, l3_len, &rs[0]);
     if (st == PKT_BAD_TYPE) {
         e->count.unmatched++;
         return;
@@ -258,7 +262,9 @@ static void on_packet(u_char *arg, const struct pcap_pkthdr *ph, const u_char *f
         e->count.malformed++;
         return;
     }
-    handle_reply(e, &r, clock_mono_us());
+    int64_t now = clock_mono_us();
+    for (size_t i = 0; i < n && i < 2; i++)
+        handle_reply(e, &rs[i], now);
 }
 
 void sy_drain_capture(struct syn_engine *e)

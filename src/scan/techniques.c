@@ -40,7 +40,8 @@ const char *tcp_scan_xml_type(enum tcp_scan_type t)
 
 bool plan_uses_raw(const struct plan *plan)
 {
-    return !plan->list_scan && (tcp_entry(plan->tcp_scan) != NULL || plan->udp_scan);
+    return !plan->list_scan &&
+           (tcp_entry(plan->tcp_scan) != NULL || plan->udp_scan || plan->ip_proto_scan);
 }
 
 /* nmap-payloads, read on the first UDP scan and kept for the run. */
@@ -66,6 +67,7 @@ bool technique_for_plan(const struct plan *plan, enum proto_index proto, struct 
 {
     const struct scan_technique *e = proto == PROTO_TCP   ? tcp_entry(plan->tcp_scan)
                                      : proto == PROTO_UDP ? &tech_udp
+                                     : proto == PROTO_IP  ? &tech_ipproto
                                                           : NULL;
     if (!e) return false;
     *out = *e;

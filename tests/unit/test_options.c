@@ -251,7 +251,23 @@ static void test_privileges(void **state)
     expect_fatal("You requested a scan type which requires root privileges.");
     cleanup(state);
     RUN("--privileged", "-sO", "127.0.0.1");
-    expect_refused("-sO");
+    expect_run();
+    assert_true(last.plan.ip_proto_scan);
+    assert_int_equal(last.plan.ports.count[PROTO_IP], 256);
+    cleanup(state);
+    RUN("--unprivileged", "-sO", "127.0.0.1");
+    expect_fatal("You requested a scan type which requires root privileges.");
+    cleanup(state);
+    RUN("--privileged", "-sO", "-sS", "127.0.0.1");
+    expect_fatal("Sorry, the IPProtoscan (-sO) must currently be used alone rather than combined "
+                 "with other scan types.");
+    cleanup(state);
+    RUN("--privileged", "-sO", "-p", "icmp,tcp,255", "127.0.0.1");
+    expect_run();
+    assert_int_equal(last.plan.ports.count[PROTO_IP], 3);
+    cleanup(state);
+    RUN("--privileged", "-sO", "-p", "256", "127.0.0.1");
+    expect_fatal("Protocols specified must be between 0 and 255 inclusive");
     cleanup(state);
     RUN("--privileged", "-sA", "127.0.0.1");
     expect_run();
@@ -465,7 +481,7 @@ static void test_refusal_after_whole_line(void **state)
     RUN("-O", "--bogus");
     expect_usage_error("cmap: unrecognized option '--bogus'");
     cleanup(state);
-    RUN("-sO", "-p", "80"); /* -p consumed its argument: no stray target */
+    RUN("-sC", "-p", "80"); /* -p consumed its argument: no stray target */
     assert_int_equal(last.status, 1);
 }
 

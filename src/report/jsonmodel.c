@@ -17,9 +17,12 @@ static int put_scaninfo(struct jw *j, const struct plan *plan)
     jw_key(j, "scaninfo");
     jw_array_begin(j, false);
     int rc = 0;
-    for (int proto = PROTO_TCP; proto <= PROTO_UDP; proto++) {
+    for (int proto = PROTO_TCP; proto < PROTO_COUNT; proto++) {
         size_t n = plan->ports.count[proto];
-        bool scanned = proto == PROTO_TCP ? plan->tcp_scan != TCP_SCAN_NONE : plan->udp_scan;
+        bool scanned = proto == PROTO_TCP   ? plan->tcp_scan != TCP_SCAN_NONE
+                       : proto == PROTO_UDP ? plan->udp_scan
+                       : proto == PROTO_IP  ? plan->ip_proto_scan
+                                            : false;
         if (!plan_scans_ports(plan) || !scanned || n == 0) continue;
         char *services = ports_ranges_sorted(plan->ports.ports[proto], n);
         if (!services) {
@@ -27,7 +30,9 @@ static int put_scaninfo(struct jw *j, const struct plan *plan)
             continue;
         }
         jw_object_begin(j);
-        jw_kstring(j, "type", proto == PROTO_TCP ? tcp_scan_xml_type(plan->tcp_scan) : "udp");
+        jw_kstring(j, "type", proto == PROTO_TCP   ? tcp_scan_xml_type(plan->tcp_scan)
+                              : proto == PROTO_IP ? "ipproto"
+                                                  : "udp");
         if (proto == PROTO_TCP && plan->scanflags_set) {
             char flags[32];
             tech_format_scanflags(plan->scanflags, flags, sizeof flags);

@@ -49,6 +49,7 @@ static int put_scaninfo(FILE *fp, const struct plan *plan)
         put_one_scaninfo(fp, plan, PROTO_TCP, tcp_scan_xml_type(plan->tcp_scan)) != 0)
         return -1;
     if (plan->udp_scan && put_one_scaninfo(fp, plan, PROTO_UDP, "udp") != 0) return -1;
+    if (plan->ip_proto_scan && put_one_scaninfo(fp, plan, PROTO_IP, "ipproto") != 0) return -1;
     return 0;
 }
 

@@ -76,6 +76,21 @@ static enum pkt_status parse_v4(const uint8_t *l3, size_t len, struct raw_reply 
     return PKT_OK;
 }
 
+/* Our probe of an extension header (44, a fragment header) carries none,
+ * so the quote ends inside it; the fixed header still names the protocol
+ * and the addresses, which is all -sO needs. */
+static enum pkt_status quoted_fixed_header(struct icmp6_info *ic)
+{
+    struct pktbuf q = ic->body;
+    memset(&ic->inner, 0, sizeof ic->inner);
+    ic->inner.proto = pb_u8_at(&q, 6);
+    struct pktbuf src = pb_slice(&q, 8, 16), dst = pb_slice(&q, 24, 16);
+    if (!pb_ok(&q) || !pb_copy(&src, ic->inner.src, 16) || !pb_copy(&dst, ic->inner.dst, 16))
+        return PKT_TRUNCATED;
+    ic->inner_l4 = pb_empty();
+    return PKT_OK;
+}
+
 static enum pkt_status parse_v6(const uint8_t *l3, size_t len, struct raw_reply out[2], size_t *n)
 {
     struct ipv6_info ip;
@@ -93,6 +108,7 @@ static enum pkt_status parse_v6(const uint8_t *l3, size_t len, struct raw_reply 
     }
     struct icmp6_info ic;
     st = icmp6_parse(ip.payload, &ic);
+    if (st == PKT_BAD_OPTION && ic.is_error) st = quoted_fixed_header(&ic);
     if (st != PKT_OK) return st;
     if ((ic.type == ICMP6_UNREACH || ic.type == ICMP6_PARAM_PROBLEM) &&
         ic.inner.frag_offset == 0) {

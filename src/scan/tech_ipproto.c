@@ -143,11 +143,9 @@ static enum echo_kind echo(const struct scan_technique *t, const struct raw_repl
 static uint8_t icmp_message_reason(const struct raw_reply *r)
 {
     uint8_t reason = REASON_PROTO_RESPONSE;
-    if (r->family == AF_INET6) {
-        if (r->icmp_type == ICMP6_ECHO_REPLY) return REASON_ECHO_REPLY;
-        if (r->icmp_type == ICMP6_UNREACH) reply_icmp6_reason(r->icmp_code, &reason);
-        return reason;
-    }
+    /* IPv6 has no such special case in nmap: ICMPv6 is a protocol like
+     * the others. */
+    if (r->family == AF_INET6) return reason;
     switch (r->icmp_type) {
     case ICMP4_ECHO_REPLY:
         return r->icmp_code == 0 ? REASON_ECHO_REPLY : REASON_PROTO_RESPONSE;
@@ -168,6 +166,7 @@ static uint8_t icmp_message_reason(const struct raw_reply *r)
 #define ICMP4_PROTO_UNREACH 2
 #define ICMP4_PORT_UNREACH 3
 #define ICMP6_PORT_UNREACH 4
+#define ICMP6_PARAM_FIELD 0
 #define ICMP6_PARAM_NEXT_HEADER 1
 
 static bool classify(const struct scan_technique *t, const struct raw_reply *r, uint8_t *state,
@@ -192,11 +191,15 @@ static bool classify(const struct scan_technique *t, const struct raw_reply *r, 
         return true;
     case REPLY_ICMP6:
         if (r->icmp_type == ICMP6_PARAM_PROBLEM) {
-            /* nmap 7.93 has no name for this reason: cmap says proto-unreach,
-             * which is what the message means. */
-            if (r->icmp_code != ICMP6_PARAM_NEXT_HEADER) return false;
-            *state = r->from_target ? PORT_CLOSED : PORT_FILTERED;
-            *reason = REASON_PROTO_UNREACH;
+            /* An unknown next header is IPv6's protocol unreachable; an
+             * erroneous header field means the header was understood. */
+            if (r->icmp_code == ICMP6_PARAM_NEXT_HEADER)
+                *state = r->from_target ? PORT_CLOSED : PORT_FILTERED;
+            else if (r->icmp_code == ICMP6_PARAM_FIELD)
+                *state = PORT_OPEN;
+            else
+                return false;
+            *reason = REASON_PARAM_PROBLEM;
             return true;
         }
         if (!reply_icmp6_reason(r->icmp_code, reason)) return false;

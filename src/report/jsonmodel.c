@@ -165,7 +165,7 @@ static int put_service(struct jw *j, const struct port_result *p)
     jw_kstring(j, "name", name ? name : "unknown");
     if (!s) {
         jw_kstring(j, "method", "table");
-        jw_kint(j, "conf", 3);
+        jw_kint(j, "conf", p->proto == PROTO_IP ? 8 : 3); /* as <service> in -oX */
         jw_object_end(j);
         return 0;
     }

@@ -261,3 +261,21 @@ def test_ipv6(scan_both):
         without_ttl(protocol_table(runs["nmap"].files["N"]), 58)
     assert grepable_protocols(runs["cmap"].files["G"]) == \
         grepable_protocols(runs["nmap"].files["G"])
+
+
+def test_json_follows_xml(lab, run_in, cmap_bin, rejecting_host):
+    """cmap's -oJ carries what its -oX says: ipproto scaninfo, ip ports,
+    the protocol names with nmap's conf 8."""
+    import json
+    argv = [cmap_bin, "-sO"] + BASE + ["-p", "1,6,47,50,200", "-oJ", "-", rejecting_host.v4]
+    run = run_in(lab.scanner, argv, timeout=60)
+    assert run.returncode == 0, run.describe()
+    doc = json.loads(run.stdout)
+    assert doc["scaninfo"] == [{"type": "ipproto", "protocol": "ip", "numservices": 5,
+                                "services": "1,6,47,50,200"}]
+    ports = {p["portid"]: p for p in doc["hosts"][0]["ports"]["port"]}
+    assert ports[6]["protocol"] == "ip" and ports[6]["service"] == {
+        "name": "tcp", "method": "table", "conf": 8}
+    assert ports[47]["state"]["state"] == "open|filtered"
+    assert ports[50]["state"]["reason"] == "admin-prohibited"
+    assert "service" not in ports[200]

@@ -76,7 +76,6 @@ static int prepare_host(struct host *h, const struct scan_technique *t, const ui
                                            .reason = REASON_NO_RESPONSE};
     h->n_ports = kept + n;
     h->timed_out = false;
-    h->have_times = false;
     if (h->start_time.tv_sec == 0) clock_wall(&h->start_time);
     return 0;
 }
@@ -125,6 +124,12 @@ static int init_host(struct syn_engine *e, struct sy_host *sh, struct host *host
     rl_init(&sh->rl);
     sh->check_port = -1;
     rtt_init(&sh->rtt, &e->cfg.lim);
+    /* As nmap's Target::to, the probe timeout starts from what host
+     * discovery (or an earlier scan of the run) measured: without it a
+     * silent host waits out the 1 s initial timeout on every probe. */
+    if (host->have_times && host->srtt_us > 0 && host->timeout_us > 0)
+        sh->rtt = (struct rtt_est){
+            .srtt = host->srtt_us, .rttvar = host->rttvar_us, .timeout = host->timeout_us};
     cwnd_init(&sh->win, &e->cfg.cc, e->start_us);
     sh->delay_us = e->cfg.lim.scan_delay;
     sh->last_boost = e->start_us;

@@ -144,7 +144,10 @@ static void fill_plan(struct cli_ctx *ctx)
     plan->ping_scan = (ctx->scans & SCAN_NO_PORTS) && !plan->list_scan;
     plan->dns = ctx->never_resolve ? DNS_NEVER : ctx->always_resolve ? DNS_ALWAYS : DNS_DEFAULT;
     plan->privileged = ctx->privileged;
-    plan->version_scan = (ctx->scans & SCAN_VERSION) != 0 && !plan->list_scan;
+    /* nmap probes versions of TCP and UDP ports only: with -sO, -sV does
+     * nothing (no VERSION column, no "Service detection performed"). */
+    plan->version_scan =
+        (ctx->scans & SCAN_VERSION) != 0 && !plan->list_scan && !plan->ip_proto_scan;
     if (plan->verbosity > 1) plan->reason = true;
 }
 

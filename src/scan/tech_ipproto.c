@@ -35,10 +35,11 @@
 #define IGMP_MEMBERSHIP_QUERY 0x11
 #define IGMP_LEN 8
 
-/* Replies of any protocol except TCP and UDP to ports other than ours. */
+/* IP packets of any protocol, except TCP and UDP to ports other than
+ * ours (ARP would otherwise pass the engine's "dst host"). */
 _Static_assert(COOKIE_SPORT_BASE == 33000u && COOKIE_SPORT_SPAN == 32000u,
                "the capture filter below spells the cookie port range");
-#define CAPTURE "not tcp and not udp or dst portrange 33000-64999"
+#define CAPTURE "(ip or ip6) and (not tcp and not udp or dst portrange 33000-64999)"
 
 /* The transport part of the probe into buf; its length, or 0 on no room. */
 static size_t build_l4(const struct probe_spec *p, uint8_t proto, uint8_t *buf, size_t cap)

@@ -279,3 +279,13 @@ def test_json_follows_xml(lab, run_in, cmap_bin, rejecting_host):
     assert ports[47]["state"]["state"] == "open|filtered"
     assert ports[50]["state"]["reason"] == "admin-prohibited"
     assert "service" not in ports[200]
+
+
+def test_version_detection_does_nothing(scan_both):
+    """nmap probes versions of TCP and UDP ports only: -sO -sV is -sO."""
+    addr = TARGETS["open"].v4
+    runs = scan_both(["-sO", "-sV"] + BASE + ["-p", "6,17,47"], [addr], formats="XN")
+    require_success(runs)
+    compare(runs, addr)
+    assert protocol_table(runs["cmap"].files["N"]) == protocol_table(runs["nmap"].files["N"])
+    assert "Service detection performed" not in runs["cmap"].stdout

@@ -130,8 +130,7 @@ static int build_ports(struct cli_ctx *ctx)
         .ip_proto_names = protocols_names(plan->protocols),
     };
     /* With -sO nmap reads only P: and plain numbers, silently. */
-    if (ctx->portlist && !plan->ip_proto_scan)
-        warn_unused_qualifiers(ctx, ctx->portlist, req.want);
+    if (ctx->portlist && !plan->ip_proto_scan) warn_unused_qualifiers(ctx, ctx->portlist, req.want);
     if (portlist_build(&req, plan->services, &plan->ports, err, sizeof err) < 0)
         return cli_fatal(ctx, "%s", err);
     if (plan->ports.duplicate_ports)

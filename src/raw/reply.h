@@ -35,7 +35,7 @@ struct raw_reply {
     uint16_t window;     /* TCP replies */
     uint8_t tcp_flags;
     uint8_t icmp_type, icmp_code;
-    uint8_t ttl; /* of the packet that arrived (TTL / hop limit) */
+    uint8_t ttl;      /* of the packet that arrived (TTL / hop limit) */
     bool from_target; /* -sO: an ICMP error sent by the probed host itself */
 };
 

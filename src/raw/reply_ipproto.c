@@ -110,8 +110,7 @@ static enum pkt_status parse_v6(const uint8_t *l3, size_t len, struct raw_reply 
     st = icmp6_parse(ip.payload, &ic);
     if (st == PKT_BAD_OPTION && ic.is_error) st = quoted_fixed_header(&ic);
     if (st != PKT_OK) return st;
-    if ((ic.type == ICMP6_UNREACH || ic.type == ICMP6_PARAM_PROBLEM) &&
-        ic.inner.frag_offset == 0) {
+    if ((ic.type == ICMP6_UNREACH || ic.type == ICMP6_PARAM_PROBLEM) && ic.inner.frag_offset == 0) {
         struct raw_reply *e = &out[(*n)++];
         *e = base;
         e->kind = REPLY_ICMP6;

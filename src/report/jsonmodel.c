@@ -30,9 +30,9 @@ static int put_scaninfo(struct jw *j, const struct plan *plan)
             continue;
         }
         jw_object_begin(j);
-        jw_kstring(j, "type", proto == PROTO_TCP   ? tcp_scan_xml_type(plan->tcp_scan)
-                              : proto == PROTO_IP ? "ipproto"
-                                                  : "udp");
+        const char *type = proto == PROTO_IP ? "ipproto" : "udp";
+        if (proto == PROTO_TCP) type = tcp_scan_xml_type(plan->tcp_scan);
+        jw_kstring(j, "type", type);
         if (proto == PROTO_TCP && plan->scanflags_set) {
             char flags[32];
             tech_format_scanflags(plan->scanflags, flags, sizeof flags);

@@ -252,8 +252,8 @@ static void on_packet(u_char *arg, const struct pcap_pkthdr *ph, const u_char *f
     }
     struct raw_reply rs[2];
     size_t n = 1;
-    enum pkt_status st = e->tech->parse ? e->tech->parse(l3, l3_len, rs, &n)
-                                        : reply_parse(l3, l3_len, &rs[0]);
+    enum pkt_status st =
+        e->tech->parse ? e->tech->parse(l3, l3_len, rs, &n) : reply_parse(l3, l3_len, &rs[0]);
     if (st == PKT_BAD_TYPE) {
         e->count.unmatched++;
         return;

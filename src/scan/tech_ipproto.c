@@ -132,7 +132,7 @@ static enum echo_kind echo(const struct scan_technique *t, const struct raw_repl
             /* an echo reply gives back our identifier; other messages from
              * the host open ICMP as they do for nmap */
             return r->icmp_type == (v6 ? ICMP6_ECHO_REPLY : ICMP4_ECHO_REPLY) ? ECHO_PORT
-                                                                               : ECHO_PROTO;
+                                                                              : ECHO_PROTO;
         return ECHO_PROTO;
     default:
         return ECHO_NONE;

@@ -95,8 +95,8 @@ static void test_probe_sizes_and_id(void **state)
 static size_t icmp4_packet(const uint8_t src[4], uint8_t type, uint8_t code, uint32_t rest,
                            const uint8_t *quote, size_t qlen, uint8_t *out)
 {
-    struct icmp4_params p = {.type = type, .code = code, .rest = rest, .payload = quote,
-                             .payload_len = qlen};
+    struct icmp4_params p = {
+        .type = type, .code = code, .rest = rest, .payload = quote, .payload_len = qlen};
     size_t l4, hl;
     assert_int_equal(icmp4_build(out + IPV4_HDR_LEN, 1400, &p, &l4), PKT_OK);
     struct ipv4_params ip = {.id = 1, .ttl = 64, .proto = IPPROTO_ICMP};
@@ -147,10 +147,10 @@ static void test_icmp_errors(void **state)
     static const struct {
         uint8_t code;
         int state, reason;
-    } codes[] = {{3, PORT_OPEN, REASON_PORT_UNREACH},       {0, PORT_FILTERED, REASON_NET_UNREACH},
-                 {1, PORT_FILTERED, REASON_HOST_UNREACH},   {9, PORT_FILTERED, REASON_NET_PROHIBITED},
-                 {10, PORT_FILTERED, REASON_HOST_PROHIBITED},
-                 {13, PORT_FILTERED, REASON_ADMIN_PROHIBITED}};
+    } codes[] = {
+        {3, PORT_OPEN, REASON_PORT_UNREACH},         {0, PORT_FILTERED, REASON_NET_UNREACH},
+        {1, PORT_FILTERED, REASON_HOST_UNREACH},     {9, PORT_FILTERED, REASON_NET_PROHIBITED},
+        {10, PORT_FILTERED, REASON_HOST_PROHIBITED}, {13, PORT_FILTERED, REASON_ADMIN_PROHIBITED}};
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         len = unreach_about_gre(TARGET4, codes[i].code, pkt);
         assert_int_equal(reply_parse_ipproto(pkt, len, r, &n), PKT_OK);
@@ -228,8 +228,11 @@ static void test_ipv6_param_problem(void **state)
         struct pkt_ends ends = {.family = AF_INET6};
         memcpy(ends.src, TARGET6, 16);
         memcpy(ends.dst, SELF6, 16);
-        struct icmp6_params p = {.type = ICMP6_PARAM_PROBLEM, .code = code, .rest = 40,
-                                 .payload = quote, .payload_len = qlen};
+        struct icmp6_params p = {.type = ICMP6_PARAM_PROBLEM,
+                                 .code = code,
+                                 .rest = 40,
+                                 .payload = quote,
+                                 .payload_len = qlen};
         size_t l4, hl;
         assert_int_equal(icmp6_build(pkt + IPV6_HDR_LEN, 1400, &p, &ends, &l4), PKT_OK);
         struct ipv6_params ip = {.next_header = IPPROTO_ICMPV6, .hop_limit = 64};

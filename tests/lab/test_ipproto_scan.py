@@ -17,7 +17,8 @@ by the first ICMP message from the host, whichever it is (echo reply, or an
 unreachable about another protocol), so with several protocols its reason
 depends on which reply nmap happens to read first. There only the state is
 compared (and the reason must be one of those messages'); scanning ICMP
-alone pins the reason to echo-reply.
+alone pins the reason to echo-reply. Also: IPv6 (parameter problems),
+cmap's -oJ, and -sO -sV (nmap then detects no versions).
 """
 
 import subprocess

@@ -13,6 +13,7 @@
 #include "dns/rdns.h"
 #include "discovery/discovery.h"
 #include "net/iflist.h"
+#include "raw/packet_trace.h"
 #include "report/watch.h"
 #include "report/resume.h"
 #include "report/writer.h"
@@ -332,6 +333,9 @@ int main(int argc, char **argv)
 
     int rc = outputs_run_begin(out, &run);
     struct watch *watch = watch_open(&plan, &rt, out, &run);
+    struct scan_observer trace_obs = {0}; /* --packet-trace's SENT/RCVD lines */
+    watch_observe(watch, &trace_obs);
+    ptrace_set_sink(trace_obs.message, trace_obs.watch_ctx, trace_obs.rt);
     target_iter_load_excludes(targets);
     /* Everything that needs privilege is open: drop it before the first probe. */
     privdrop_for_run(&plan);
@@ -342,6 +346,7 @@ int main(int argc, char **argv)
     if (resume && run_resumed_hosts(&ctx, resume) != 0) rc = -1;
     if (run_scan(&ctx, targets) != 0) rc = -1;
     rdns_close(ctx.rdns);
+    ptrace_set_sink(NULL, NULL, NULL);
     watch_close(watch);
     target_iter_free(targets);
     gettimeofday(&run.end_time, NULL);

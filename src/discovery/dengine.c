@@ -21,6 +21,7 @@
 #include "discovery/dreply.h"
 #include "report/model.h"
 #include "net/pkt/tcp.h"
+#include "raw/packet_trace.h"
 #include "scan/rtt.h"
 
 #define SEND_BATCH 64
@@ -151,6 +152,16 @@ static void flush(struct run_state *s, struct batch *b, bool link)
             done++;
             continue;
         }
+        /* What left, for --packet-trace and the Raw packets count: IP
+         * packets whole, ARP and ND past their Ethernet header. */
+        for (unsigned i = done; i < done + (unsigned)rc; i++) {
+            const uint8_t *p = b->iov[i].iov_base;
+            size_t len = b->iov[i].iov_len;
+            if (link && len > 14)
+                ptrace_sent(p + 14, len - 14, p[12] == 0x08 && p[13] == 0x06);
+            else if (!link)
+                ptrace_sent(p, len, false);
+        }
         done += (unsigned)rc;
     }
     b->n = 0;
@@ -273,7 +284,9 @@ static void handle(struct run_state *s, int64_t now)
 static void on_packet(u_char *arg, const struct pcap_pkthdr *ph, const u_char *frame)
 {
     struct run_state *s = (struct run_state *)arg;
-    if (dreply_parse(s->e->io->dlt, frame, ph->caplen, &s->reply) != PKT_OK) return;
+    enum pkt_status st = dreply_parse(s->e->io->dlt, frame, ph->caplen, &s->reply);
+    if (s->reply.l3) ptrace_rcvd(s->reply.l3, s->reply.l3_len, s->reply.l3_arp);
+    if (st != PKT_OK) return;
     handle(s, clock_mono_us());
 }
 
@@ -330,6 +343,7 @@ static int64_t next_wait(const struct run_state *s, int64_t now)
 int dengine_run(struct dengine *e)
 {
     if (e->n == 0) return 0;
+    ptrace_mark_raw_used();
     struct run_state s = {.e = e, .remaining = e->n};
     s.by_addr = calloc(e->n, sizeof *s.by_addr);
     s.sendq = calloc(e->n, sizeof *s.sendq);

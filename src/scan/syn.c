@@ -16,6 +16,7 @@
 #include "core/runtime.h"
 #include "core/signals.h"
 #include "net/route.h"
+#include "raw/packet_trace.h"
 #include "report/model.h"
 #include "report/progress.h"
 #include "scan/syn_engine.h"
@@ -303,6 +304,7 @@ int raw_scan(const struct plan *plan, const struct scan_technique *t, struct hos
     for (size_t i = 0; i < n_hosts; i++)
         if (prepare_host(hosts[i], t, ports, n_ports) != 0) fatal("Out of memory for port results");
     static struct syn_engine e;
+    ptrace_mark_raw_used();
     if (engine_init(&e, plan, t, hosts, n_hosts, obs) != 0)
         fatal("Cannot set up the %s", t->task_name);
     int rc = sy_run(&e);

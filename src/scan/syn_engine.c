@@ -18,6 +18,7 @@
 #include "core/loop.h"
 #include "core/runtime.h"
 #include "net/pkt/tcp.h"
+#include "raw/packet_trace.h"
 #include "raw/reply.h"
 #include "report/model.h"
 
@@ -118,8 +119,11 @@ static void flush_batch(struct syn_engine *e, struct send_batch *b, int64_t now)
             done++;
             continue;
         }
-        for (int i = 0; i < rc; i++)
-            e->count.sent_bytes += b->iov[done + (unsigned)i].iov_len;
+        for (int i = 0; i < rc; i++) {
+            const struct iovec *v = &b->iov[done + (unsigned)i];
+            e->count.sent_bytes += v->iov_len;
+            ptrace_sent(v->iov_base, v->iov_len, false);
+        }
         e->count.sent += (unsigned)rc;
         done += (unsigned)rc;
         if (rc == 0) break;
@@ -249,6 +253,7 @@ static void on_packet(u_char *arg, const struct pcap_pkthdr *ph, const u_char *f
         e->count.malformed++;
         return;
     }
+    ptrace_rcvd(l3, l3_len, false);
     enum pkt_status st = reply_parse(l3, l3_len, &r);
     if (st == PKT_BAD_TYPE) {
         e->count.unmatched++;

@@ -158,9 +158,10 @@ static void flush(struct run_state *s, struct batch *b, bool link)
             const uint8_t *p = b->iov[i].iov_base;
             size_t len = b->iov[i].iov_len;
             if (link && len > 14)
-                ptrace_sent(p + 14, len - 14, p[12] == 0x08 && p[13] == 0x06);
+                ptrace_sent(p + 14, len - 14,
+                            p[12] == 0x08 && p[13] == 0x06 ? PTRACE_ARP : PTRACE_IP);
             else if (!link)
-                ptrace_sent(p, len, false);
+                ptrace_sent(p, len, PTRACE_IP);
         }
         done += (unsigned)rc;
     }
@@ -285,7 +286,8 @@ static void on_packet(u_char *arg, const struct pcap_pkthdr *ph, const u_char *f
 {
     struct run_state *s = (struct run_state *)arg;
     enum pkt_status st = dreply_parse(s->e->io->dlt, frame, ph->caplen, &s->reply);
-    if (s->reply.l3) ptrace_rcvd(s->reply.l3, s->reply.l3_len, s->reply.l3_arp);
+    if (s->reply.l3)
+        ptrace_rcvd(s->reply.l3, s->reply.l3_len, s->reply.l3_arp ? PTRACE_ARP : PTRACE_ND);
     if (st != PKT_OK) return;
     handle(s, clock_mono_us());
 }

@@ -504,10 +504,11 @@ size_t ptrace_format_nd(const uint8_t *p, size_t len, char *out, size_t outlen)
     return 0;
 }
 
-size_t ptrace_format_any(const uint8_t *l3, size_t len, bool is_arp, char *out, size_t outlen)
+size_t ptrace_format_any(const uint8_t *l3, size_t len, enum ptrace_kind kind, char *out,
+                         size_t outlen)
 {
-    if (is_arp) return ptrace_format_arp(l3, len, out, outlen);
-    size_t n = ptrace_format_nd(l3, len, out, outlen);
+    if (kind == PTRACE_ARP) return ptrace_format_arp(l3, len, out, outlen);
+    size_t n = kind == PTRACE_ND ? ptrace_format_nd(l3, len, out, outlen) : 0;
     return n ? n : ptrace_format_ip(l3, len, out, outlen);
 }
 
@@ -544,21 +545,21 @@ bool ptrace_enabled(void)
     return sink_message && sink_rt && runtime_packet_trace(sink_rt);
 }
 
-static void trace(const char *dir, const uint8_t *l3, size_t len, bool is_arp)
+static void trace(const char *dir, const uint8_t *l3, size_t len, enum ptrace_kind kind)
 {
     if (!ptrace_enabled()) return;
     char what[PTRACE_LINE_MAX], line[PTRACE_LINE_MAX + 32];
-    ptrace_format_any(l3, len, is_arp, what, sizeof what);
+    ptrace_format_any(l3, len, kind, what, sizeof what);
     snprintf(line, sizeof line, "%s (%.4fs) %s", dir, runtime_elapsed(sink_rt, clock_mono_us()),
              what);
     sink_message(sink_ctx, line, true);
 }
 
-void ptrace_sent(const uint8_t *l3, size_t len, bool is_arp)
+void ptrace_sent(const uint8_t *l3, size_t len, enum ptrace_kind kind)
 {
     atomic_fetch_add_explicit(&n_sent, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&n_sent_bytes, len, memory_order_relaxed);
-    trace("SENT", l3, len, is_arp);
+    trace("SENT", l3, len, kind);
 }
 
 /* A captured packet's own length: a frame padded to Ethernet's minimum
@@ -575,11 +576,12 @@ static size_t own_length(const uint8_t *l3, size_t len, bool is_arp)
     return own < len ? own : len;
 }
 
-void ptrace_rcvd(const uint8_t *l3, size_t len, bool is_arp)
+void ptrace_rcvd(const uint8_t *l3, size_t len, enum ptrace_kind kind)
 {
     atomic_fetch_add_explicit(&n_rcvd, 1, memory_order_relaxed);
-    atomic_fetch_add_explicit(&n_rcvd_bytes, own_length(l3, len, is_arp), memory_order_relaxed);
-    trace("RCVD", l3, len, is_arp);
+    atomic_fetch_add_explicit(&n_rcvd_bytes, own_length(l3, len, kind == PTRACE_ARP),
+                              memory_order_relaxed);
+    trace("RCVD", l3, len, kind);
 }
 
 void ptrace_counts(struct ptrace_counts *out)

@@ -28,9 +28,13 @@ size_t ptrace_format_arp(const uint8_t *arp, size_t len, char *out, size_t outle
  * "neighbor advertisement SRC > DST TARGET is at mac". Returns 0 (and
  * writes nothing) when pkt is not one with a target link-layer address. */
 size_t ptrace_format_nd(const uint8_t *pkt, size_t len, char *out, size_t outlen);
-/* A captured packet of any of the above: dispatches on the IP version or
- * is_arp. */
-size_t ptrace_format_any(const uint8_t *l3, size_t len, bool is_arp, char *out, size_t outlen);
+/* What a traced packet is: IP, ARP, or IP where a neighbor advertisement
+ * gets its own line (discovery's ND ping; the port scans show one as any
+ * other ICMPv6 packet, as nmap's do). */
+enum ptrace_kind { PTRACE_IP, PTRACE_ARP, PTRACE_ND };
+/* A packet of any of the above kinds. */
+size_t ptrace_format_any(const uint8_t *l3, size_t len, enum ptrace_kind kind, char *out,
+                         size_t outlen);
 
 /* nmap's byte counts: "88B", "4.392KB", "1.234MB", "2.001GB". */
 void ptrace_format_bytes(uint64_t bytes, char *out, size_t outlen);
@@ -44,8 +48,8 @@ void ptrace_set_sink(void (*message)(void *ctx, const char *line, bool to_file),
 bool ptrace_enabled(void);
 /* One packet the raw engine sent (l3: from the IP or ARP header) or
  * captured: counts it and, with --packet-trace, prints its line. */
-void ptrace_sent(const uint8_t *l3, size_t len, bool is_arp);
-void ptrace_rcvd(const uint8_t *l3, size_t len, bool is_arp);
+void ptrace_sent(const uint8_t *l3, size_t len, enum ptrace_kind kind);
+void ptrace_rcvd(const uint8_t *l3, size_t len, enum ptrace_kind kind);
 
 /* The run's raw packet counts (nmap's "Raw packets sent: N (xB) | Rcvd:
  * M (yB)"), and whether a raw engine was used at all. */

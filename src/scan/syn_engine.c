@@ -122,7 +122,7 @@ static void flush_batch(struct syn_engine *e, struct send_batch *b, int64_t now)
         for (int i = 0; i < rc; i++) {
             const struct iovec *v = &b->iov[done + (unsigned)i];
             e->count.sent_bytes += v->iov_len;
-            ptrace_sent(v->iov_base, v->iov_len, false);
+            ptrace_sent(v->iov_base, v->iov_len, PTRACE_IP);
         }
         e->count.sent += (unsigned)rc;
         done += (unsigned)rc;
@@ -253,7 +253,7 @@ static void on_packet(u_char *arg, const struct pcap_pkthdr *ph, const u_char *f
         e->count.malformed++;
         return;
     }
-    ptrace_rcvd(l3, l3_len, false);
+    ptrace_rcvd(l3, l3_len, PTRACE_IP);
     enum pkt_status st = reply_parse(l3, l3_len, &r);
     if (st == PKT_BAD_TYPE) {
         e->count.unmatched++;

@@ -13,6 +13,7 @@
 #include "dns/rdns.h"
 #include "discovery/discovery.h"
 #include "net/iflist.h"
+#include "net/source.h"
 #include "raw/packet_trace.h"
 #include "report/watch.h"
 #include "report/resume.h"
@@ -322,6 +323,7 @@ int main(int argc, char **argv)
         return iflist_status;
     }
     /* Before the outputs: a fallback to a connect scan changes their header. */
+    source_setup(&plan); /* -e/-S, which the raw sockets are bound by */
     open_raw_engine(&plan);
     resume_prepare(resume, &plan);
     struct run run = {.plan = &plan, .rt = &rt};
@@ -332,6 +334,7 @@ int main(int argc, char **argv)
     log_set_fatal_hook(finish_outputs_on_fatal);
 
     int rc = outputs_run_begin(out, &run);
+    source_check(); /* nmap complains about -e/-S after its banner */
     struct watch *watch = watch_open(&plan, &rt, out, &run);
     struct scan_observer trace_obs = {0}; /* --packet-trace's SENT/RCVD lines */
     watch_observe(watch, &trace_obs);

@@ -88,6 +88,8 @@ static const cli_handler_fn handlers[OPT_COUNT] = {
     [OPT_TOP_PORTS] = opt_port_selection,
     [OPT_PORT_RATIO] = opt_port_selection,
     [OPT_DROP_USER] = opt_drop_user,
+    [OPT_INTERFACE] = opt_source,
+    [OPT_SPOOF_SOURCE] = opt_source,
 };
 
 int cli_handle_option(struct cli_ctx *ctx, const struct getopt_item *item)

@@ -149,6 +149,8 @@ struct plan {
 
     bool privileged;      /* root or --privileged, and not --unprivileged */
     char *drop_user;      /* --drop-user: become this user after setup; NULL = stay */
+    char *device;         /* -e: the interface raw probes leave by; NULL = the route's */
+    char *spoof_source;   /* -S: the probes' source address (as given); NULL = the route's */
 };
 
 /* Outcome of parsing: run a scan, or exit early with a status (after -h,

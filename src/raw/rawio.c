@@ -119,6 +119,11 @@ int raw_io_send(struct raw_io *io, struct mmsghdr *msgs, unsigned n)
     return (int)done;
 }
 
+int raw_io_bind_device(struct raw_io *io, const char *dev)
+{
+    return setsockopt(io->send_fd, SOL_SOCKET, SO_BINDTODEVICE, dev, (socklen_t)strlen(dev) + 1);
+}
+
 void raw_io_close(struct raw_io *io)
 {
     if (io->pcap) pcap_close(io->pcap);

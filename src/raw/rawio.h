@@ -29,6 +29,9 @@ int raw_io_set_filter(struct raw_io *io, const char *filter, char *err, size_t e
 /* Sends up to n prepared messages; returns how many went out (0 when the
  * socket buffer is full: EAGAIN/ENOBUFS), or -1 on another error (errno). */
 int raw_io_send(struct raw_io *io, struct mmsghdr *msgs, unsigned n);
+/* -e: probes leave by this interface (SO_BINDTODEVICE on the send
+ * socket); needs the privilege raw_io_open needed. 0 or -1 with errno. */
+int raw_io_bind_device(struct raw_io *io, const char *dev);
 void raw_io_close(struct raw_io *io);
 
 #endif

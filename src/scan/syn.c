@@ -16,6 +16,7 @@
 #include "core/runtime.h"
 #include "core/signals.h"
 #include "net/route.h"
+#include "net/source.h"
 #include "raw/packet_trace.h"
 #include "report/model.h"
 #include "report/progress.h"
@@ -41,6 +42,7 @@ int syn_scan_open(const struct plan *plan)
     if (raw_open) return 0;
     if (raw_io_open(&raw, plan->address_family, open_error, sizeof open_error) != 0) return -1;
     raw_open = true;
+    if (source_device()) raw_io_bind_device(&raw, source_device()); /* -e */
     return 0;
 }
 
@@ -131,7 +133,7 @@ static int init_host(struct syn_engine *e, struct sy_host *sh, struct host *host
     sh->last_boost = e->start_us;
     sh->last_sent = e->start_us - sh->delay_us;
     struct route_choice rc;
-    if (host->addr.family != e->io->family || route_lookup_kernel(&host->addr, &rc) != 0) {
+    if (host->addr.family != e->io->family || source_route(&host->addr, &rc) != 0) {
         char a[NET_ADDR_STRLEN];
         net_addr_format(&host->addr, a, sizeof a);
         error("Failed to determine a route to %s: %s", a, strerror(errno));

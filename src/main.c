@@ -353,6 +353,10 @@ int main(int argc, char **argv)
     watch_close(watch);
     target_iter_free(targets);
     gettimeofday(&run.end_time, NULL);
+    if (syn_scan_failure()) { /* as nmap's fatal error, after what was found */
+        run.error_message = syn_scan_failure();
+        rc = -1;
+    }
     if (outputs_run_end(out, &run) != 0) rc = -1;
     active_outputs = NULL;
     outputs_free(out);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -122,6 +123,27 @@ int raw_io_send(struct raw_io *io, struct mmsghdr *msgs, unsigned n)
 int raw_io_bind_device(struct raw_io *io, const char *dev)
 {
     return setsockopt(io->send_fd, SOL_SOCKET, SO_BINDTODEVICE, dev, (socklen_t)strlen(dev) + 1);
+}
+
+void raw_io_watch_device(struct raw_io *io, int oif)
+{
+    if (oif <= 0) return;
+    for (unsigned i = 0; i < io->n_devices; i++)
+        if (io->devices[i] == oif) return;
+    if (io->n_devices < RAW_IO_DEVICES_MAX) io->devices[io->n_devices++] = oif;
+}
+
+void raw_io_watch_reset(struct raw_io *io)
+{
+    io->n_devices = 0;
+}
+
+bool raw_io_device_lost(const struct raw_io *io)
+{
+    char name[IF_NAMESIZE];
+    for (unsigned i = 0; i < io->n_devices; i++)
+        if (!if_indextoname((unsigned)io->devices[i], name) && errno == ENXIO) return true;
+    return false;
 }
 
 void raw_io_close(struct raw_io *io)

@@ -141,6 +141,7 @@ static int init_host(struct syn_engine *e, struct sy_host *sh, struct host *host
         return 0;
     }
     memcpy(sh->self, rc.src.bytes, alen);
+    raw_io_watch_device(e->io, rc.oif);
     return 0;
 }
 
@@ -200,6 +201,7 @@ static int engine_init(struct syn_engine *e, const struct plan *plan,
     e->n_ports = plan->ports.count[t->proto];
     e->n_hosts = n_hosts;
     e->start_us = clock_mono_us();
+    raw_io_watch_reset(e->io);
     if (cookie_key_random(&e->key) != 0) return -1;
     e->port_index = malloc(65536 * sizeof *e->port_index);
     e->hosts = calloc(n_hosts ? n_hosts : 1, sizeof *e->hosts);
@@ -310,12 +312,24 @@ int raw_scan(const struct plan *plan, const struct scan_technique *t, struct hos
     if (engine_init(&e, plan, t, hosts, n_hosts, obs) != 0)
         fatal("Cannot set up the %s", t->task_name);
     int rc = sy_run(&e);
+    if (sy_device_lost()) {
+        /* What was found stays; the ports not yet answered keep the state
+         * silence gives them. */
+        for (size_t i = 0; i < n_hosts; i++)
+            e.hosts[i].done = true;
+        rc = -1;
+    }
     final_status(&e, obs);
     debug_counts(&e);
     for (size_t i = 0; i < n_hosts; i++)
         merge_host(&e.hosts[i]);
     engine_free(&e);
     return rc == 0 && !scan_stop_requested ? 0 : -1;
+}
+
+const char *syn_scan_failure(void)
+{
+    return sy_device_lost() ? SY_DEVICE_LOST : NULL;
 }
 
 int syn_scan(const struct plan *plan, struct host **hosts, size_t n_hosts,

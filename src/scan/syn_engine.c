@@ -107,6 +107,22 @@ static void add_probe(struct syn_engine *e, struct send_batch *b, struct sy_host
         sy_note_send(e, h, idx, now);
 }
 
+static bool device_lost;
+
+bool sy_device_lost(void)
+{
+    return device_lost;
+}
+
+/* A probe that could not leave: a vanished interface ends the scan. */
+static void send_failed(struct syn_engine *e)
+{
+    e->count.send_errors++;
+    if (device_lost || !raw_io_device_lost(e->io)) return;
+    device_lost = true;
+    error("%s\n", SY_DEVICE_LOST); /* nmap's message has an empty line after it */
+}
+
 static void flush_batch(struct syn_engine *e, struct send_batch *b, int64_t now)
 {
     unsigned done = 0;
@@ -115,7 +131,7 @@ static void flush_batch(struct syn_engine *e, struct send_batch *b, int64_t now)
         if (rc < 0) {
             /* This probe cannot leave (a local firewall, no route): it is
              * counted as sent and times out, as nmap's failed sendto. */
-            e->count.send_errors++;
+            send_failed(e);
             done++;
             continue;
         }
@@ -320,6 +336,10 @@ static int on_prepare(struct loop *loop, void *arg)
 {
     struct syn_engine *e = arg;
     int64_t now = loop_refresh_now(loop);
+    if (device_lost) {
+        loop_stop(loop);
+        return 1;
+    }
     sy_check_host_timeout(e, now);
     sy_expire(e, now);
     sy_finish_hosts(e);

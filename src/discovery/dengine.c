@@ -285,10 +285,15 @@ static void handle(struct run_state *s, int64_t now)
 static void on_packet(u_char *arg, const struct pcap_pkthdr *ph, const u_char *frame)
 {
     struct run_state *s = (struct run_state *)arg;
-    enum pkt_status st = dreply_parse(s->e->io->dlt, frame, ph->caplen, &s->reply);
-    if (s->reply.l3)
-        ptrace_rcvd(s->reply.l3, s->reply.l3_len, s->reply.l3_arp ? PTRACE_ARP : PTRACE_ND);
-    if (st != PKT_OK) return;
+    if (dreply_parse(s->e->io->dlt, frame, ph->caplen, &s->reply) != PKT_OK) return;
+    /* The capture takes all of ARP and IP: only what comes from a host
+     * being probed counts as received and is traced, as nmap's narrower
+     * capture filters leave it. */
+    const struct dreply *r = &s->reply;
+    uint8_t addr[16] = {0};
+    memcpy(addr, r->target, r->family == AF_INET6 ? 16 : 4);
+    if (r->l3 && host_by_addr(s, addr))
+        ptrace_rcvd(r->l3, r->l3_len, r->l3_arp ? PTRACE_ARP : PTRACE_ND);
     handle(s, clock_mono_us());
 }
 

@@ -46,6 +46,7 @@ static uint32_t rd32(const uint8_t *p)
 
 /* The parts every protocol's line is made of. */
 struct ipview {
+    int detail; /* PTRACE_LOW, PTRACE_MEDIUM, PTRACE_HIGH */
     int version;
     char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
     char info[160];
@@ -113,6 +114,33 @@ static void tcp_options(const uint8_t *q, size_t len, char *out, size_t outlen)
 
 /* IPv4 options are not decoded: nmap lists them by name, cmap by count of
  * bytes (cmap never sends any; a reply with options is rare). */
+/* nmap-protocols' short names (the IANA keywords) of the protocols a
+ * trace may name: an unknown protocol's line and IPv6's "nh=" field. */
+static const char *proto_name(uint8_t p)
+{
+    switch (p) {
+    case 0: return "hopopt";
+    case 1: return "icmp";
+    case 2: return "igmp";
+    case 4: return "ipv4";
+    case 6: return "tcp";
+    case 17: return "udp";
+    case 41: return "ipv6";
+    case 43: return "ipv6-route";
+    case 44: return "ipv6-frag";
+    case 47: return "gre";
+    case 50: return "esp";
+    case 51: return "ah";
+    case 58: return "ipv6-icmp";
+    case 59: return "ipv6-nonxt";
+    case 60: return "ipv6-opts";
+    case 103: return "pim";
+    case 132: return "sctp";
+    case 136: return "udplite";
+    default: return NULL;
+    }
+}
+
 static bool parse_v4(const uint8_t *pkt, size_t len, struct ipview *v)
 {
     if (len < 20 || pkt[0] >> 4 != 4) return false;
@@ -131,8 +159,20 @@ static bool parse_v4(const uint8_t *pkt, size_t len, struct ipview *v)
         snprintf(frag, sizeof frag, " frag offset=%d%s", v->frag_off, more ? "+" : "");
     char opts[32] = "";
     if (hl > 20) snprintf(opts, sizeof opts, "ipopts={%zu bytes}", hl - 20);
-    snprintf(v->info, sizeof v->info, "ttl=%u id=%u iplen=%u%s %s", pkt[8], rd16(pkt + 4),
-             rd16(pkt + 2), frag, opts);
+    unsigned ttl = pkt[8], id = rd16(pkt + 4), iplen = rd16(pkt + 2), csum = rd16(pkt + 10);
+    if (v->detail == PTRACE_HIGH)
+        snprintf(v->info, sizeof v->info,
+                 "ver=4 ihl=%u tos=0x%02x iplen=%u id=%u%s%s%s%s foff=%d%s ttl=%u proto=%u "
+                 "csum=0x%04x%s%s",
+                 (unsigned)(hl / 4), pkt[1], iplen, id, (off & 0xe000) ? " flg=" : "",
+                 (off & 0x8000) ? "x" : "", (off & 0x4000) ? "D" : "", more ? "M" : "",
+                 v->frag_off, more ? "+" : "", ttl, pkt[9], csum, hl > 20 ? " " : "", opts);
+    else if (v->detail == PTRACE_MEDIUM)
+        snprintf(v->info, sizeof v->info, "ttl=%u id=%u proto=%u csum=0x%04x iplen=%u%s %s", ttl,
+                 id, pkt[9], csum, iplen, frag, opts);
+    else
+        snprintf(v->info, sizeof v->info, "ttl=%u id=%u iplen=%u%s %s", ttl, id, iplen, frag,
+                 opts);
     v->proto = pkt[9];
     v->data = pkt + hl;
     v->datalen = len - hl;
@@ -147,9 +187,23 @@ static bool parse_v6(const uint8_t *pkt, size_t len, struct ipview *v)
     v->version = 6;
     inet_ntop(AF_INET6, pkt + 8, v->src, sizeof v->src);
     inet_ntop(AF_INET6, pkt + 24, v->dst, sizeof v->dst);
-    uint32_t flow = rd32(pkt) & 0xfffff;
-    snprintf(v->info, sizeof v->info, "hopl=%u flow=%x payloadlen=%u", pkt[7], flow,
-             rd16(pkt + 4));
+    uint32_t flow = rd32(pkt) & 0xfffff, tclass = (rd32(pkt) >> 20) & 0xff;
+    if (v->detail == PTRACE_HIGH) {
+        const char *nh = proto_name(pkt[6]);
+        char num[8];
+        if (!nh) {
+            snprintf(num, sizeof num, "%u", pkt[6]);
+            nh = num;
+        }
+        snprintf(v->info, sizeof v->info, "ver=6, tclass=%x flow=%x payloadlen=%u nh=%s hopl=%u ",
+                 tclass, flow, rd16(pkt + 4), nh, pkt[7]);
+    } else if (v->detail == PTRACE_MEDIUM) {
+        snprintf(v->info, sizeof v->info, "hopl=%u tclass=%u flow=%x payloadlen=%u", pkt[7],
+                 tclass, flow, rd16(pkt + 4));
+    } else {
+        snprintf(v->info, sizeof v->info, "hopl=%u flow=%x payloadlen=%u", pkt[7], flow,
+                 rd16(pkt + 4));
+    }
     /* Past the extension headers to the upper layer, as nmap does. */
     uint8_t nh = pkt[6];
     size_t at = 40;
@@ -201,8 +255,13 @@ static void fmt_tcp(struct sb *b, const struct ipview *v)
         /* The segment's first 8 bytes are in another fragment. */
         char fl[10], ack[24] = "";
         tcp_flags(t[5], fl);
-        if (t[5] & 0x10) snprintf(ack, sizeof ack, " ack=%lu", (unsigned long)rd32(t));
-        put(b, "TCP %s:?? > %s:?? %s %s %s ", v->src, v->dst, fl, v->info, ack);
+        if (v->detail != PTRACE_LOW)
+            put(b, "TCP %s:?? > %s:?? %s ack=%lu win=%u  IP [%s]", v->src, v->dst, fl,
+                (unsigned long)rd32(t), rd16(t + 6), v->info);
+        else {
+            if (t[5] & 0x10) snprintf(ack, sizeof ack, " ack=%lu", (unsigned long)rd32(t));
+            put(b, "TCP %s:?? > %s:?? %s %s %s ", v->src, v->dst, fl, v->info, ack);
+        }
         return;
     }
     unsigned sp = rd16(t), dp = rd16(t + 2);
@@ -216,8 +275,19 @@ static void fmt_tcp(struct sb *b, const struct ipview *v)
         } else {
             char fl[10];
             tcp_flags(t[13], fl);
-            put(b, "TCP %s:%u > %s:%u %s %s seq=%lu win=%u (incomplete)", v->src, sp, v->dst, dp,
-                fl, v->info, (unsigned long)rd32(t + 4), rd16(t + 14));
+            unsigned long seq = rd32(t + 4), ack = rd32(t + 8);
+            if (v->detail == PTRACE_HIGH)
+                put(b,
+                    "TCP [%s:%u > %s:%u %s seq=%lu ack=%lu off=%u res=%u win=%u (incomplete)] "
+                    "IP [%s]",
+                    v->src, sp, v->dst, dp, fl, seq, ack, t[12] >> 4, t[12] & 15, rd16(t + 14),
+                    v->info);
+            else if (v->detail == PTRACE_MEDIUM)
+                put(b, "TCP [%s:%u > %s:%u %s seq=%lu ack=%lu win=%u (incomplete)] IP [%s]",
+                    v->src, sp, v->dst, dp, fl, seq, ack, rd16(t + 14), v->info);
+            else
+                put(b, "TCP %s:%u > %s:%u %s %s seq=%lu win=%u (incomplete)", v->src, sp, v->dst,
+                    dp, fl, v->info, seq, rd16(t + 14));
         }
         return;
     }
@@ -230,8 +300,20 @@ static void fmt_tcp(struct sb *b, const struct ipview *v)
         else
             tcp_options(t + 20, off - 20, opts, sizeof opts);
     }
-    put(b, "TCP %s:%u > %s:%u %s %s seq=%lu win=%u %s", v->src, sp, v->dst, dp, fl, v->info,
-        (unsigned long)rd32(t + 4), rd16(t + 14), opts);
+    unsigned long seq = rd32(t + 4);
+    const char *sep = opts[0] ? " " : "";
+    if (v->detail == PTRACE_HIGH)
+        put(b,
+            "TCP [%s:%u > %s:%u %s seq=%lu ack=%lu off=%u res=%u win=%u csum=0x%04X urp=%u%s%s] "
+            "IP [%s]",
+            v->src, sp, v->dst, dp, fl, seq, (unsigned long)rd32(t + 8), t[12] >> 4, t[12] & 15,
+            rd16(t + 14), rd16(t + 16), rd16(t + 18), sep, opts, v->info);
+    else if (v->detail == PTRACE_MEDIUM)
+        put(b, "TCP [%s:%u > %s:%u %s seq=%lu win=%u csum=0x%04X%s%s] IP [%s]", v->src, sp,
+            v->dst, dp, fl, seq, rd16(t + 14), rd16(t + 16), sep, opts, v->info);
+    else
+        put(b, "TCP %s:%u > %s:%u %s %s seq=%lu win=%u %s", v->src, sp, v->dst, dp, fl, v->info,
+            seq, rd16(t + 14), opts);
 }
 
 /* ICMPv4 type and code as nmap names them; fields: the type's own values.
@@ -264,7 +346,10 @@ static bool icmp4_describe(const struct ipview *v, char *type, size_t tlen, char
             if (hl2 > 20) need = 8 + hl2;
         }
         if (need > n) {
-            snprintf(type, tlen, "Destination unreachable");
+            snprintf(type, tlen, "Destination unreachable%s",
+                     v->detail == PTRACE_LOW ? ""
+                     : n == 8                ? " (original datagram missing)"
+                                             : " (part of original datagram missing)");
             return false;
         }
         size_t hl2 = (size_t)(ip2[0] & 15) * 4;
@@ -389,28 +474,45 @@ static void fmt_icmp4(struct sb *b, const struct ipview *v)
         v->info);
 }
 
-static const char *proto_acronym(uint8_t p)
+static void fmt_udp_sctp(struct sb *b, const struct ipview *v)
 {
-    switch (p) {
-    case 2: return "IGMP";
-    case 4: return "IPv4";
-    case 41: return "IPv6";
-    case 47: return "GRE";
-    case 50: return "ESP";
-    case 51: return "AH";
-    case 103: return "PIM";
-    case 136: return "UDPLite";
-    default: return NULL;
-    }
+    const uint8_t *d = v->data;
+    const char *name = v->proto == 17 ? "UDP" : "SCTP";
+    size_t need = v->detail == PTRACE_LOW ? 4 : v->proto == 17 ? 8 : 12;
+    if (v->frag_off)
+        put(b, "%s %s:?? > %s:?? fragment %s (incomplete)", name, v->src, v->dst, v->info);
+    else if (v->datalen < need)
+        put(b, "%s %s:?? > %s:?? %s (incomplete)", name, v->src, v->dst, v->info);
+    else if (v->detail == PTRACE_LOW)
+        put(b, "%s %s:%u > %s:%u %s", name, v->src, rd16(d), v->dst, rd16(d + 2), v->info);
+    else if (v->proto == 17 && v->detail == PTRACE_MEDIUM)
+        put(b, "UDP [%s:%u > %s:%u csum=0x%04X] IP [%s]", v->src, rd16(d), v->dst, rd16(d + 2),
+            rd16(d + 6), v->info);
+    else if (v->proto == 17)
+        put(b, "UDP [%s:%u > %s:%u len=%u csum=0x%04X] IP [%s]", v->src, rd16(d), v->dst,
+            rd16(d + 2), rd16(d + 4), rd16(d + 6), v->info);
+    else if (v->detail == PTRACE_MEDIUM)
+        put(b, "SCTP [%s:%u > %s:%u csum=0x%08x] IP [%s]", v->src, rd16(d), v->dst, rd16(d + 2),
+            rd32(d + 8), v->info);
+    else
+        put(b, "SCTP [%s:%u > %s:%u vtag=%lu csum=0x%08x] IP [%s]", v->src, rd16(d), v->dst,
+            rd16(d + 2), (unsigned long)rd32(d + 4), rd32(d + 8), v->info);
 }
 
 size_t ptrace_format_ip(const uint8_t *pkt, size_t len, char *out, size_t outlen)
+{
+    return ptrace_format_ip_detail(pkt, len, PTRACE_LOW, out, outlen);
+}
+
+size_t ptrace_format_ip_detail(const uint8_t *pkt, size_t len, int detail, char *out,
+                               size_t outlen)
 {
     if (outlen == 0) return 0;
     struct sb b = {out, outlen, 0};
     out[0] = '\0';
     struct ipview v;
     memset(&v, 0, sizeof v);
+    v.detail = detail == PTRACE_MEDIUM || detail == PTRACE_HIGH ? detail : PTRACE_LOW;
     bool ok = len > 0 && (pkt[0] >> 4 == 4 ? parse_v4(pkt, len, &v) : parse_v6(pkt, len, &v));
     if (!ok) {
         put(&b, "BOGUS!  Can't parse supposed IP packet");
@@ -420,16 +522,7 @@ size_t ptrace_format_ip(const uint8_t *pkt, size_t len, char *out, size_t outlen
     switch (v.proto) {
     case 6: fmt_tcp(&b, &v); break;
     case 17:
-    case 132: {
-        const char *name = v.proto == 17 ? "UDP" : "SCTP";
-        if (v.frag_off)
-            put(&b, "%s %s:?? > %s:?? fragment %s (incomplete)", name, v.src, v.dst, v.info);
-        else if (v.datalen < 4)
-            put(&b, "%s %s:?? > %s:?? %s (incomplete)", name, v.src, v.dst, v.info);
-        else
-            put(&b, "%s %s:%u > %s:%u %s", name, v.src, rd16(d), v.dst, rd16(d + 2), v.info);
-        break;
-    }
+    case 132: fmt_udp_sctp(&b, &v); break;
     case 1:
         if (v.version == 4) {
             fmt_icmp4(&b, &v);
@@ -444,7 +537,7 @@ size_t ptrace_format_ip(const uint8_t *pkt, size_t len, char *out, size_t outlen
         break;
     default:
     other: {
-        const char *name = proto_acronym(v.proto);
+        const char *name = proto_name(v.proto);
         if (name)
             put(&b, "%s (%u) %s > %s: %s", name, v.proto, v.src, v.dst, v.info);
         else
@@ -504,12 +597,12 @@ size_t ptrace_format_nd(const uint8_t *p, size_t len, char *out, size_t outlen)
     return 0;
 }
 
-size_t ptrace_format_any(const uint8_t *l3, size_t len, enum ptrace_kind kind, char *out,
-                         size_t outlen)
+size_t ptrace_format_any(const uint8_t *l3, size_t len, enum ptrace_kind kind, int detail,
+                         char *out, size_t outlen)
 {
     if (kind == PTRACE_ARP) return ptrace_format_arp(l3, len, out, outlen);
     size_t n = kind == PTRACE_ND ? ptrace_format_nd(l3, len, out, outlen) : 0;
-    return n ? n : ptrace_format_ip(l3, len, out, outlen);
+    return n ? n : ptrace_format_ip_detail(l3, len, detail, out, outlen);
 }
 
 void ptrace_format_bytes(uint64_t bytes, char *out, size_t outlen)
@@ -549,7 +642,10 @@ static void trace(const char *dir, const uint8_t *l3, size_t len, enum ptrace_ki
 {
     if (!ptrace_enabled()) return;
     char what[PTRACE_LINE_MAX], line[PTRACE_LINE_MAX + 32];
-    ptrace_format_any(l3, len, kind, what, sizeof what);
+    /* nmap's detail follows the debugging level: -dd medium, -ddd high. */
+    int d = runtime_debugging(sink_rt);
+    int detail = d >= 3 ? PTRACE_HIGH : d == 2 ? PTRACE_MEDIUM : PTRACE_LOW;
+    ptrace_format_any(l3, len, kind, detail, what, sizeof what);
     snprintf(line, sizeof line, "%s (%.4fs) %s", dir, runtime_elapsed(sink_rt, clock_mono_us()),
              what);
     sink_message(sink_ctx, line, true);

@@ -18,9 +18,15 @@ struct runtime;
 
 #define PTRACE_LINE_MAX 1024
 
+/* nmap's three levels of detail (it picks medium at -dd, high at -ddd). */
+enum { PTRACE_LOW = 1, PTRACE_MEDIUM, PTRACE_HIGH };
+
 /* An IPv4 or IPv6 packet (from its IP header on), as nmap's
- * ippackethdrinfo() at LOW_DETAIL. Returns the line's length. */
+ * ippackethdrinfo() at that detail (ptrace_format_ip: low). Returns the
+ * line's length. */
 size_t ptrace_format_ip(const uint8_t *pkt, size_t len, char *out, size_t outlen);
+size_t ptrace_format_ip_detail(const uint8_t *pkt, size_t len, int detail, char *out,
+                               size_t outlen);
 /* An ARP packet (after the Ethernet header): "ARP who-has A tell B" or
  * "ARP reply A is-at MAC"; other operations as nmap's "ARP unknown". */
 size_t ptrace_format_arp(const uint8_t *arp, size_t len, char *out, size_t outlen);
@@ -33,8 +39,8 @@ size_t ptrace_format_nd(const uint8_t *pkt, size_t len, char *out, size_t outlen
  * other ICMPv6 packet, as nmap's do). */
 enum ptrace_kind { PTRACE_IP, PTRACE_ARP, PTRACE_ND };
 /* A packet of any of the above kinds. */
-size_t ptrace_format_any(const uint8_t *l3, size_t len, enum ptrace_kind kind, char *out,
-                         size_t outlen);
+size_t ptrace_format_any(const uint8_t *l3, size_t len, enum ptrace_kind kind, int detail,
+                         char *out, size_t outlen);
 
 /* nmap's byte counts: "88B", "4.392KB", "1.234MB", "2.001GB". */
 void ptrace_format_bytes(uint64_t bytes, char *out, size_t outlen);

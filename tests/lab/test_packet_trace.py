@@ -33,8 +33,8 @@ TRACE = re.compile(r"^(SENT|RCVD) \(\d+\.\d{4}s\) (.*)$")
 # TTLs/hop limits, sequence numbers, ICMP ids, flow labels, timestamps.
 VOLATILE = [
     (re.compile(r"(\d+\.\d+\.\d+\.\d+|[0-9a-f:]*:[0-9a-f]+):\d+ "), r"\1:P "),
-    (re.compile(r"\b(ttl|id|seq|hopl|recv|trans)=\d+"), r"\1=N"),
-    (re.compile(r"\bflow=[0-9a-f]+"), "flow=X"),
+    (re.compile(r"\b(ttl|id|seq|ack|hopl|recv|trans)=\d+"), r"\1=N"),
+    (re.compile(r"\b(flow|csum)=(0x)?[0-9a-fA-F]+"), r"\1=X"),
 ]
 
 
@@ -71,6 +71,10 @@ TRACE_SCANS = {
     "syn-reject-v4": (["-sS", "-n", "-Pn", "-p", "21,22,25,443"], TARGETS["reject"].v4, True),
     "syn-v6": (["-6", "-sS", "-n", "-Pn", "-p", "22,23,443"], TARGETS["reject"].v6, False),
     "udp-v4": (["-sU", "-n", "-Pn", "-p", "7,9"], TARGETS["reject"].v4, True),
+    # -dd and -ddd: nmap's medium and high levels of detail.
+    "syn-v4-dd": (["-dd", "-sS", "-n", "-Pn", "-p", "22,23"], TARGETS["open"].v4, True),
+    "syn-v4-ddd": (["-ddd", "-sS", "-n", "-Pn", "-p", "22,23,443"], TARGETS["reject"].v4, True),
+    "udp-v6-ddd": (["-ddd", "-6", "-sU", "-n", "-Pn", "-p", "7"], TARGETS["open"].v6, False),
     # Discovery sends every probe at once; nmap stops reading at the first
     # answer, so only the probes are compared.
     "ping-v4": (["-sn", "-n", "--send-ip", "-PE", "-PP", "-PM", "-PS22", "-PA80", "-PU40125",

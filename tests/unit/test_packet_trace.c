@@ -176,7 +176,7 @@ static void test_bogus_and_unknown(void **state)
     expect_ip("4f00 0014 00000000 4006 0000 c6120102 c6120001",
               "BOGUS!  Can't parse supposed IP packet");
     expect_ip(V4_IN("014", "0001", "40", "02"),
-              "IGMP (2) 198.18.1.2 > 198.18.0.1: ttl=64 id=1 iplen=20 ");
+              "igmp (2) 198.18.1.2 > 198.18.0.1: ttl=64 id=1 iplen=20 ");
     expect_ip(V4_IN("014", "0001", "40", "fd"),
               "Unknown protocol (253) 198.18.1.2 > 198.18.0.1: ttl=64 id=1 iplen=20 ");
 }
@@ -188,26 +188,73 @@ static void test_arp_and_nd(void **state)
     char out[PTRACE_LINE_MAX];
     size_t len = unhex("0001 0800 06 04 0001 ee3921a85fe2 c6120001 000000000000 c6120102", pkt,
                        sizeof pkt);
-    ptrace_format_any(pkt, len, PTRACE_ARP, out, sizeof out);
+    ptrace_format_any(pkt, len, PTRACE_ARP, PTRACE_LOW, out, sizeof out);
     assert_string_equal(out, "ARP who-has 198.18.1.2 tell 198.18.0.1");
     len = unhex("0001 0800 06 04 0002 d67abffebc43 c6120102 ee3921a85fe2 c6120001 0000", pkt,
                 sizeof pkt);
-    ptrace_format_any(pkt, len, PTRACE_ARP, out, sizeof out);
+    ptrace_format_any(pkt, len, PTRACE_ARP, PTRACE_LOW, out, sizeof out);
     assert_string_equal(out, "ARP reply 198.18.1.2 is-at D6:7A:BF:FE:BC:43");
-    ptrace_format_any(pkt, 20, PTRACE_ARP, out, sizeof out);
+    ptrace_format_any(pkt, 20, PTRACE_ARP, PTRACE_LOW, out, sizeof out);
     assert_string_equal(out, "ARP unknown");
     /* A neighbor advertisement with its target link-layer address. */
     len = unhex("60000000 0020 3a ff fd000018000100000000000000000004 "
                 "fd000018000000000000000000000001 8800 0000 60000000 "
                 "fd000018000100000000000000000004 0201 7a4b06d343cd",
                 pkt, sizeof pkt);
-    ptrace_format_any(pkt, len, PTRACE_ND, out, sizeof out);
+    ptrace_format_any(pkt, len, PTRACE_ND, PTRACE_LOW, out, sizeof out);
     assert_string_equal(out, "neighbor advertisement fd00:18:1::4 > fd00:18::1 fd00:18:1::4 is "
                              "at 7a:4b:06:d3:43:cd");
     /* The port scans show the same packet as any ICMPv6 one. */
-    ptrace_format_any(pkt, len, PTRACE_IP, out, sizeof out);
+    ptrace_format_any(pkt, len, PTRACE_IP, PTRACE_LOW, out, sizeof out);
     assert_string_equal(out, "ICMPv6 (58) fd00:18:1::4 > fd00:18::1 (type=136/code=0) hopl=255 "
                              "flow=0 payloadlen=32");
+}
+
+static void expect_detail(const char *hex, int detail, const char *line)
+{
+    uint8_t pkt[512];
+    size_t len = unhex(hex, pkt, sizeof pkt);
+    char out[PTRACE_LINE_MAX];
+    ptrace_format_ip_detail(pkt, len, detail, out, sizeof out);
+    assert_string_equal(out, line);
+}
+
+/* -dd and -ddd: nmap's medium and high detail, lines from its lab trace. */
+static void test_detail_levels(void **state)
+{
+    (void)state;
+    expect_detail("4500002c 383d 0000 2a06 cb67 c6120001 c6120102 c0cd 0016 b0978919 00000000 "
+                  "6002 0400 5a68 0000 020405b4",
+                  PTRACE_MEDIUM,
+                  "TCP [198.18.0.1:49357 > 198.18.1.2:22 S seq=2962721049 win=1024 csum=0x5A68 "
+                  "<mss 1460>] IP [ttl=42 id=14397 proto=6 csum=0xcb67 iplen=44 ]");
+    expect_detail("4500002c 0000 4000 4006 ada4 c6120102 c6120001 0016 9011 c0a0d701 ca1e734e "
+                  "6012 faf0 8d46 0000 020405b4",
+                  PTRACE_HIGH,
+                  "TCP [198.18.1.2:22 > 198.18.0.1:36881 SA seq=3231766273 ack=3390993230 off=6 "
+                  "res=0 win=64240 csum=0x8D46 urp=0 <mss 1460>] IP [ver=4 ihl=5 tos=0x00 "
+                  "iplen=44 id=0 flg=D foff=0 ttl=64 proto=6 csum=0xada4]");
+    expect_detail(V4_OUT("028", "095a", "2e", "11") "b336 0045 0014 abcd 000000000000000000000000",
+                  PTRACE_MEDIUM,
+                  "UDP [198.18.0.1:45878 > 198.18.1.2:69 csum=0xABCD] IP [ttl=46 id=2394 proto=17 "
+                  "csum=0x0000 iplen=40 ]");
+    expect_detail(V4_OUT("028", "095a", "2e", "11") "b336 0045 0014 abcd 000000000000000000000000",
+                  PTRACE_HIGH,
+                  "UDP [198.18.0.1:45878 > 198.18.1.2:69 len=20 csum=0xABCD] IP [ver=4 ihl=5 "
+                  "tos=0x00 iplen=40 id=2394 foff=0 ttl=46 proto=17 csum=0x0000]");
+    expect_detail("60a12345 0008 3a 40 fd000018000100000000000000000004 "
+                  "fd000018000000000000000000000001 8100 0000 0001 0000",
+                  PTRACE_MEDIUM,
+                  "ICMPv6 (58) fd00:18:1::4 > fd00:18::1 (type=129/code=0) hopl=64 tclass=10 "
+                  "flow=12345 payloadlen=8");
+    expect_detail("60a12345 0008 3a 40 fd000018000100000000000000000004 "
+                  "fd000018000000000000000000000001 8100 0000 0001 0000",
+                  PTRACE_HIGH,
+                  "ICMPv6 (58) fd00:18:1::4 > fd00:18::1 (type=129/code=0) ver=6, tclass=a "
+                  "flow=12345 payloadlen=8 nh=ipv6-icmp hopl=64 ");
+    expect_detail(V4_IN("01c", "0001", "40", "01") "0303 0000 00000000", PTRACE_MEDIUM,
+                  "ICMP 198.18.1.2 > 198.18.0.1 Destination unreachable (original datagram "
+                  "missing) (type=3/code=3) ttl=64 id=1 proto=1 csum=0x0000 iplen=28 ");
 }
 
 static void test_bounded_output(void **state)
@@ -249,7 +296,7 @@ int main(void)
         cmocka_unit_test(test_udp),             cmocka_unit_test(test_sctp),
         cmocka_unit_test(test_icmp),            cmocka_unit_test(test_ipv6),
         cmocka_unit_test(test_bogus_and_unknown), cmocka_unit_test(test_arp_and_nd),
-        cmocka_unit_test(test_bounded_output),  cmocka_unit_test(test_byte_counts),
+        cmocka_unit_test(test_bounded_output), cmocka_unit_test(test_detail_levels),  cmocka_unit_test(test_byte_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,6 +37,7 @@ static const cli_handler_fn handlers[OPT_COUNT] = {
     [OPT_DISABLE_ARP_PING] = opt_flag,
     [OPT_DISCOVERY_IGNORE_RST] = opt_flag,
     [OPT_SEND_IP] = opt_flag,
+    [OPT_SEND_ETH] = opt_flag,
     [OPT_IDENT] = opt_ident,
     [OPT_DATADIR] = opt_datafile,
     [OPT_SERVICEDB] = opt_datafile,

@@ -142,8 +142,13 @@ int opt_flag(struct cli_ctx *ctx, const struct getopt_item *item)
     case OPT_DISCOVERY_IGNORE_RST:
         plan->ignore_rst = true;
         break;
-    case OPT_SEND_IP:
+    case OPT_SEND_IP: /* the last of --send-ip and --send-eth wins, as nmap's */
         plan->send_ip = true;
+        plan->send_eth = false;
+        break;
+    case OPT_SEND_ETH:
+        plan->send_eth = true;
+        plan->send_ip = false;
         break;
     default:
         break;

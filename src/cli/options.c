@@ -72,7 +72,7 @@ const struct cli_option cli_options[] = {
     {.name = "data", .arg = ARG_REQUIRED, .id = OPT_DATA},
     {.name = "data-string", .arg = ARG_REQUIRED, .id = OPT_DATA_STRING},
     {.name = "data-length", .arg = ARG_REQUIRED, .id = OPT_DATA_LENGTH},
-    {.name = "send-eth", .arg = ARG_NONE, .id = OPT_SEND_ETH},
+    {.name = "send-eth", .arg = ARG_NONE, .id = OPT_SEND_ETH, .supported = true},
     {.name = "send-ip", .arg = ARG_NONE, .id = OPT_SEND_IP, .supported = true},
     {.name = "stylesheet", .arg = ARG_REQUIRED, .id = OPT_STYLESHEET, .supported = true},
     {.name = "no-stylesheet", .arg = ARG_NONE, .id = OPT_NO_STYLESHEET, .supported = true},

@@ -106,6 +106,7 @@ struct plan {
     struct ping_probes ping;
     bool disable_arp;     /* --disable-arp-ping */
     bool send_ip;         /* --send-ip: no ARP/ND */
+    bool send_eth;        /* --send-eth: raw probes as Ethernet frames to the neighbour's MAC */
     bool ignore_rst;      /* --discovery-ignore-rst */
     enum tcp_scan_type tcp_scan;
     bool tcp_scan_default; /* no technique was asked for: nmap's default */

@@ -6,6 +6,8 @@
 #include "scan/syn.h"
 
 #include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,8 @@ int syn_scan_open(const struct plan *plan)
     if (raw_io_open(&raw, plan->address_family, open_error, sizeof open_error) != 0) return -1;
     raw_open = true;
     if (source_device()) raw_io_bind_device(&raw, source_device()); /* -e */
+    /* --send-eth: without a packet socket the probes go as IP packets. */
+    if (plan->send_eth) raw_io_open_link(&raw);
     return 0;
 }
 
@@ -142,6 +146,20 @@ static int init_host(struct syn_engine *e, struct sy_host *sh, struct host *host
     }
     memcpy(sh->self, rc.src.bytes, alen);
     raw_io_watch_device(e->io, rc.oif);
+    /* --send-eth: a neighbour whose MAC discovery learnt gets Ethernet
+     * frames on the route's interface; others (routed, local, no MAC)
+     * still get IP packets, which the kernel frames. */
+    if (e->io->link_fd >= 0 && host->has_mac && rc.direct && !rc.local && rc.oif > 0) {
+        struct sockaddr_ll ll = {.sll_family = AF_PACKET,
+                                 .sll_protocol =
+                                     htons(host->addr.family == AF_INET6 ? ETH_P_IPV6 : ETH_P_IP),
+                                 .sll_ifindex = rc.oif,
+                                 .sll_halen = 6};
+        memcpy(ll.sll_addr, host->mac, 6);
+        memset(&sh->sa, 0, sizeof sh->sa);
+        memcpy(&sh->sa, &ll, sizeof ll);
+        sh->salen = sizeof ll;
+    }
     return 0;
 }
 

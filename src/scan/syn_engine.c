@@ -76,7 +76,7 @@ static void add_probe(struct syn_engine *e, struct send_batch *b, struct sy_host
                       bool check, int64_t now)
 {
     uint16_t port = e->ports[idx];
-    int family = h->sa.ss_family;
+    int family = h->host->addr.family; /* h->sa may be a link address (--send-eth) */
     uint64_t hash = cookie_hash(&e->key, family, h->target, h->self, port);
     struct probe_spec p = {.family = family,
                            .self = h->self,

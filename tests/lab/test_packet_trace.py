@@ -283,3 +283,56 @@ def test_interface_deleted_mid_scan(lab, programs, tmp_path):
             assert v.returncode == 0, v.stderr
     finally:
         lab.remove_target(VANISHING)
+
+
+# --- --send-eth ----------------------------------------------------------------
+
+ETH_TARGET = labmod.Target("ptreth", 22, ())
+# In the scanner's namespace, for this target's address only: the kernel's
+# IP output path drops probes to port 7 (which nothing listens on, so the
+# target would answer with a reset); frames from a packet socket never
+# pass it.
+ETH_GUARD = """
+table inet ptreth {
+    chain output {
+        type filter hook output priority 0; policy accept;
+        ip daddr %s tcp dport 7 drop
+        ip6 daddr %s tcp dport 7 drop
+    }
+}
+"""
+
+
+@pytest.fixture
+def eth_host(lab):
+    added = False
+    try:
+        lab.add_target(ETH_TARGET)
+        labmod.run(["ip", "netns", "exec", lab.scanner, "nft", "-f", "-"],
+                   stdin=ETH_GUARD % (ETH_TARGET.v4, ETH_TARGET.v6))
+        added = True
+        yield ETH_TARGET
+    finally:
+        if added:
+            labmod.run(["ip", "netns", "exec", lab.scanner, "nft", "delete", "table", "inet",
+                        "ptreth"], check=False)
+        lab.remove_target(ETH_TARGET)
+
+
+@pytest.mark.parametrize("family", ["-4", "-6"])
+def test_send_eth_bypasses_ip_output(lab, run_in, programs, eth_host, family):
+    target = eth_host.v4 if family == "-4" else eth_host.v6
+    base = [family, "-sS", "-n", "-Pn", "--max-retries", "1", "-p", "7,8", target]
+    got = {}
+    for mode in ("--send-ip", "--send-eth"):
+        for name, exe in programs.items():
+            run = run_in(lab.scanner, [exe, mode] + base, timeout=60)
+            assert run.returncode == 0, run.describe()
+            got[(mode, name)] = ports_of(run.stdout)
+    for mode in ("--send-ip", "--send-eth"):
+        assert got[(mode, "cmap")] == got[(mode, "nmap")], mode
+    # Through the IP stack the guard drops port 7's probe; as Ethernet
+    # frames it reaches the target, which resets it.
+    assert ("7/tcp", "filtered") in got[("--send-ip", "cmap")]
+    assert ("7/tcp", "closed") in got[("--send-eth", "cmap")]
+    assert ("8/tcp", "closed") in got[("--send-eth", "cmap")]

@@ -274,6 +274,7 @@ static int run_scan(struct run_ctx *c, struct target_iter *targets)
             run->interrupted = scan_stop_requested != 0;
         if (report_group(c->out, run, group.hosts, n) != 0) rc = -1;
         hostgroup_clear(&group);
+        if (syn_scan_failure()) break; /* nmap's run ends there */
     }
     hostgroup_free(&group);
     if (run->hosts_total == 0 && !run->interrupted)

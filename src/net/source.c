@@ -89,8 +89,7 @@ void source_setup(const struct plan *plan)
             snprintf(src.error, sizeof src.error,
                      "Could not find interface %s which was specified by -e", plan->device);
             src.plain = true;
-        }
-        else if (!plan->spoof_source)
+        } else if (!plan->spoof_source)
             src.addr = own;
     } else {
         ifc = iface_holding(&ifs, &src.addr);

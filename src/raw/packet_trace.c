@@ -119,25 +119,44 @@ static void tcp_options(const uint8_t *q, size_t len, char *out, size_t outlen)
 static const char *proto_name(uint8_t p)
 {
     switch (p) {
-    case 0: return "hopopt";
-    case 1: return "icmp";
-    case 2: return "igmp";
-    case 4: return "ipv4";
-    case 6: return "tcp";
-    case 17: return "udp";
-    case 41: return "ipv6";
-    case 43: return "ipv6-route";
-    case 44: return "ipv6-frag";
-    case 47: return "gre";
-    case 50: return "esp";
-    case 51: return "ah";
-    case 58: return "ipv6-icmp";
-    case 59: return "ipv6-nonxt";
-    case 60: return "ipv6-opts";
-    case 103: return "pim";
-    case 132: return "sctp";
-    case 136: return "udplite";
-    default: return NULL;
+    case 0:
+        return "hopopt";
+    case 1:
+        return "icmp";
+    case 2:
+        return "igmp";
+    case 4:
+        return "ipv4";
+    case 6:
+        return "tcp";
+    case 17:
+        return "udp";
+    case 41:
+        return "ipv6";
+    case 43:
+        return "ipv6-route";
+    case 44:
+        return "ipv6-frag";
+    case 47:
+        return "gre";
+    case 50:
+        return "esp";
+    case 51:
+        return "ah";
+    case 58:
+        return "ipv6-icmp";
+    case 59:
+        return "ipv6-nonxt";
+    case 60:
+        return "ipv6-opts";
+    case 103:
+        return "pim";
+    case 132:
+        return "sctp";
+    case 136:
+        return "udplite";
+    default:
+        return NULL;
     }
 }
 
@@ -165,14 +184,13 @@ static bool parse_v4(const uint8_t *pkt, size_t len, struct ipview *v)
                  "ver=4 ihl=%u tos=0x%02x iplen=%u id=%u%s%s%s%s foff=%d%s ttl=%u proto=%u "
                  "csum=0x%04x%s%s",
                  (unsigned)(hl / 4), pkt[1], iplen, id, (off & 0xe000) ? " flg=" : "",
-                 (off & 0x8000) ? "x" : "", (off & 0x4000) ? "D" : "", more ? "M" : "",
-                 v->frag_off, more ? "+" : "", ttl, pkt[9], csum, hl > 20 ? " " : "", opts);
+                 (off & 0x8000) ? "x" : "", (off & 0x4000) ? "D" : "", more ? "M" : "", v->frag_off,
+                 more ? "+" : "", ttl, pkt[9], csum, hl > 20 ? " " : "", opts);
     else if (v->detail == PTRACE_MEDIUM)
         snprintf(v->info, sizeof v->info, "ttl=%u id=%u proto=%u csum=0x%04x iplen=%u%s %s", ttl,
                  id, pkt[9], csum, iplen, frag, opts);
     else
-        snprintf(v->info, sizeof v->info, "ttl=%u id=%u iplen=%u%s %s", ttl, id, iplen, frag,
-                 opts);
+        snprintf(v->info, sizeof v->info, "ttl=%u id=%u iplen=%u%s %s", ttl, id, iplen, frag, opts);
     v->proto = pkt[9];
     v->data = pkt + hl;
     v->datalen = len - hl;
@@ -198,8 +216,8 @@ static bool parse_v6(const uint8_t *pkt, size_t len, struct ipview *v)
         snprintf(v->info, sizeof v->info, "ver=6, tclass=%x flow=%x payloadlen=%u nh=%s hopl=%u ",
                  tclass, flow, rd16(pkt + 4), nh, pkt[7]);
     } else if (v->detail == PTRACE_MEDIUM) {
-        snprintf(v->info, sizeof v->info, "hopl=%u tclass=%u flow=%x payloadlen=%u", pkt[7],
-                 tclass, flow, rd16(pkt + 4));
+        snprintf(v->info, sizeof v->info, "hopl=%u tclass=%u flow=%x payloadlen=%u", pkt[7], tclass,
+                 flow, rd16(pkt + 4));
     } else {
         snprintf(v->info, sizeof v->info, "hopl=%u flow=%x payloadlen=%u", pkt[7], flow,
                  rd16(pkt + 4));
@@ -283,8 +301,8 @@ static void fmt_tcp(struct sb *b, const struct ipview *v)
                     v->src, sp, v->dst, dp, fl, seq, ack, t[12] >> 4, t[12] & 15, rd16(t + 14),
                     v->info);
             else if (v->detail == PTRACE_MEDIUM)
-                put(b, "TCP [%s:%u > %s:%u %s seq=%lu ack=%lu win=%u (incomplete)] IP [%s]",
-                    v->src, sp, v->dst, dp, fl, seq, ack, rd16(t + 14), v->info);
+                put(b, "TCP [%s:%u > %s:%u %s seq=%lu ack=%lu win=%u (incomplete)] IP [%s]", v->src,
+                    sp, v->dst, dp, fl, seq, ack, rd16(t + 14), v->info);
             else
                 put(b, "TCP %s:%u > %s:%u %s %s seq=%lu win=%u (incomplete)", v->src, sp, v->dst,
                     dp, fl, v->info, seq, rd16(t + 14));
@@ -309,8 +327,8 @@ static void fmt_tcp(struct sb *b, const struct ipview *v)
             v->src, sp, v->dst, dp, fl, seq, (unsigned long)rd32(t + 8), t[12] >> 4, t[12] & 15,
             rd16(t + 14), rd16(t + 16), rd16(t + 18), sep, opts, v->info);
     else if (v->detail == PTRACE_MEDIUM)
-        put(b, "TCP [%s:%u > %s:%u %s seq=%lu win=%u csum=0x%04X%s%s] IP [%s]", v->src, sp,
-            v->dst, dp, fl, seq, rd16(t + 14), rd16(t + 16), sep, opts, v->info);
+        put(b, "TCP [%s:%u > %s:%u %s seq=%lu win=%u csum=0x%04X%s%s] IP [%s]", v->src, sp, v->dst,
+            dp, fl, seq, rd16(t + 14), rd16(t + 16), sep, opts, v->info);
     else
         put(b, "TCP %s:%u > %s:%u %s %s seq=%lu win=%u %s", v->src, sp, v->dst, dp, fl, v->info,
             seq, rd16(t + 14), opts);
@@ -332,8 +350,8 @@ static bool icmp4_describe(const struct ipview *v, char *type, size_t tlen, char
     case 15:
     case 16:
         snprintf(type, tlen, "%s",
-                 t == 0   ? "Echo reply"
-                 : t == 8 ? "Echo request"
+                 t == 0    ? "Echo reply"
+                 : t == 8  ? "Echo request"
                  : t == 15 ? "Information request"
                            : "Information reply");
         snprintf(fields, flen, "id=%u seq=%u", rd16(d + 4), rd16(d + 6));
@@ -367,9 +385,15 @@ static bool icmp4_describe(const struct ipview *v, char *type, size_t tlen, char
             [14] = "Host precedence violation",
             [15] = "Precedence cutoff in effect"};
         switch (c) {
-        case 0: snprintf(type, tlen, "Network %s unreachable", dst2); break;
-        case 1: snprintf(type, tlen, "Host %s unreachable", dst2); break;
-        case 2: snprintf(type, tlen, "Protocol %u unreachable", ip2[9]); break;
+        case 0:
+            snprintf(type, tlen, "Network %s unreachable", dst2);
+            break;
+        case 1:
+            snprintf(type, tlen, "Host %s unreachable", dst2);
+            break;
+        case 2:
+            snprintf(type, tlen, "Protocol %u unreachable", ip2[9]);
+            break;
         case 3:
             if (!l4)
                 snprintf(type, tlen, "Port unreachable");
@@ -382,23 +406,33 @@ static bool icmp4_describe(const struct ipview *v, char *type, size_t tlen, char
             snprintf(type, tlen, "Fragmentation required");
             snprintf(fields, flen, "Next-Hop-MTU=%u", rd16(d + 6));
             break;
-        case 6: snprintf(type, tlen, "Destination network %s unknown", dst2); break;
-        case 7: snprintf(type, tlen, "Destination host %s unknown", dst2); break;
+        case 6:
+            snprintf(type, tlen, "Destination network %s unknown", dst2);
+            break;
+        case 7:
+            snprintf(type, tlen, "Destination host %s unknown", dst2);
+            break;
         case 9:
             snprintf(type, tlen, "Destination network %s administratively prohibited", dst2);
             break;
         case 10:
             snprintf(type, tlen, "Destination host %s administratively prohibited", dst2);
             break;
-        case 11: snprintf(type, tlen, "Network %s unreachable for TOS", dst2); break;
-        case 12: snprintf(type, tlen, "Host %s unreachable for TOS", dst2); break;
+        case 11:
+            snprintf(type, tlen, "Network %s unreachable for TOS", dst2);
+            break;
+        case 12:
+            snprintf(type, tlen, "Host %s unreachable for TOS", dst2);
+            break;
         default:
             snprintf(type, tlen, "%s",
                      c < 16 && fixed[c] ? fixed[c] : "Destination unreachable (unknown code)");
         }
         return true;
     }
-    case 4: snprintf(type, tlen, "Source quench"); return true;
+    case 4:
+        snprintf(type, tlen, "Source quench");
+        return true;
     case 5: {
         snprintf(type, tlen, "%s",
                  c == 0   ? "Network redirect"
@@ -414,7 +448,9 @@ static bool icmp4_describe(const struct ipview *v, char *type, size_t tlen, char
                  c == 16 ? "Router advertisement (Mobile Agent Only)" : "Router advertisement");
         snprintf(fields, flen, "addrs=%u addrlen=%u lifetime=%u", d[4], d[5], rd16(d + 6));
         return true;
-    case 10: snprintf(type, tlen, "Router solicitation"); return true;
+    case 10:
+        snprintf(type, tlen, "Router solicitation");
+        return true;
     case 11:
         snprintf(type, tlen, "%s",
                  c == 0   ? "TTL=0 during transit"
@@ -433,8 +469,8 @@ static bool icmp4_describe(const struct ipview *v, char *type, size_t tlen, char
     case 14:
         snprintf(type, tlen, "Timestamp %s", t == 13 ? "request" : "reply");
         if (n < 20) return false;
-        snprintf(fields, flen, "id=%u seq=%u orig=%lu recv=%lu trans=%lu", rd16(d + 4),
-                 rd16(d + 6), (unsigned long)rd32(d + 8), (unsigned long)rd32(d + 12),
+        snprintf(fields, flen, "id=%u seq=%u orig=%lu recv=%lu trans=%lu", rd16(d + 4), rd16(d + 6),
+                 (unsigned long)rd32(d + 8), (unsigned long)rd32(d + 12),
                  (unsigned long)rd32(d + 16));
         return true;
     case 17:
@@ -446,11 +482,21 @@ static bool icmp4_describe(const struct ipview *v, char *type, size_t tlen, char
         snprintf(fields, flen, "id=%u seq=%u mask=%s", rd16(d + 4), rd16(d + 6), a);
         return true;
     }
-    case 30: snprintf(type, tlen, "Traceroute"); return true;
-    case 37: snprintf(type, tlen, "Domain name request"); return true;
-    case 38: snprintf(type, tlen, "Domain name reply"); return true;
-    case 40: snprintf(type, tlen, "Security failures"); return true;
-    default: snprintf(type, tlen, "Unknown type"); return true;
+    case 30:
+        snprintf(type, tlen, "Traceroute");
+        return true;
+    case 37:
+        snprintf(type, tlen, "Domain name request");
+        return true;
+    case 38:
+        snprintf(type, tlen, "Domain name reply");
+        return true;
+    case 40:
+        snprintf(type, tlen, "Security failures");
+        return true;
+    default:
+        snprintf(type, tlen, "Unknown type");
+        return true;
     }
 }
 
@@ -504,8 +550,7 @@ size_t ptrace_format_ip(const uint8_t *pkt, size_t len, char *out, size_t outlen
     return ptrace_format_ip_detail(pkt, len, PTRACE_LOW, out, outlen);
 }
 
-size_t ptrace_format_ip_detail(const uint8_t *pkt, size_t len, int detail, char *out,
-                               size_t outlen)
+size_t ptrace_format_ip_detail(const uint8_t *pkt, size_t len, int detail, char *out, size_t outlen)
 {
     if (outlen == 0) return 0;
     struct sb b = {out, outlen, 0};
@@ -520,9 +565,13 @@ size_t ptrace_format_ip_detail(const uint8_t *pkt, size_t len, int detail, char 
     }
     const uint8_t *d = v.data;
     switch (v.proto) {
-    case 6: fmt_tcp(&b, &v); break;
+    case 6:
+        fmt_tcp(&b, &v);
+        break;
     case 17:
-    case 132: fmt_udp_sctp(&b, &v); break;
+    case 132:
+        fmt_udp_sctp(&b, &v);
+        break;
     case 1:
         if (v.version == 4) {
             fmt_icmp4(&b, &v);
@@ -536,7 +585,7 @@ size_t ptrace_format_ip_detail(const uint8_t *pkt, size_t len, int detail, char 
             put(&b, "ICMPv6 (58) %s > %s (type=?/code=?) %s", v.src, v.dst, v.info);
         break;
     default:
-    other: {
+    other : {
         const char *name = proto_name(v.proto);
         if (name)
             put(&b, "%s (%u) %s > %s: %s", name, v.proto, v.src, v.dst, v.info);

@@ -9,8 +9,7 @@
 #include "fuzz_common.h"
 #include "raw/packet_trace.h"
 
-static void check(const uint8_t *pkt, size_t len, enum ptrace_kind kind, int detail,
-                  size_t outlen)
+static void check(const uint8_t *pkt, size_t len, enum ptrace_kind kind, int detail, size_t outlen)
 {
     char *out = malloc(outlen);
     if (!out) abort();

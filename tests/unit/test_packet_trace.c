@@ -49,7 +49,7 @@ static void test_tcp_syn(void **state)
 {
     (void)state;
     expect_ip(V4_OUT("02c", "0dd9", "3a", "06") "cae1 0016 56f2d9c3 00000000 6002 0400 0000 0000"
-                                                 "020405b4",
+                                                "020405b4",
               "TCP 198.18.0.1:51937 > 198.18.1.2:22 S ttl=58 id=3545 iplen=44  seq=1458756035 "
               "win=1024 <mss 1460>");
 }
@@ -59,7 +59,7 @@ static void test_tcp_rst_ack_no_options(void **state)
     (void)state;
     /* Ethernet padding past the IP length is not part of the segment. */
     expect_ip(V4_IN("028", "0000", "40", "06") "0017 a3c0 00000000 12345678 5014 0000 0000 0000"
-                                                "000000000000",
+                                               "000000000000",
               "TCP 198.18.1.2:23 > 198.18.0.1:41920 RA ttl=64 id=0 iplen=40  seq=0 win=0 ");
 }
 
@@ -67,16 +67,16 @@ static void test_tcp_options(void **state)
 {
     (void)state;
     expect_ip(V4_IN("03c", "0000", "40", "06") "0016 a3c0 00000001 00000002 a012 faf0 0000 0000"
-                                                "020405b4 0402 080a 0000000a 00000000 01 030307",
+                                               "020405b4 0402 080a 0000000a 00000000 01 030307",
               "TCP 198.18.1.2:22 > 198.18.0.1:41920 SA ttl=64 id=0 iplen=60  seq=1 win=64240 "
               "<mss 1460,sackOK,timestamp 10 0,nop,wscale 7>");
     /* An option nmap does not know empties the list, as nmap's does. */
     expect_ip(V4_IN("030", "0000", "40", "06") "0016 a3c0 00000001 00000002 7012 faf0 0000 0000"
-                                                "1e020101 01010101",
+                                               "1e020101 01010101",
               "TCP 198.18.1.2:22 > 198.18.0.1:41920 SA ttl=64 id=0 iplen=48  seq=1 win=64240 ");
     /* Header longer than the packet. */
     expect_ip(V4_IN("02c", "0000", "40", "06") "0016 a3c0 00000001 00000002 f012 faf0 0000 0000"
-                                                "020405b4",
+                                               "020405b4",
               "TCP 198.18.1.2:22 > 198.18.0.1:41920 SA ttl=64 id=0 iplen=44  seq=1 win=64240 "
               "option incomplete");
 }
@@ -102,7 +102,7 @@ static void test_sctp(void **state)
 {
     (void)state;
     expect_ip(V4_OUT("034", "05b3", "2f", "84") "db05 0050 00000000 00000000"
-                                                 "0100001400000000000000000000000000000000",
+                                                "0100001400000000000000000000000000000000",
               "SCTP 198.18.0.1:56069 > 198.18.1.2:80 ttl=47 id=1459 iplen=52 ");
 }
 
@@ -120,19 +120,18 @@ static void test_icmp(void **state)
               "seq=0 mask=0.0.0.0] IP [ttl=48 id=40917 iplen=32 ]");
     /* Port unreachable quoting exactly IP + 8 bytes: nmap leaves out the
      * port (its check is "more than 8"). */
-    expect_ip(V4_IN("038", "665b", "40", "01") "0303 0000 00000000" V4_OUT("01c", "0001", "40",
-                                                                           "11")
-                  "b68f 0009 0008 0000",
+    expect_ip(V4_IN("038", "665b", "40", "01") "0303 0000 00000000" V4_OUT(
+                  "01c", "0001", "40", "11") "b68f 0009 0008 0000",
               "ICMP [198.18.1.2 > 198.18.0.1 Port unreachable (type=3/code=3) ] IP [ttl=64 "
               "id=26203 iplen=56 ]");
-    expect_ip(V4_IN("048", "5eea", "40", "01") "030d 0000 00000000" V4_OUT("02c", "0001", "40",
-                                                                           "06")
-                  "b4a4 01bb 00000000 00000000 6002 0400 0000 0000 020405b4",
-              "ICMP [198.18.1.2 > 198.18.0.1 Communication administratively prohibited by "
-              "filtering (type=3/code=13) ] IP [ttl=64 id=24298 iplen=72 ]");
-    expect_ip(V4_IN("050", "0001", "40", "01") "0302 0000 00000000" V4_OUT("034", "0001", "40",
-                                                                           "84")
-                  "b4a4 0016 00000000 00000000 0100001400000000 0000000000000000 00000000",
+    expect_ip(
+        V4_IN("048", "5eea", "40", "01") "030d 0000 00000000" V4_OUT(
+            "02c", "0001", "40", "06") "b4a4 01bb 00000000 00000000 6002 0400 0000 0000 020405b4",
+        "ICMP [198.18.1.2 > 198.18.0.1 Communication administratively prohibited by "
+        "filtering (type=3/code=13) ] IP [ttl=64 id=24298 iplen=72 ]");
+    expect_ip(V4_IN("050", "0001", "40", "01") "0302 0000 00000000" V4_OUT(
+                  "034", "0001", "40",
+                  "84") "b4a4 0016 00000000 00000000 0100001400000000 0000000000000000 00000000",
               "ICMP [198.18.1.2 > 198.18.0.1 Protocol 132 unreachable (type=3/code=2) ] IP "
               "[ttl=64 id=1 iplen=80 ]");
     /* An unreachable without its quoted datagram, and a 4-byte ICMP. */
@@ -149,12 +148,16 @@ static void test_ipv6(void **state)
     const char *v6out = "fd000018000000000000000000000001 fd000018000100000000000000000004";
     const char *v6in = "fd000018000100000000000000000004 fd000018000000000000000000000001";
     char hex[600];
-    snprintf(hex, sizeof hex, "60000000 0018 06 ff %s f1a3 0017 c2e0cc3e 00000000 6002 0400 "
-                              "0000 0000 020405b4", v6out);
+    snprintf(hex, sizeof hex,
+             "60000000 0018 06 ff %s f1a3 0017 c2e0cc3e 00000000 6002 0400 "
+             "0000 0000 020405b4",
+             v6out);
     expect_ip(hex, "TCP fd00:18::1:61859 > fd00:18:1::4:23 S hopl=255 flow=0 payloadlen=24 "
                    "seq=3269512254 win=1024 <mss 1460>");
-    snprintf(hex, sizeof hex, "60011531 0014 06 40 %s 0017 f1a3 00000000 c2e0cc3f 5014 0000 "
-                              "0000 0000", v6in);
+    snprintf(hex, sizeof hex,
+             "60011531 0014 06 40 %s 0017 f1a3 00000000 c2e0cc3f 5014 0000 "
+             "0000 0000",
+             v6in);
     expect_ip(hex, "TCP fd00:18:1::4:23 > fd00:18::1:61859 RA hopl=64 flow=11531 payloadlen=20 "
                    "seq=0 win=0 ");
     snprintf(hex, sizeof hex, "600c434c 0008 3a 40 %s 8100 0000 0001 0000", v6in);
@@ -186,8 +189,8 @@ static void test_arp_and_nd(void **state)
     (void)state;
     uint8_t pkt[128];
     char out[PTRACE_LINE_MAX];
-    size_t len = unhex("0001 0800 06 04 0001 ee3921a85fe2 c6120001 000000000000 c6120102", pkt,
-                       sizeof pkt);
+    size_t len =
+        unhex("0001 0800 06 04 0001 ee3921a85fe2 c6120001 000000000000 c6120102", pkt, sizeof pkt);
     ptrace_format_any(pkt, len, PTRACE_ARP, PTRACE_LOW, out, sizeof out);
     assert_string_equal(out, "ARP who-has 198.18.1.2 tell 198.18.0.1");
     len = unhex("0001 0800 06 04 0002 d67abffebc43 c6120102 ee3921a85fe2 c6120001 0000", pkt,
@@ -262,7 +265,7 @@ static void test_bounded_output(void **state)
     (void)state;
     uint8_t pkt[64];
     size_t len = unhex(V4_OUT("02c", "0dd9", "3a", "06") "cae1 0016 56f2d9c3 00000000 6002 0400 "
-                                                          "0000 0000 020405b4",
+                                                         "0000 0000 020405b4",
                        pkt, sizeof pkt);
     char out[16];
     size_t n = ptrace_format_ip(pkt, len, out, sizeof out);
@@ -291,12 +294,19 @@ static void test_byte_counts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tcp_syn),         cmocka_unit_test(test_tcp_rst_ack_no_options),
-        cmocka_unit_test(test_tcp_options),     cmocka_unit_test(test_tcp_truncated),
-        cmocka_unit_test(test_udp),             cmocka_unit_test(test_sctp),
-        cmocka_unit_test(test_icmp),            cmocka_unit_test(test_ipv6),
-        cmocka_unit_test(test_bogus_and_unknown), cmocka_unit_test(test_arp_and_nd),
-        cmocka_unit_test(test_bounded_output), cmocka_unit_test(test_detail_levels),  cmocka_unit_test(test_byte_counts),
+        cmocka_unit_test(test_tcp_syn),
+        cmocka_unit_test(test_tcp_rst_ack_no_options),
+        cmocka_unit_test(test_tcp_options),
+        cmocka_unit_test(test_tcp_truncated),
+        cmocka_unit_test(test_udp),
+        cmocka_unit_test(test_sctp),
+        cmocka_unit_test(test_icmp),
+        cmocka_unit_test(test_ipv6),
+        cmocka_unit_test(test_bogus_and_unknown),
+        cmocka_unit_test(test_arp_and_nd),
+        cmocka_unit_test(test_bounded_output),
+        cmocka_unit_test(test_detail_levels),
+        cmocka_unit_test(test_byte_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

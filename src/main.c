@@ -23,6 +23,7 @@
 #include "scan/service_table.h"
 #include "service/service_scan.h"
 #include "target/targets.h"
+#include "trace/trace.h"
 
 /* The fatal hook needs these to close every output with exit="error". */
 static struct outputs *active_outputs;
@@ -168,6 +169,17 @@ static int version_group(struct run_ctx *c, struct host **hosts, size_t n)
     return rc;
 }
 
+/* --traceroute after the scans, as nmap's "Traceroute" task. */
+static int trace_stage(struct run_ctx *c, struct host **hosts, size_t n)
+{
+    if (n == 0) return 0;
+    struct task_event t = task_now("Traceroute", hosts, n, 0);
+    outputs_task_begin(c->out, c->run, &t);
+    int rc = trace_group(c->plan, hosts, n);
+    task_finish(c, &t);
+    return rc;
+}
+
 /* One technique over the group: the connect scan, or a raw technique for
  * proto. Returns -1 if interrupted. */
 static int port_scan(struct run_ctx *c, struct host **hosts, size_t n, enum proto_index proto)
@@ -218,6 +230,7 @@ static int scan_group(struct run_ctx *c, struct host **all, size_t n_all)
     for (size_t i = 0; i < n; i++)
         service_table_fill(hosts[i], plan->services);
     if (rc == 0 && !scan_stop_requested && plan->version_scan) rc = version_group(c, hosts, n);
+    if (rc == 0 && !scan_stop_requested && plan->traceroute) rc = trace_stage(c, hosts, n);
     free(hosts);
     return rc;
 }
@@ -331,6 +344,7 @@ int main(int argc, char **argv)
     log_set_fatal_hook(finish_outputs_on_fatal);
 
     int rc = outputs_run_begin(out, &run);
+    trace_open(&plan); /* after the banner, as nmap refuses it */
     struct watch *watch = watch_open(&plan, &rt, out, &run);
     target_iter_load_excludes(targets);
     /* Everything that needs privilege is open: drop it before the first probe. */
@@ -350,6 +364,7 @@ int main(int argc, char **argv)
     outputs_free(out);
     syn_scan_close();
     discovery_close();
+    trace_close();
     plan_free(&plan);
     resume_free(resume);
 

@@ -70,6 +70,13 @@ int run_debugging(const struct run *run)
     return run->rt ? runtime_debugging(run->rt) : run->plan->debugging;
 }
 
+void host_trace_free(struct host_trace *t)
+{
+    if (!t) return;
+    free(t->hops);
+    free(t);
+}
+
 void service_info_free(struct service_info *svc)
 {
     if (!svc) return;

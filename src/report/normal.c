@@ -14,6 +14,7 @@
 #include "report/progress.h"
 #include "report/svcfmt.h"
 #include "report/textfmt.h"
+#include "report/tracefmt.h"
 #include "report/writer.h"
 
 /* nmap numbers the columns in this order; VERSION comes last. */
@@ -285,6 +286,9 @@ static int put_up_host(FILE *fp, const struct plan *plan, const struct host *h, 
             put_safe(fp, h->mac_vendor ? h->mac_vendor : "Unknown");
             fputs(")\n", fp);
         }
+        /* put_ports() ended with an empty line unless nothing followed it. */
+        trace_put_normal(fp, h, scanned && !h->timed_out && v.n > 0 && !h->has_mac,
+                         plan->debugging > 0);
     }
     port_view_free(&v);
     return rc;

@@ -402,8 +402,6 @@ static void test_refusals(void **state)
     (void)state;
     static const char *const cases[][3] = {
         {"-O", "127.0.0.1", "-O"},
-        {"--traceroute", "127.0.0.1", "--traceroute"},
-        {"-trace", "127.0.0.1", "-trace"},
         {"--ttl", "300", "--ttl"}, /* the refusal wins over nmap's range error */
         {"--send-eth", "127.0.0.1", "--send-eth"},
         {"-A", "127.0.0.1", "-A"},

@@ -23,6 +23,7 @@
 #include "scan/service_table.h"
 #include "service/service_scan.h"
 #include "target/targets.h"
+#include "trace/tnames.h"
 #include "trace/trace.h"
 
 /* The fatal hook needs these to close every output with exit="error". */
@@ -177,6 +178,7 @@ static int trace_stage(struct run_ctx *c, struct host **hosts, size_t n)
     outputs_task_begin(c->out, c->run, &t);
     int rc = trace_group(c->plan, hosts, n);
     task_finish(c, &t);
+    if (rc == 0 && c->plan->dns != DNS_NEVER) trace_name_hops(hosts, n, c->rdns);
     return rc;
 }
 

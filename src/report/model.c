@@ -73,6 +73,8 @@ int run_debugging(const struct run *run)
 void host_trace_free(struct host_trace *t)
 {
     if (!t) return;
+    for (size_t i = 0; i < t->n_hops; i++)
+        free(t->hops[i].name);
     free(t->hops);
     free(t);
 }

@@ -114,6 +114,7 @@ struct trace_hop {
     double rtt_ms;       /* < 0: not measured ("--") */
     struct net_addr addr;
     struct net_addr tag; /* the traced host whose probes found this hop */
+    char *name;          /* its PTR name, NULL when none was looked up or found */
 };
 
 struct host_trace {

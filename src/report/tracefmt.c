@@ -37,6 +37,7 @@ struct row {
     char hop[16];
     char rtt[32];
     char addr[NET_ADDR_STRLEN];
+    const char *name; /* the hop's PTR name: "name (addr)" */
     char *full;
 };
 
@@ -65,7 +66,12 @@ static void put_rows(FILE *fp, const struct row *rows, size_t n)
             fputc(' ', fp);
             put_padded(fp, r->rtt, w1);
             fputc(' ', fp);
-            fputs(r->addr, fp);
+            if (r->name) {
+                put_safe(fp, r->name);
+                fprintf(fp, " (%s)", r->addr);
+            } else {
+                fputs(r->addr, fp);
+            }
         } else if (r->rtt[0]) {
             put_padded(fp, r->hop, w0);
             fputc(' ', fp);
@@ -130,6 +136,7 @@ void trace_put_normal(FILE *fp, const struct host *h, bool blank_before, bool de
         else
             snprintf(r->rtt, sizeof r->rtt, "%.2f ms", hp->rtt_ms);
         net_addr_format(&hp->addr, r->addr, sizeof r->addr);
+        r->name = hp->name;
         i++;
     }
     put_rows(fp, rows, n);
@@ -155,9 +162,15 @@ void trace_put_xml(FILE *fp, const struct host *h)
         fprintf(fp, "<hop ttl=\"%u\" ipaddr=\"", hp->ttl);
         put_xml(fp, a);
         if (hp->rtt_ms < 0)
-            fputs("\" rtt=\"--\"/>\n", fp);
+            fputs("\" rtt=\"--\"", fp);
         else
-            fprintf(fp, "\" rtt=\"%.2f\"/>\n", hp->rtt_ms);
+            fprintf(fp, "\" rtt=\"%.2f\"", hp->rtt_ms);
+        if (hp->name) {
+            fputs(" host=\"", fp);
+            put_xml(fp, hp->name);
+            fputc('"', fp);
+        }
+        fputs("/>\n", fp);
     }
     fputs("</trace>\n", fp);
 }
@@ -184,6 +197,7 @@ void trace_put_json(struct jw *j, const struct host *h)
                 jw_key(j, "rtt");
                 jw_fixed2(j, hp->rtt_ms);
             }
+            if (hp->name) jw_kstring(j, "host", hp->name);
         }
         jw_kbool(j, "timedout", hp->timed_out);
         jw_object_end(j);

@@ -11,9 +11,10 @@ silences the routers' time-exceeded messages to compare timeouts; another
 checks the refusal without privilege.
 """
 
-import os
 import re
+import shutil
 import subprocess
+import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -65,11 +66,12 @@ def chain():
         the_chain.down()
 
 
-def scan_pair(chain, programs, tmp_path, options, targets):
+def scan_pair(chain, programs, tmp_path, options, targets, resolve=False):
     runs = {}
+    base = ["--traceroute"] + ([] if resolve else ["-n"])
     for name, exe in programs.items():
-        runs[name] = labrun.scan_one(chain.scanner, exe, tmp_path / name,
-                                     ["-n", "--traceroute"] + options, targets, "X", 60)
+        runs[name] = labrun.scan_one(chain.scanner, exe, tmp_path / name, base + options,
+                                     targets, "X", 60)
     labrun.require_success(runs)
     return runs
 
@@ -88,14 +90,12 @@ def hop_view(rows):
     """Rows without round-trip times: (ttl or '-', address or text)."""
     view = []
     for row in rows:
-        if row.startswith("-"):
-            view.append(("-", row[1:].strip()))
-            continue
-        parts = row.split()
-        if parts[1] == "...":
-            view.append((parts[0], " ".join(parts[1:])))
+        m = re.match(r"^(\S+) +(?:\d+\.\d\d ms|--) +(.*)$", row)
+        if m:
+            view.append((m.group(1), m.group(2)))
         else:
-            view.append((parts[0], parts[-1]))
+            hop, rest = row.split(None, 1)
+            view.append((hop, rest))
     return view
 
 
@@ -106,7 +106,8 @@ def xml_traces(text):
         addr = host.find("address").get("addr")
         t = host.find("trace")
         out[addr] = None if t is None else (
-            dict(t.attrib), [(h.get("ttl"), h.get("ipaddr")) for h in t.findall("hop")])
+            dict(t.attrib),
+            [(h.get("ttl"), h.get("ipaddr"), h.get("host")) for h in t.findall("hop")])
     return out
 
 
@@ -126,7 +127,7 @@ def compare(runs):
         assert hop_view(c[host][1]) == hop_view(n[host][1]), (host, n[host], c[host])
         for row in c[host][1]:
             if not row.startswith("-") and "..." not in row:
-                assert re.match(r"^\d+ +(\d+\.\d\d ms|--) +\S+$", row), row
+                assert re.match(r"^\d+ +(\d+\.\d\d ms|--) +\S+( \(\S+\))?$", row), row
     xn, xc = xml_traces(runs["nmap"].files["X"]), xml_traces(runs["cmap"].files["X"])
     assert xc == xn
     for name, run in runs.items():
@@ -165,3 +166,47 @@ def test_needs_root(chain, programs):
         assert run.returncode == 1, run.describe()
         assert run.stderr == "Traceroute has to be run as root\nQUITTING!\n", run.describe()
         assert re.match(r"^Starting \S+ ", run.stdout), run.describe()
+
+
+PTR = {"198.18.40.2": "r1.trc.test", "198.18.41.2": "r2.trc.test",
+       "198.18.42.2": "tgt.trc.test"}
+
+
+@pytest.fixture
+def dns_server(chain):
+    """dnsmasq on the scanner's own address with PTR records for the path."""
+    argv = ["ip", "netns", "exec", chain.scanner, shutil.which("dnsmasq") or "/usr/sbin/dnsmasq",
+            "--no-daemon", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--port=53",
+            f"--listen-address={tracelab.SCANNER_V4}", "--bind-interfaces",
+            "--local=/18.198.in-addr.arpa/"]
+    argv += [f"--ptr-record={'.'.join(reversed(a.split('.')))}.in-addr.arpa,{n}"
+             for a, n in PTR.items()]
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        time.sleep(0.5)
+        if proc.poll() is not None:
+            pytest.fail(f"dnsmasq exited: {proc.stderr.read()}", pytrace=False)
+        yield tracelab.SCANNER_V4
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def test_hop_names(chain, programs, tmp_path, dns_server):
+    """Without -n the hops get their PTR names ("name (address)", XML
+    host=), the addresses already named by the scan not asked again."""
+    runs = scan_pair(chain, programs, tmp_path,
+                     ["-v", "--dns-servers", dns_server, "-sS", "-p80"], [T4[0], T4[1]],
+                     resolve=True)
+    compare(runs)
+    out = runs["cmap"].stdout
+    assert "1   " in out and "r1.trc.test (198.18.40.2)" in out, out
+    lines = [l for l in runs["nmap"].stdout.splitlines() if "DNS resolution" in l]
+    mine = [l for l in out.splitlines() if "DNS resolution" in l]
+    strip = lambda ls: [re.sub(r" at \d\d:\d\d.*", "", l) for l in ls]
+    assert strip(mine) == strip(lines)

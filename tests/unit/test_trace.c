@@ -181,6 +181,7 @@ static void timeouts_fold(void **state)
     assert_int_equal(n, 4);
     assert_false(hops[0].timed_out);
     assert_true(hops[1].timed_out && hops[2].timed_out);
+    hops[0].name = strdup("r&1.lab");
     struct host h = {.addr = t, .trace = &(struct host_trace){
                                     .kind = TRACE_ICMP, .proto = IPPROTO_ICMP,
                                     .hops = hops, .n_hops = n}};
@@ -192,15 +193,17 @@ static void timeouts_fold(void **state)
     fclose(fp);
     assert_string_equal(text, "\nTRACEROUTE (using proto 1/icmp)\n"
                               "HOP RTT     ADDRESS\n"
-                              "1   0.25 ms 198.18.40.2\n"
+                              "1   0.25 ms r&1.lab (198.18.40.2)\n"
                               "2   ... 3\n"
                               "4   1.50 ms 198.18.42.2\n"
                               "\n"
                               "<trace proto=\"icmp\">\n"
-                              "<hop ttl=\"1\" ipaddr=\"198.18.40.2\" rtt=\"0.25\"/>\n"
+                              "<hop ttl=\"1\" ipaddr=\"198.18.40.2\" rtt=\"0.25\" "
+                              "host=\"r&amp;1.lab\"/>\n"
                               "<hop ttl=\"4\" ipaddr=\"198.18.42.2\" rtt=\"1.50\"/>\n"
                               "</trace>\n");
     free(text);
+    free(hops[0].name);
     free(hops);
     hop_cache_free(&c);
 }

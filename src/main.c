@@ -364,9 +364,9 @@ int main(int argc, char **argv)
     if (outputs_run_end(out, &run) != 0) rc = -1;
     active_outputs = NULL;
     outputs_free(out);
+    trace_close();
     syn_scan_close();
     discovery_close();
-    trace_close();
     plan_free(&plan);
     resume_free(resume);
 

@@ -18,10 +18,13 @@
 #include "net/route.h"
 #include "raw/rawio.h"
 #include "report/model.h"
+#include "scan/syn.h"
 #include "trace/tengine.h"
 
-static struct raw_io raw;
-static bool raw_open;
+/* Our own raw socket and capture, or the port scan's (one capture fewer to
+ * open, which costs more than the trace of a small group). */
+static struct raw_io own;
+static struct raw_io *io;
 static struct hop_cache cache;
 /* Where a host without a distance hint starts: nmap's 10, then the longest
  * path of the previous group. */
@@ -29,18 +32,24 @@ static unsigned initial_ttl = TRACE_DEFAULT_TTL;
 
 void trace_open(const struct plan *plan)
 {
-    if (!plan->traceroute || plan->list_scan || raw_open) return;
+    if (!plan->traceroute || plan->list_scan || io) return;
     if (!plan->privileged) fatal("Traceroute has to be run as root");
+    struct raw_io *shared = syn_scan_raw_io();
+    if (shared && shared->family == plan->address_family) {
+        io = shared;
+        return;
+    }
     char err[512];
-    if (raw_io_open(&raw, plan->address_family, err, sizeof err) != 0)
+    if (raw_io_open(&own, plan->address_family, err, sizeof err) != 0)
         fatal("Traceroute: %s", err);
-    raw_open = true;
+    io = &own;
 }
 
+/* Before syn_scan_close(), which closes a shared capture itself. */
 void trace_close(void)
 {
-    if (raw_open) raw_io_close(&raw);
-    raw_open = false;
+    if (io == &own) raw_io_close(&own);
+    io = NULL;
     hop_cache_free(&cache);
 }
 
@@ -74,7 +83,7 @@ static int set_filter(const struct tengine *e)
     }
     snprintf(f + len, cap - len, ")");
     char err[512];
-    int rc = raw_io_set_filter(&raw, f, err, sizeof err);
+    int rc = raw_io_set_filter(io, f, err, sizeof err);
     if (rc != 0) error("%s", err);
     free(f);
     return rc;
@@ -127,7 +136,7 @@ static void collect(struct tengine *e)
 static bool add_host(struct tengine *e, const struct plan *plan, struct host *h)
 {
     struct route_choice rc;
-    if (h->addr.family != raw.family || route_lookup_kernel(&h->addr, &rc) != 0 || rc.local)
+    if (h->addr.family != io->family || route_lookup_kernel(&h->addr, &rc) != 0 || rc.local)
         return false; /* no route, or one of ours: nothing to trace */
     if (rc.direct) {
         trace_direct(h);
@@ -150,8 +159,8 @@ static bool add_host(struct tengine *e, const struct plan *plan, struct host *h)
 
 int trace_group(const struct plan *plan, struct host **hosts, size_t n)
 {
-    if (!raw_open || n == 0) return 0;
-    struct tengine e = {.plan = plan, .io = &raw, .cache = &cache};
+    if (!io || n == 0) return 0;
+    struct tengine e = {.plan = plan, .io = io, .cache = &cache};
     e.hosts = calloc(n, sizeof *e.hosts);
     e.by_addr = calloc(n, sizeof *e.by_addr);
     if (!e.hosts || !e.by_addr) fatal("Out of memory");

@@ -97,11 +97,12 @@ static bool send_next(struct tengine *e, struct thost *h, int64_t now)
 static void send_new_probes(struct tengine *e, int64_t now)
 {
     size_t failed = SIZE_MAX;
-    while (e->active < MAX_OUTSTANDING && e->next != failed) {
+    while (e->active < MAX_OUTSTANDING && e->next != failed && now >= e->next_send) {
         struct thost *h = &e->hosts[e->next];
-        if (!h->finished && send_next(e, h, now))
+        if (!h->finished && send_next(e, h, now)) {
             failed = SIZE_MAX;
-        else if (failed == SIZE_MAX)
+            if (e->scan_delay > 0) e->next_send = now + e->scan_delay;
+        } else if (failed == SIZE_MAX)
             failed = e->next;
         e->next = (e->next + 1) % e->n_hosts;
     }
@@ -209,6 +210,10 @@ static bool update_finished(struct tengine *e)
 static int wait_ms(const struct tengine *e, int64_t now)
 {
     int64_t first = -1;
+    if (e->next_send > now) {
+        int64_t ms = (e->next_send - now + 999) / 1000;
+        return ms > MAX_WAIT_MS ? MAX_WAIT_MS : (int)ms;
+    }
     for (size_t i = 0; i < e->n_hosts; i++)
         for (size_t j = 0; j < e->hosts[i].n_rec; j++) {
             const struct tp_rec *r = &e->hosts[i].rec[j];

@@ -53,6 +53,8 @@ struct tengine {
     size_t next;       /* round-robin position */
     unsigned active;   /* probes out, all hosts */
     unsigned max_resends;
+    int64_t scan_delay;  /* --scan-delay between two probes, microseconds */
+    int64_t next_send;   /* monotonic time the delay allows the next probe */
     uint16_t icmp_id, next_token;
     uint64_t rng;
     bool oom;

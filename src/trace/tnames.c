@@ -11,7 +11,7 @@
 
 /* Names found earlier in the run, as nmap's resolver caches its positive
  * answers: a hop already named (a scanned host, a hop of an earlier group)
- * is not asked again. Bounded; freed at exit with the process. */
+ * is not asked again. Bounded; trace_names_free() empties it. */
 #define KNOWN_MAX 4096
 static struct known {
     struct net_addr addr;
@@ -99,4 +99,11 @@ void trace_name_hops(struct host **hosts, size_t n, struct rdns *rdns)
         free(addrs[i]);
     }
     free(addrs);
+}
+
+void trace_names_free(void)
+{
+    for (size_t i = 0; i < n_known; i++)
+        free(known[i].name);
+    n_known = 0;
 }

@@ -13,5 +13,7 @@ struct rdns;
 
 /* rdns NULL: the system resolver, one address at a time. */
 void trace_name_hops(struct host **hosts, size_t n, struct rdns *rdns);
+/* Forgets the names kept between groups. */
+void trace_names_free(void);
 
 #endif

@@ -20,6 +20,7 @@
 #include "report/model.h"
 #include "scan/syn.h"
 #include "trace/tengine.h"
+#include "trace/tnames.h"
 
 /* Our own raw socket and capture, or the port scan's (one capture fewer to
  * open, which costs more than the trace of a small group). */
@@ -32,8 +33,10 @@ static unsigned initial_ttl = TRACE_DEFAULT_TTL;
 
 void trace_open(const struct plan *plan)
 {
-    if (!plan->traceroute || plan->list_scan || io) return;
+    if (!plan->traceroute || io) return;
+    /* nmap refuses even a list scan, which would trace nothing. */
     if (!plan->privileged) fatal("Traceroute has to be run as root");
+    if (plan->list_scan) return;
     struct raw_io *shared = syn_scan_raw_io();
     if (shared && shared->family == plan->address_family) {
         io = shared;
@@ -51,6 +54,7 @@ void trace_close(void)
     if (io == &own) raw_io_close(&own);
     io = NULL;
     hop_cache_free(&cache);
+    trace_names_free();
 }
 
 static const struct tengine *sort_engine;
@@ -181,6 +185,7 @@ int trace_group(const struct plan *plan, struct host **hosts, size_t n)
         e.next_token = ids[1];
         int retries = plan->timing.max_retries;
         e.max_resends = retries >= 0 && retries < 2 ? (unsigned)retries : 2;
+        e.scan_delay = plan->timing.scan_delay > 0 ? plan->timing.scan_delay : 0;
         if (set_filter(&e) == 0) rc = tengine_run(&e);
         if (e.oom) error("Traceroute: out of memory; some hops are missing.");
         if (rc == 0) collect(&e);

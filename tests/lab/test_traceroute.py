@@ -8,7 +8,8 @@ both programs must print the same TRACEROUTE header ("using port 80/tcp",
 "..."), the same "Hops 1-N are the same as for X" folding, and the same
 <trace> element, which must also validate against nmap's DTD. One case
 silences the routers' time-exceeded messages to compare timeouts; another
-checks the refusal without privilege.
+checks the refusal without privilege. Under 60 s in all (the silent cases
+wait out nmap's one-second probe timeouts, as both programs must).
 """
 
 import re
@@ -157,6 +158,29 @@ def test_silent_routers(chain, programs, tmp_path):
                         "trcsilent"], check=False)
     compare(runs)
     assert "1   ... 2\n" in runs["cmap"].stdout
+
+
+DARK = """
+table inet trcdark {
+    chain in {
+        type filter hook input priority 0; policy accept;
+        ip daddr 198.18.42.3 drop
+    }
+}
+"""
+
+
+def test_dark_target(chain, programs, tmp_path):
+    """A target that drops everything (-Pn -sn, so an ICMP echo trace):
+    the routers answer, TTLs 3 to 30 time out and fold into "3   ... 30"."""
+    labmod.run(["ip", "netns", "exec", chain.ns("tgt"), "nft", "-f", "-"], stdin=DARK)
+    try:
+        runs = scan_pair(chain, programs, tmp_path, ["-sn", "-Pn"], [T4[1]])
+    finally:
+        labmod.run(["ip", "netns", "exec", chain.ns("tgt"), "nft", "delete", "table", "inet",
+                    "trcdark"], check=False)
+    compare(runs)
+    assert "3   ... 30\n" in runs["cmap"].stdout
 
 
 def test_needs_root(chain, programs):

@@ -84,6 +84,7 @@ static int set_filter(const struct tengine *e)
         char s[NET_ADDR_STRLEN];
         net_addr_format(&a, s, sizeof s);
         len += (size_t)snprintf(f + len, cap - len, "%sdst host %s", n_self++ ? " or " : "", s);
+        if (len >= cap - 2) break; /* cannot happen: cap counts every address */
     }
     snprintf(f + len, cap - len, ")");
     char err[512];

@@ -14,12 +14,14 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "cli/plan.h"
 #include "net/pkt/icmp4.h"
 #include "net/pkt/ipv4.h"
 #include "net/pkt/tcp.h"
 #include "report/model.h"
 #include "report/tracefmt.h"
 #include "trace/hops.h"
+#include "trace/tprobe.h"
 #include "trace/treply.h"
 
 static struct net_addr v4(const char *s)
@@ -270,6 +272,55 @@ static void reads_replies(void **state)
     }
 }
 
+/* nmap's ranking of the probes that got answers: a reset (closed port)
+ * beats a SYN-ACK, an ICMP-filtered TCP port never counts, UDP is last;
+ * without any, discovery's probe, then ICMP echo. */
+static void chooses_the_probe(void **state)
+{
+    (void)state;
+    struct plan plan = {.tcp_scan = TCP_SCAN_SYN};
+    struct port_result ports[] = {
+        {.port = 80, .proto = PROTO_TCP, .state = PORT_OPEN, .reason = REASON_SYN_ACK,
+         .reason_ttl = 62},
+        {.port = 81, .proto = PROTO_TCP, .state = PORT_CLOSED, .reason = REASON_RESET,
+         .reason_ttl = 61},
+        {.port = 82, .proto = PROTO_TCP, .state = PORT_FILTERED, .reason = REASON_HOST_UNREACH},
+        {.port = 53, .proto = PROTO_UDP, .state = PORT_CLOSED, .reason = REASON_PORT_UNREACH},
+    };
+    struct host h = {.addr = v4("198.18.42.2"), .ports = ports, .n_ports = 4, .reason_ttl = 60};
+    struct trace_probe p;
+    trace_probe_choose(&plan, &h, &p);
+    assert_int_equal(p.kind, TRACE_TCP);
+    assert_int_equal(p.port, 81);
+    assert_int_equal(p.tcp_flags, TCP_SYN);
+    assert_int_equal(p.reply_ttl, 61);
+    h.n_ports = 1; /* only the open port */
+    trace_probe_choose(&plan, &h, &p);
+    assert_int_equal(p.port, 80);
+    h.ports = ports + 2; /* filtered by ICMP, then UDP */
+    h.n_ports = 2;
+    trace_probe_choose(&plan, &h, &p);
+    assert_int_equal(p.kind, TRACE_UDP);
+    assert_int_equal(p.port, 53);
+    h.n_ports = 1; /* nothing usable: discovery's ACK ping */
+    h.ping = (struct ping_probe){.kind = TRACE_TCP, .tcp_flags = TCP_ACK, .port = 443};
+    trace_probe_choose(&plan, &h, &p);
+    assert_int_equal(p.kind, TRACE_TCP);
+    assert_int_equal(p.tcp_flags, TCP_ACK);
+    assert_int_equal(p.port, 443);
+    assert_int_equal(p.reply_ttl, 60);
+    h.ping.kind = 0; /* nor that: ICMP echo */
+    trace_probe_choose(&plan, &h, &p);
+    assert_int_equal(p.kind, TRACE_ICMP);
+    assert_int_equal(p.icmp_type, ICMP4_ECHO);
+    assert_int_equal(trace_probe_proto(&p, AF_INET), IPPROTO_ICMP);
+    plan.tcp_scan = TCP_SCAN_CONNECT; /* connect() answers are not raw probes */
+    h.ports = ports;
+    h.n_ports = 2;
+    trace_probe_choose(&plan, &h, &p);
+    assert_int_equal(p.kind, TRACE_ICMP);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -279,6 +330,7 @@ int main(void)
         cmocka_unit_test(cache_hit_links_paths),
         cmocka_unit_test(timeouts_fold),
         cmocka_unit_test(reads_replies),
+        cmocka_unit_test(chooses_the_probe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -114,31 +114,47 @@ static void retire(struct tengine *e, struct tp_rec *r)
     r->state = TP_DONE;
 }
 
-static struct thost *host_by_addr(struct tengine *e, const struct net_addr *a)
+/* The first of the hosts probed at address a in by_addr order (a target
+ * named twice is traced twice), or n_hosts. */
+static size_t first_at(const struct tengine *e, const struct net_addr *a)
 {
-    size_t lo = 0, hi = e->n_hosts, len = a->family == AF_INET6 ? 16 : 4;
+    size_t lo = 0, hi = e->n_hosts;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        struct thost *h = &e->hosts[e->by_addr[mid]];
-        int c = memcmp(h->target, a->bytes, len);
-        if (c == 0) return h->host->addr.family == a->family ? h : NULL;
-        if (c < 0)
+        if (memcmp(e->hosts[e->by_addr[mid]].target, a->bytes, 16) < 0)
             lo = mid + 1;
         else
             hi = mid;
+    }
+    return lo;
+}
+
+/* The unanswered probe r names: its host's address, protocol and token. */
+static struct tp_rec *find_probe(struct tengine *e, const struct trace_reply *r,
+                                 struct thost **host)
+{
+    uint8_t key[16] = {0};
+    memcpy(key, r->target.bytes, r->target.family == AF_INET6 ? 16 : 4);
+    struct net_addr a = {.family = r->target.family};
+    memcpy(a.bytes, key, 16);
+    for (size_t i = first_at(e, &a); i < e->n_hosts; i++) {
+        struct thost *h = &e->hosts[e->by_addr[i]];
+        if (memcmp(h->target, key, 16) != 0) break;
+        if (h->finished || h->host->addr.family != a.family || r->proto != h->proto) continue;
+        for (size_t j = 0; j < h->n_rec; j++)
+            if (h->rec[j].token == r->token && h->rec[j].state != TP_DONE &&
+                h->rec[j].state != TP_FREE) {
+                *host = h;
+                return &h->rec[j];
+            }
     }
     return NULL;
 }
 
 static void handle(struct tengine *e, const struct trace_reply *r, int64_t rcvd_wall)
 {
-    struct thost *h = host_by_addr(e, &r->target);
-    if (!h || h->finished || r->proto != h->proto) return;
-    struct tp_rec *rec = NULL;
-    for (size_t i = 0; i < h->n_rec && !rec; i++)
-        if (h->rec[i].token == r->token && h->rec[i].state != TP_DONE &&
-            h->rec[i].state != TP_FREE)
-            rec = &h->rec[i];
+    struct thost *h;
+    struct tp_rec *rec = find_probe(e, r, &h);
     if (!rec) return;
     double rtt = (double)(rcvd_wall - rec->sent_wall) / 1000.0;
     if (rtt < 0) rtt = 0;

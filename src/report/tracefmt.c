@@ -83,11 +83,11 @@ static void put_rows(FILE *fp, const struct row *rows, size_t n)
     }
 }
 
-void trace_put_normal(FILE *fp, const struct host *h, bool blank_before, bool debugging)
+bool trace_put_normal(FILE *fp, const struct host *h, bool debugging)
 {
-    if (!has_trace(h)) return;
+    if (!has_trace(h)) return false;
     const struct host_trace *t = h->trace;
-    if (!blank_before) fputc('\n', fp);
+    fputc('\n', fp);
     if (t->kind == TRACE_TCP || t->kind == TRACE_UDP)
         fprintf(fp, "TRACEROUTE (using port %u/%s)\n", t->port, proto_label(t));
     else if (t->kind == TRACE_ICMP)
@@ -96,7 +96,7 @@ void trace_put_normal(FILE *fp, const struct host *h, bool blank_before, bool de
         fputs("TRACEROUTE\n", fp);
     struct row *rows = calloc(t->n_hops + 2, sizeof *rows);
     char full[NET_ADDR_STRLEN + 64];
-    if (!rows) return;
+    if (!rows) return true;
     size_t n = 0, i = 0;
     rows[n++] = (struct row){.hop = "HOP", .rtt = "RTT", .addr = "ADDRESS"};
     if (!debugging) {
@@ -140,8 +140,8 @@ void trace_put_normal(FILE *fp, const struct host *h, bool blank_before, bool de
         i++;
     }
     put_rows(fp, rows, n);
-    fputc('\n', fp);
     free(rows);
+    return true;
 }
 
 void trace_put_xml(FILE *fp, const struct host *h)

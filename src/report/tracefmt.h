@@ -12,9 +12,10 @@
 #include "report/jsonw.h"
 #include "report/model.h"
 
-/* blank_before: the output already ends with an empty line. debugging:
- * nmap shows every hop and timeout as is. */
-void trace_put_normal(FILE *fp, const struct host *h, bool blank_before, bool debugging);
+/* The block nmap prints after a host's ports: an empty line, the header and
+ * the table (the empty line ending the host is the caller's). debugging:
+ * nmap shows every hop and timeout as is. False when there is no trace. */
+bool trace_put_normal(FILE *fp, const struct host *h, bool debugging);
 void trace_put_xml(FILE *fp, const struct host *h);
 void trace_put_json(struct jw *j, const struct host *h);
 

@@ -47,6 +47,8 @@ CASES = {
     "ack-scan": (["-sA", "-p80"], [T4[1]]),
     "v6-syn": (["-6", "-sS", "-p80"], [T6[0], T6[1]]),
     "v6-ping-scan": (["-6", "-sn"], [T6[0], tracelab.HOPS_V6[1]]),
+    "v6-udp-closed": (["-6", "-sU", "-p53"], [T6[0]]),
+    "v6-neighbour": (["-6", "-sS", "-p80"], [tracelab.HOPS_V6[0], T6[1]]),
 }
 
 

@@ -176,8 +176,12 @@ static int trace_stage(struct run_ctx *c, struct host **hosts, size_t n)
     if (n == 0) return 0;
     struct task_event t = task_now("Traceroute", hosts, n, 0);
     outputs_task_begin(c->out, c->run, &t);
-    int rc = trace_group(c->plan, hosts, n);
+    struct scan_observer obs = {.ctx = c};
+    watch_observe(c->watch, &obs);
+    watch_task_begin(c->watch, t.name, c->run->hosts_total, c->run->hosts_up + n, n);
+    int rc = trace_group(c->plan, hosts, n, &obs);
     task_finish(c, &t);
+    watch_task_end(c->watch);
     if (rc == 0 && c->plan->dns != DNS_NEVER) trace_name_hops(hosts, n, c->rdns);
     return rc;
 }

@@ -19,12 +19,15 @@ unsigned trace_distance_guess(uint8_t reply_ttl)
     return 1;
 }
 
-void trace_state_init(struct trace_state *s, const struct net_addr *target, unsigned guess)
+void trace_state_init(struct trace_state *s, const struct net_addr *target, unsigned guess,
+                      bool hinted)
 {
     memset(s, 0, sizeof *s);
     s->target = *target;
     if (guess == 0) guess = TRACE_DEFAULT_TTL;
     s->ttl = (uint8_t)(guess > TRACE_MAX_TTL ? TRACE_MAX_TTL : guess);
+    s->guess = s->ttl;
+    s->hold = hinted;
     s->head = -1;
 }
 
@@ -46,6 +49,7 @@ uint8_t trace_next_ttl(struct trace_state *s)
         while (s->ttl <= TRACE_MAX_TTL && s->sent[s->ttl])
             s->ttl++;
     if (!trace_has_more(s)) return 0;
+    if (s->hold && s->counting_up && s->ttl > s->guess) return 0;
     s->sent[s->ttl] = true;
     return s->ttl;
 }
@@ -171,6 +175,7 @@ struct trace_effect trace_reply(struct hop_cache *c, struct trace_state *s, uint
 {
     struct trace_effect eff = {0};
     if (ttl == 0 || ttl > TRACE_MAX_TTL) return eff;
+    if (ttl == s->guess) s->hold = false;
     if (net_addr_equal(from, &s->target)) {
         if (s->reached == 0 || ttl < s->reached) s->reached = ttl;
         /* Counting down from too far: skip to the distance the reply's
@@ -203,6 +208,7 @@ struct trace_effect trace_reply(struct hop_cache *c, struct trace_state *s, uint
 int trace_timeout(struct hop_cache *c, struct trace_state *s, uint8_t ttl)
 {
     if (ttl == 0 || ttl > TRACE_MAX_TTL) return 0;
+    if (ttl == s->guess) s->hold = false;
     return insert_hop(c, s, ttl, NULL, -1.0) < 0 ? -1 : 0;
 }
 

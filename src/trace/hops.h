@@ -52,6 +52,8 @@ struct trace_state {
     bool sent[TRACE_MAX_TTL + 1];
     uint8_t reached; /* lowest TTL the target itself answered, 0 none */
     int32_t head;    /* the host's highest-TTL hop, -1 */
+    uint8_t guess;   /* the starting TTL */
+    bool hold;       /* a hinted guess: go no higher until its probe is settled */
 };
 
 /* What a reply means for the probes still out. */
@@ -65,10 +67,15 @@ struct trace_effect {
  * at or above it (32, 64, 128, 255) minus the TTL plus one; 0 for 0. */
 unsigned trace_distance_guess(uint8_t reply_ttl);
 
-void trace_state_init(struct trace_state *s, const struct net_addr *target, unsigned guess);
+/* hinted: guess comes from the host's own answer, so it is most likely the
+ * distance: TTLs above it wait until its probe is answered or times out
+ * (nmap, without a hint, sends them at once). */
+void trace_state_init(struct trace_state *s, const struct net_addr *target, unsigned guess,
+                      bool hinted);
 /* Whether s still has TTLs to probe. */
 bool trace_has_more(const struct trace_state *s);
-/* The next TTL to probe (marked sent), or 0 when the trace has no more. */
+/* The next TTL to probe (marked sent), or 0 when there is none now (the
+ * trace is over when trace_has_more() says so too). */
 uint8_t trace_next_ttl(struct trace_state *s);
 
 /* A reply to s's probe at ttl from address from, rtt_ms after it left;

@@ -55,6 +55,7 @@ static void transmit(struct tengine *e, struct thost *h, struct tp_rec *r, int64
     size_t len = trace_probe_build(e->plan, &h->probe, &s, buf, sizeof buf);
     r->state = TP_ACTIVE;
     r->sent_us = now;
+    e->probes_sent++;
     r->sent_wall = wall_us();
     e->active++;
     /* A probe the kernel refuses (no route, full buffer) is simply never
@@ -240,14 +241,43 @@ static int wait_ms(const struct tengine *e, int64_t now)
     return ms < 0 ? 0 : ms > MAX_WAIT_MS ? MAX_WAIT_MS : (int)ms;
 }
 
+/* nmap's completion fraction: a finished host counts whole, another by
+ * the share of TTLs it has probed. */
+static void report_status(struct tengine *e, bool finished)
+{
+    if (!e->obs || !e->obs->tick) return;
+    struct scan_status st = {.probes_sent = e->probes_sent, .in_flight = e->active,
+                             .finished = finished};
+    double sum = 0;
+    for (size_t i = 0; i < e->n_hosts; i++) {
+        const struct thost *h = &e->hosts[i];
+        if (h->finished) {
+            sum += 1.0;
+            st.hosts_done++;
+            continue;
+        }
+        unsigned sent = 0;
+        for (unsigned t = 0; t <= TRACE_MAX_TTL; t++)
+            sent += h->st.sent[t];
+        sum += (double)sent / (TRACE_MAX_TTL + 1);
+    }
+    st.fraction = e->n_hosts ? sum / (double)e->n_hosts : 1.0;
+    e->obs->tick(e->obs->watch_ctx, &st);
+}
+
 int tengine_run(struct tengine *e)
 {
     if (e->n_hosts == 0) return 0;
     e->rng = ((uint64_t)e->icmp_id << 32 | e->next_token) ^ 0x9e3779b97f4a7c15ull;
     if (e->rng == 0) e->rng = 1;
+    int64_t last_tick = clock_mono_us();
     while (!update_finished(e)) {
         if (scan_stop_requested) return -1;
         int64_t now = clock_mono_us();
+        if (now - last_tick >= SCAN_TICK_US) {
+            report_status(e, false);
+            last_tick = now;
+        }
         send_new_probes(e, now);
         struct pollfd pfd = {.fd = e->io->pcap_fd, .events = POLLIN};
         int rc = poll(&pfd, 1, wait_ms(e, clock_mono_us()));
@@ -258,5 +288,6 @@ int tengine_run(struct tengine *e)
         drain(e);
         cull_timeouts(e, clock_mono_us());
     }
+    report_status(e, true);
     return 0;
 }

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "raw/rawio.h"
+#include "scan/observer.h"
 #include "trace/hops.h"
 #include "trace/tprobe.h"
 
@@ -58,6 +59,8 @@ struct tengine {
     uint16_t icmp_id, next_token;
     uint64_t rng;
     bool oom;
+    const struct scan_observer *obs; /* status ticks for the watcher; NULL */
+    unsigned long probes_sent;
 };
 
 /* Runs until every host's trace is finished. 0, or -1 when interrupted. */

@@ -157,15 +157,16 @@ static bool add_host(struct tengine *e, const struct plan *plan, struct host *h)
     trace_probe_choose(plan, h, &th->probe);
     th->proto = trace_probe_proto(&th->probe, h->addr.family);
     unsigned guess = trace_distance_guess(th->probe.reply_ttl);
-    trace_state_init(&th->st, &h->addr, guess ? guess : initial_ttl);
+    trace_state_init(&th->st, &h->addr, guess ? guess : initial_ttl, guess != 0);
     e->n_hosts++;
     return true;
 }
 
-int trace_group(const struct plan *plan, struct host **hosts, size_t n)
+int trace_group(const struct plan *plan, struct host **hosts, size_t n,
+                const struct scan_observer *obs)
 {
     if (!io || n == 0) return 0;
-    struct tengine e = {.plan = plan, .io = io, .cache = &cache};
+    struct tengine e = {.plan = plan, .io = io, .cache = &cache, .obs = obs};
     e.hosts = calloc(n, sizeof *e.hosts);
     e.by_addr = calloc(n, sizeof *e.by_addr);
     if (!e.hosts || !e.by_addr) fatal("Out of memory");

@@ -11,6 +11,7 @@
 
 struct plan;
 struct host;
+struct scan_observer;
 
 /* With --traceroute: opens the raw socket and capture before privileges
  * are dropped, or ends the run as nmap does ("Traceroute has to be run as
@@ -18,8 +19,9 @@ struct host;
 void trace_open(const struct plan *plan);
 void trace_close(void);
 
-/* Traces hosts (all up), filling each one's trace. 0, or -1 when
- * interrupted. */
-int trace_group(const struct plan *plan, struct host **hosts, size_t n);
+/* Traces hosts (all up), filling each one's trace; obs (may be NULL) gets
+ * status ticks for the progress lines. 0, or -1 when interrupted. */
+int trace_group(const struct plan *plan, struct host **hosts, size_t n,
+                const struct scan_observer *obs);
 
 #endif

@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                r.proto == IPPROTO_ICMPV6);
     struct hop_cache c = {0};
     struct trace_state s;
-    trace_state_init(&s, &r.target, ttl % 40);
+    trace_state_init(&s, &r.target, ttl % 40, ttl & 0x80);
     for (int i = 0; i < 4; i++) {
         uint8_t t = trace_next_ttl(&s);
         if (t == 0) break;

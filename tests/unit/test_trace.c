@@ -49,7 +49,7 @@ static void counts_down_then_up(void **state)
     (void)state;
     struct net_addr t = v4("198.18.42.2");
     struct trace_state s;
-    trace_state_init(&s, &t, 3);
+    trace_state_init(&s, &t, 3, false);
     assert_int_equal(trace_next_ttl(&s), 3);
     assert_int_equal(trace_next_ttl(&s), 2);
     assert_int_equal(trace_next_ttl(&s), 1);
@@ -62,10 +62,37 @@ static void counts_down_then_up(void **state)
     assert_int_equal(n, TRACE_MAX_TTL);
     assert_false(trace_has_more(&s));
     /* No hint: nmap's 10; a hint beyond the maximum is capped. */
-    trace_state_init(&s, &t, 0);
+    trace_state_init(&s, &t, 0, false);
     assert_int_equal(trace_next_ttl(&s), TRACE_DEFAULT_TTL);
-    trace_state_init(&s, &t, 200);
+    trace_state_init(&s, &t, 200, false);
     assert_int_equal(trace_next_ttl(&s), TRACE_MAX_TTL);
+}
+
+/* A guess from the host's own answer: TTLs above it wait for its probe, so
+ * a right guess costs no probe past the target; a wrong one (a router
+ * answered at the guess) or a timeout lets the count go on up. */
+static void hinted_guess_holds(void **state)
+{
+    (void)state;
+    struct hop_cache c = {0};
+    struct net_addr t = v4("198.18.42.2"), r2 = v4("198.18.41.2");
+    struct trace_state s;
+    trace_state_init(&s, &t, 2, true);
+    assert_int_equal(trace_next_ttl(&s), 2);
+    assert_int_equal(trace_next_ttl(&s), 1);
+    assert_int_equal(trace_next_ttl(&s), 0); /* 3 waits for TTL 2's answer */
+    assert_true(trace_has_more(&s));
+    trace_reply(&c, &s, 2, &r2, 0.1, 63); /* a router: the target is farther */
+    assert_int_equal(trace_next_ttl(&s), 3);
+    trace_reply(&c, &s, 3, &t, 0.1, 62);
+    assert_int_equal(trace_next_ttl(&s), 0);
+    assert_false(trace_has_more(&s));
+    trace_state_init(&s, &t, 2, true);
+    assert_int_equal(trace_next_ttl(&s), 2);
+    assert_int_equal(trace_next_ttl(&s), 1);
+    assert_int_equal(trace_timeout(&c, &s, 2), 0);
+    assert_int_equal(trace_next_ttl(&s), 3);
+    hop_cache_free(&c);
 }
 
 /* The target answering stops the upward count at its distance, and an
@@ -76,7 +103,7 @@ static void target_answer_ends_and_jumps(void **state)
     struct hop_cache c = {0};
     struct net_addr t = v4("198.18.42.2"), r1 = v4("198.18.40.2"), r2 = v4("198.18.41.2");
     struct trace_state s;
-    trace_state_init(&s, &t, 10);
+    trace_state_init(&s, &t, 10, false);
     assert_int_equal(trace_next_ttl(&s), 10);
     struct trace_effect e = trace_reply(&c, &s, 10, &t, 0.5, 62);
     assert_true(e.cancel_above);
@@ -115,8 +142,8 @@ static void cache_hit_links_paths(void **state)
     struct net_addr a = v4("198.18.42.2"), b = v4("198.18.42.3"), r1 = v4("198.18.40.2"),
                     r2 = v4("198.18.41.2");
     struct trace_state sa, sb;
-    trace_state_init(&sa, &a, 3);
-    trace_state_init(&sb, &b, 3);
+    trace_state_init(&sa, &a, 3, true);
+    trace_state_init(&sb, &b, 3, true);
     assert_int_equal(trace_next_ttl(&sa), 3);
     assert_int_equal(trace_next_ttl(&sb), 3);
     assert_int_equal(trace_next_ttl(&sa), 2);
@@ -168,7 +195,7 @@ static void timeouts_fold(void **state)
     struct hop_cache c = {0};
     struct net_addr t = v4("198.18.42.2"), r1 = v4("198.18.40.2");
     struct trace_state s;
-    trace_state_init(&s, &t, 4);
+    trace_state_init(&s, &t, 4, true);
     for (uint8_t ttl = 4; ttl >= 1; ttl--)
         assert_int_equal(trace_next_ttl(&s), ttl);
     trace_reply(&c, &s, 4, &t, 1.5, 61);
@@ -324,6 +351,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(distance_from_reply_ttl),
         cmocka_unit_test(counts_down_then_up),
+        cmocka_unit_test(hinted_guess_holds),
         cmocka_unit_test(target_answer_ends_and_jumps),
         cmocka_unit_test(cache_hit_links_paths),
         cmocka_unit_test(timeouts_fold),

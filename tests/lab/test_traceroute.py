@@ -42,6 +42,7 @@ CASES = {
     "syn-closed-preferred": (["-sS", "-p80,81"], [T4[0]]),
     "ping-scan": (["-sn"], [T4[0], tracelab.HOPS_V4[1], tracelab.HOPS_V4[0]]),
     "ping-scan-syn-ping": (["-sn", "-PS22"], [T4[0]]),
+    "ping-scan-twenty": (["-sn"], tracelab.MANY_V4),
     "udp-closed": (["-sU", "-p53"], [T4[0]]),
     "connect-as-root": (["-sT", "-p80"], [T4[0]]),
     "ack-scan": (["-sA", "-p80"], [T4[1]]),

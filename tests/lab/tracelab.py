@@ -8,7 +8,8 @@
       |   (link b)
     r2    198.18.41.2  fd00:41::2 / 198.18.42.1 fd00:42::1
       |   (link c)
-    tgt   198.18.42.2  fd00:42::2  and 198.18.42.3  fd00:42::3
+    tgt   198.18.42.2  fd00:42::2  and 198.18.42.3  fd00:42::3,
+          198.18.42.10-29
 
 r1 and r2 forward (and answer expiring packets with ICMP time exceeded,
 unrate-limited); the targets run a TCP listener on port 80 (every other TCP
@@ -33,6 +34,8 @@ HOPS_V4 = ("198.18.40.2", "198.18.41.2")
 HOPS_V6 = ("fd00:40::2", "fd00:41::2")
 TARGETS_V4 = ("198.18.42.2", "198.18.42.3")
 TARGETS_V6 = ("fd00:42::2", "fd00:42::3")
+# Twenty more targets behind the same routers, for the hop cache at scale.
+MANY_V4 = [f"198.18.42.{i}" for i in range(10, 30)]
 OPEN_PORT = 80
 
 # (namespace role, its address on the link, the link's name, peer role, peer address)
@@ -126,6 +129,8 @@ class TraceLab:
              f"{PREFIX}{self.pid}c1"])
         run(["ip", "-n", tgt, "addr", "add", f"{TARGETS_V6[1]}/64", "dev",
              f"{PREFIX}{self.pid}c1", "nodad"])
+        for addr in MANY_V4:
+            run(["ip", "-n", tgt, "addr", "add", f"{addr}/24", "dev", f"{PREFIX}{self.pid}c1"])
         for role, routes in ROUTES.items():
             for prefix, via in routes:
                 fam = "-6" if ":" in prefix else "-4"

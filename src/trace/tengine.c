@@ -58,12 +58,14 @@ static void transmit(struct tengine *e, struct thost *h, struct tp_rec *r, int64
     e->probes_sent++;
     r->sent_wall = wall_us();
     e->active++;
-    /* A probe the kernel refuses (no route, full buffer) is simply never
-     * answered: it times out like a lost one. */
-    if (len > 0)
-        while (sendto(e->io->send_fd, buf, len, 0, (struct sockaddr *)&h->sa, h->salen) < 0 &&
-               errno == EINTR) {
-        }
+    /* Through the raw engine's one way out (raw/rawio.h). A probe the kernel
+     * refuses (no route, full buffer) is simply never answered: it times
+     * out like a lost one. */
+    if (len == 0) return;
+    struct iovec iov = {.iov_base = buf, .iov_len = len};
+    struct mmsghdr msg = {.msg_hdr = {.msg_name = &h->sa, .msg_namelen = h->salen,
+                                      .msg_iov = &iov, .msg_iovlen = 1}};
+    (void)raw_io_send(e->io, &msg, 1);
 }
 
 static uint16_t new_token(struct tengine *e)

@@ -57,8 +57,16 @@ void syn_scan_close(void)
 /* The technique's ports, appended after the results of other protocols
  * (an earlier technique of the same run) and replacing its own protocol's;
  * every port starts as silence makes it. */
-static int prepare_host(struct host *h, const struct scan_technique *t, const uint16_t *ports,
-                        size_t n)
+/* What silence makes a port: with --defeat-icmp-ratelimit a silent UDP
+ * port may be a closed one whose port unreachable was rationed away. */
+static uint8_t silent_state(const struct plan *plan, const struct scan_technique *t)
+{
+    if (t->proto == PROTO_UDP && plan->defeat_icmp_ratelimit) return PORT_CLOSED_FILTERED;
+    return t->silent_state;
+}
+
+static int prepare_host(struct host *h, const struct scan_technique *t, uint8_t silent,
+                        const uint16_t *ports, size_t n)
 {
     size_t kept = 0;
     for (size_t i = 0; i < h->n_ports; i++)
@@ -72,7 +80,7 @@ static int prepare_host(struct host *h, const struct scan_technique *t, const ui
     for (size_t i = 0; i < n; i++)
         v[kept + i] = (struct port_result){.port = ports[i],
                                            .proto = (uint8_t)t->proto,
-                                           .state = t->silent_state,
+                                           .state = silent,
                                            .reason = REASON_NO_RESPONSE};
     h->n_ports = kept + n;
     h->timed_out = false;
@@ -103,6 +111,13 @@ static void fill_config(struct sy_config *c, const struct plan *plan,
      * speed over rationed answers. */
     c->rate_checks = c->rl.max_interval > 4 * c->rl.measure_interval && c->tryno_cap >= 2;
     if (c->rl.chances > c->tryno_cap) c->rl.chances = c->tryno_cap;
+    /* nmap's --defeat-rst-ratelimit (TCP scans where silence is not
+     * "open") and --defeat-icmp-ratelimit (UDP): no slowing down for
+     * rationed error replies, so no rate checks and no pacing either. */
+    bool noresp_open = tech->silent_state == PORT_OPEN_FILTERED && !udp;
+    c->defeat_closed = udp ? plan->defeat_icmp_ratelimit
+                           : tech->proto == PROTO_TCP && !noresp_open && plan->defeat_rst_ratelimit;
+    if (c->defeat_closed) c->rate_checks = false;
     c->min_rate = t->min_rate;
     c->max_rate = t->max_rate;
     c->host_timeout_us = t->host_timeout > 0 ? t->host_timeout : 0;
@@ -301,7 +316,8 @@ int raw_scan(const struct plan *plan, const struct scan_technique *t, struct hos
     const uint16_t *ports = plan->ports.ports[t->proto];
     size_t n_ports = plan->ports.count[t->proto];
     for (size_t i = 0; i < n_hosts; i++)
-        if (prepare_host(hosts[i], t, ports, n_ports) != 0) fatal("Out of memory for port results");
+        if (prepare_host(hosts[i], t, silent_state(plan, t), ports, n_ports) != 0)
+            fatal("Out of memory for port results");
     static struct syn_engine e;
     if (engine_init(&e, plan, t, hosts, n_hosts, obs) != 0)
         fatal("Cannot set up the %s", t->task_name);

@@ -100,6 +100,7 @@ struct sy_config {
     int64_t first_delay; /* nmap's first boost: 50 ms for UDP, 5 ms otherwise */
     struct rl_params rl;
     bool rate_checks; /* the limit pacing could handle is worth checking for */
+    bool defeat_closed; /* --defeat-rst/icmp-ratelimit: closed answers to resends don't count */
     double min_rate, max_rate;
     int64_t host_timeout_us;
 };
@@ -150,9 +151,9 @@ void sy_note_check(struct syn_engine *e, struct sy_host *h, int64_t now);
 void sy_unsend(struct syn_engine *e, struct sy_host *h, uint32_t idx);
 void sy_unsend_check(struct sy_host *h);
 /* The first answer for port idx; error: an ICMP error or a RST, the replies
- * hosts ration. */
+ * hosts ration; closed: it made the port closed. */
 void sy_reply(struct syn_engine *e, struct sy_host *h, uint32_t idx, unsigned tryno, bool error,
-              int64_t now);
+              bool closed, int64_t now);
 /* Another error reply for an answered port: a duplicate, or the check's. */
 void sy_error_echo(struct syn_engine *e, struct sy_host *h, uint32_t idx, int64_t now);
 void sy_expire(struct syn_engine *e, int64_t now);

@@ -346,7 +346,7 @@ void sy_error_echo(struct syn_engine *e, struct sy_host *h, uint32_t idx, int64_
 }
 
 void sy_reply(struct syn_engine *e, struct sy_host *h, uint32_t idx, unsigned tryno, bool error,
-              int64_t now)
+              bool closed, int64_t now)
 {
     uint8_t was = h->pstate[idx];
     if (h->credits[idx] & SY_CREDIT_OUT) {
@@ -368,6 +368,10 @@ void sy_reply(struct syn_engine *e, struct sy_host *h, uint32_t idx, unsigned tr
         if (rtt_sample(&h->rtt, delta, &e->cfg.lim)) h->rtt_samples++;
         rtt_sample(&e->group_rtt, delta, &e->cfg.lim);
     }
+    /* --defeat-rst-ratelimit / --defeat-icmp-ratelimit: a "closed" answer
+     * to a resend may have waited for a rationed token, and silence would
+     * have said nearly as much: it teaches nothing about timing (nmap). */
+    if (closed && tryno > 0 && e->cfg.defeat_closed) return;
     if (was == PS_INFLIGHT) {
         cwnd_note_outcome(&h->win);
         cwnd_note_outcome(&e->group_win);

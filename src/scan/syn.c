@@ -21,6 +21,10 @@
 #include "scan/syn_engine.h"
 #include "scan/technique.h"
 
+/* Probes a second to hosts that have not answered yet (syn_sched.c): a
+ * /16 of absent hosts in well under a minute a try, a rate a veth or a
+ * switched LAN carries; --max-rate still caps everything. */
+#define SILENT_RATE 20000.0
 /* nmap's defaults: --max-retries 10, --max-scan-delay 1 s. */
 #define DEFAULT_MAX_RETRIES 10
 #define DEFAULT_MAX_SCAN_DELAY_US 1000000
@@ -118,6 +122,7 @@ static void fill_config(struct sy_config *c, const struct plan *plan,
     c->defeat_closed = udp ? plan->defeat_icmp_ratelimit
                            : tech->proto == PROTO_TCP && !noresp_open && plan->defeat_rst_ratelimit;
     if (c->defeat_closed) c->rate_checks = false;
+    c->silent_rate = SILENT_RATE;
     c->min_rate = t->min_rate;
     c->max_rate = t->max_rate;
     c->host_timeout_us = t->host_timeout > 0 ? t->host_timeout : 0;
@@ -199,6 +204,12 @@ static int set_filter(struct syn_engine *e)
     return rc;
 }
 
+/* The group's RTT estimate carries over to the next group: the path is
+ * the same, and a group of absent hosts would otherwise wait the initial
+ * timeout for every probe. */
+static struct rtt_est carried_rtt;
+static bool have_carried_rtt;
+
 static int engine_init(struct syn_engine *e, const struct plan *plan,
                        const struct scan_technique *t, struct host **hosts, size_t n_hosts,
                        const struct scan_observer *obs)
@@ -223,6 +234,7 @@ static int engine_init(struct syn_engine *e, const struct plan *plan,
     for (size_t i = 0; i < e->n_ports; i++)
         e->port_index[e->ports[i]] = (int32_t)i;
     rtt_init(&e->group_rtt, &e->cfg.lim);
+    if (have_carried_rtt) e->group_rtt = carried_rtt;
     cwnd_init(&e->group_win, &e->cfg.cc, e->start_us);
     e->send_not_before = e->send_by = e->start_us;
     for (size_t i = 0; i < n_hosts; i++) {
@@ -322,6 +334,10 @@ int raw_scan(const struct plan *plan, const struct scan_technique *t, struct hos
     if (engine_init(&e, plan, t, hosts, n_hosts, obs) != 0)
         fatal("Cannot set up the %s", t->task_name);
     int rc = sy_run(&e);
+    if (e.group_rtt.srtt > 0) {
+        carried_rtt = e.group_rtt;
+        have_carried_rtt = true;
+    }
     final_status(&e, obs);
     debug_counts(&e);
     for (size_t i = 0; i < n_hosts; i++)

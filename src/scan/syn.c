@@ -6,6 +6,7 @@
 #include "scan/syn.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,7 @@
 /* Probes a second to hosts that have not answered yet (syn_sched.c): a
  * /16 of absent hosts in well under a minute a try, a rate a veth or a
  * switched LAN carries; --max-rate still caps everything. */
-#define SILENT_RATE 20000.0
+#define SILENT_RATE 100000.0
 /* nmap's defaults: --max-retries 10, --max-scan-delay 1 s. */
 #define DEFAULT_MAX_RETRIES 10
 #define DEFAULT_MAX_SCAN_DELAY_US 1000000
@@ -52,10 +53,35 @@ const char *syn_scan_open_error(void)
     return open_error;
 }
 
+static pthread_t closer;
+static bool closing;
+
+static void *close_raw(void *arg)
+{
+    raw_io_close(arg);
+    return NULL;
+}
+
+static void join_closer(void)
+{
+    if (closing) pthread_join(closer, NULL);
+    closing = false;
+}
+
 void syn_scan_close(void)
 {
-    if (raw_open) raw_io_close(&raw);
+    if (!raw_open) return;
     raw_open = false;
+    /* Closing a packet capture waits out an RCU grace period (tens of
+     * milliseconds, every run); on a thread it overlaps the discovery
+     * capture's close and the rest of the shutdown. Joined at exit. */
+    if (!closing && pthread_create(&closer, NULL, close_raw, &raw) == 0) {
+        closing = true;
+        if (atexit(join_closer) == 0) return;
+        join_closer();
+        return;
+    }
+    raw_io_close(&raw);
 }
 
 /* The technique's ports, appended after the results of other protocols

@@ -185,6 +185,8 @@ void plan_free(struct plan *plan)
     free(plan->servicedb);
     free(plan->exe_path);
     free(plan->drop_user);
+    free(plan->device);
+    free(plan->spoof_source);
     free(plan->ping.syn);
     free(plan->ping.ack);
     free(plan->ping.udp);

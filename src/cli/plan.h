@@ -106,6 +106,7 @@ struct plan {
     struct ping_probes ping;
     bool disable_arp;     /* --disable-arp-ping */
     bool send_ip;         /* --send-ip: no ARP/ND */
+    bool send_eth;        /* --send-eth: raw probes as Ethernet frames to the neighbour's MAC */
     bool ignore_rst;      /* --discovery-ignore-rst */
     enum tcp_scan_type tcp_scan;
     bool tcp_scan_default; /* no technique was asked for: nmap's default */
@@ -151,6 +152,8 @@ struct plan {
 
     bool privileged;      /* root or --privileged, and not --unprivileged */
     char *drop_user;      /* --drop-user: become this user after setup; NULL = stay */
+    char *device;         /* -e: the interface raw probes leave by; NULL = the route's */
+    char *spoof_source;   /* -S: the probes' source address (as given); NULL = the route's */
 };
 
 /* Outcome of parsing: run a scan, or exit early with a status (after -h,

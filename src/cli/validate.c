@@ -160,6 +160,11 @@ int cli_validate(struct cli_ctx *ctx)
     /* nmap's default: a SYN scan when privileged, else a connect scan. */
     if (default_scan) ctx->scans |= ctx->privileged ? SCAN_SYN : SCAN_CONNECT;
     plan->tcp_scan_default = default_scan;
+    if (plan->spoof_source && (ctx->scans & SCAN_CONNECT))
+        cli_warn(ctx, "WARNING: -S will only affect the source address used in a connect() scan "
+                      "if you specify one of your own addresses.  Use -sS or another raw scan "
+                      "if you want to completely spoof your source address, but then you need "
+                      "to know what you're doing to obtain meaningful results.");
     if (check_scan_types(ctx, default_scan) < 0 || check_ping_types(ctx) < 0 ||
         check_limits(ctx) < 0 || check_port_options(ctx) < 0)
         return -1;

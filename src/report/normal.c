@@ -8,6 +8,8 @@
 
 #include "cli/plan.h"
 #include "core/log.h"
+#include "core/runtime.h"
+#include "raw/packet_trace.h"
 #include "report/escape.h"
 #include "report/partial.h"
 #include "report/portview.h"
@@ -333,6 +335,20 @@ static void put_data_files(FILE *fp, const struct plan *plan)
     }
 }
 
+/* nmap's count of raw packets under the "Nmap done" line, with -v or -d,
+ * when a raw engine ran: terminal (and -oS) only, as nmap's LOG_STDOUT. */
+static void put_raw_counts(FILE *fp, const struct run *run)
+{
+    int v = run->rt ? runtime_verbosity(run->rt) : run->plan->verbosity;
+    int d = run->rt ? runtime_debugging(run->rt) : run->plan->debugging;
+    if ((v <= 0 && d <= 0) || !ptrace_raw_used()) return;
+    struct ptrace_counts c;
+    ptrace_counts(&c);
+    char line[160];
+    ptrace_format_counts(&c, line, sizeof line);
+    fprintf(fp, "           %s\n", line);
+}
+
 static int normal_run_end(struct writer *w, const struct run *run)
 {
     const struct plan *plan = run->plan;
@@ -364,6 +380,7 @@ static int normal_run_end(struct writer *w, const struct run *run)
                   "try -Pn\n",
                   w->fp);
         fprintf(w->fp, "Nmap done: %s\n", summary);
+        put_raw_counts(w->fp, run);
     } else {
         char when[32];
         fmt_ctime(run->end_time.tv_sec, when, sizeof when);

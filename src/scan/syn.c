@@ -6,6 +6,8 @@
 #include "scan/syn.h"
 
 #include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,8 @@
 #include "core/runtime.h"
 #include "core/signals.h"
 #include "net/route.h"
+#include "net/source.h"
+#include "raw/packet_trace.h"
 #include "report/model.h"
 #include "report/progress.h"
 #include "scan/syn_engine.h"
@@ -45,6 +49,9 @@ int syn_scan_open(const struct plan *plan)
     if (raw_open) return 0;
     if (raw_io_open(&raw, plan->address_family, open_error, sizeof open_error) != 0) return -1;
     raw_open = true;
+    if (source_device()) raw_io_bind_device(&raw, source_device()); /* -e */
+    /* --send-eth: without a packet socket the probes go as IP packets. */
+    if (plan->send_eth) raw_io_open_link(&raw);
     return 0;
 }
 
@@ -176,7 +183,7 @@ static int init_host(struct syn_engine *e, struct sy_host *sh, struct host *host
     sh->last_boost = e->start_us;
     sh->last_sent = e->start_us - sh->delay_us;
     struct route_choice rc;
-    if (host->addr.family != e->io->family || route_lookup_kernel(&host->addr, &rc) != 0) {
+    if (host->addr.family != e->io->family || source_route(&host->addr, &rc) != 0) {
         char a[NET_ADDR_STRLEN];
         net_addr_format(&host->addr, a, sizeof a);
         error("Failed to determine a route to %s: %s", a, strerror(errno));
@@ -184,6 +191,21 @@ static int init_host(struct syn_engine *e, struct sy_host *sh, struct host *host
         return 0;
     }
     memcpy(sh->self, rc.src.bytes, alen);
+    raw_io_watch_device(e->io, rc.oif);
+    /* --send-eth: a neighbour whose MAC discovery learnt gets Ethernet
+     * frames on the route's interface; others (routed, local, no MAC)
+     * still get IP packets, which the kernel frames. */
+    if (e->io->link_fd >= 0 && host->has_mac && rc.direct && !rc.local && rc.oif > 0) {
+        struct sockaddr_ll ll = {.sll_family = AF_PACKET,
+                                 .sll_protocol =
+                                     htons(host->addr.family == AF_INET6 ? ETH_P_IPV6 : ETH_P_IP),
+                                 .sll_ifindex = rc.oif,
+                                 .sll_halen = 6};
+        memcpy(ll.sll_addr, host->mac, 6);
+        memset(&sh->sa, 0, sizeof sh->sa);
+        memcpy(&sh->sa, &ll, sizeof ll);
+        sh->salen = sizeof ll;
+    }
     return 0;
 }
 
@@ -249,6 +271,7 @@ static int engine_init(struct syn_engine *e, const struct plan *plan,
     e->n_ports = plan->ports.count[t->proto];
     e->n_hosts = n_hosts;
     e->start_us = clock_mono_us();
+    raw_io_watch_reset(e->io);
     if (cookie_key_random(&e->key) != 0) return -1;
     e->port_index = malloc(65536 * sizeof *e->port_index);
     e->hosts = calloc(n_hosts ? n_hosts : 1, sizeof *e->hosts);
@@ -357,6 +380,7 @@ int raw_scan(const struct plan *plan, const struct scan_technique *t, struct hos
         if (prepare_host(hosts[i], t, silent_state(plan, t), ports, n_ports) != 0)
             fatal("Out of memory for port results");
     static struct syn_engine e;
+    ptrace_mark_raw_used();
     if (engine_init(&e, plan, t, hosts, n_hosts, obs) != 0)
         fatal("Cannot set up the %s", t->task_name);
     int rc = sy_run(&e);
@@ -364,12 +388,24 @@ int raw_scan(const struct plan *plan, const struct scan_technique *t, struct hos
         carried_rtt = e.group_rtt;
         have_carried_rtt = true;
     }
+    if (sy_device_lost()) {
+        /* What was found stays; the ports not yet answered keep the state
+         * silence gives them. */
+        for (size_t i = 0; i < n_hosts; i++)
+            e.hosts[i].done = true;
+        rc = -1;
+    }
     final_status(&e, obs);
     debug_counts(&e);
     for (size_t i = 0; i < n_hosts; i++)
         merge_host(&e.hosts[i]);
     engine_free(&e);
     return rc == 0 && !scan_stop_requested ? 0 : -1;
+}
+
+const char *syn_scan_failure(void)
+{
+    return sy_device_lost() ? SY_DEVICE_LOST : NULL;
 }
 
 int syn_scan(const struct plan *plan, struct host **hosts, size_t n_hosts,

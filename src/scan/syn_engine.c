@@ -18,6 +18,7 @@
 #include "core/loop.h"
 #include "core/runtime.h"
 #include "net/pkt/tcp.h"
+#include "raw/packet_trace.h"
 #include "raw/reply.h"
 #include "report/model.h"
 
@@ -75,7 +76,7 @@ static void add_probe(struct syn_engine *e, struct send_batch *b, struct sy_host
                       bool check, int64_t now)
 {
     uint16_t port = e->ports[idx];
-    int family = h->sa.ss_family;
+    int family = h->host->addr.family; /* h->sa may be a link address (--send-eth) */
     uint64_t hash = cookie_hash(&e->key, family, h->target, h->self, port);
     struct probe_spec p = {.family = family,
                            .self = h->self,
@@ -106,6 +107,22 @@ static void add_probe(struct syn_engine *e, struct send_batch *b, struct sy_host
         sy_note_send(e, h, idx, now);
 }
 
+static bool device_lost;
+
+bool sy_device_lost(void)
+{
+    return device_lost;
+}
+
+/* A probe that could not leave: a vanished interface ends the scan. */
+static void send_failed(struct syn_engine *e)
+{
+    e->count.send_errors++;
+    if (device_lost || !raw_io_device_lost(e->io)) return;
+    device_lost = true;
+    error("%s\n", SY_DEVICE_LOST); /* nmap's message has an empty line after it */
+}
+
 static void flush_batch(struct syn_engine *e, struct send_batch *b, int64_t now)
 {
     unsigned done = 0;
@@ -114,12 +131,15 @@ static void flush_batch(struct syn_engine *e, struct send_batch *b, int64_t now)
         if (rc < 0) {
             /* This probe cannot leave (a local firewall, no route): it is
              * counted as sent and times out, as nmap's failed sendto. */
-            e->count.send_errors++;
+            send_failed(e);
             done++;
             continue;
         }
-        for (int i = 0; i < rc; i++)
-            e->count.sent_bytes += b->iov[done + (unsigned)i].iov_len;
+        for (int i = 0; i < rc; i++) {
+            const struct iovec *v = &b->iov[done + (unsigned)i];
+            e->count.sent_bytes += v->iov_len;
+            ptrace_sent(v->iov_base, v->iov_len, PTRACE_IP);
+        }
         e->count.sent += (unsigned)rc;
         done += (unsigned)rc;
         if (rc == 0) break;
@@ -249,6 +269,7 @@ static void on_packet(u_char *arg, const struct pcap_pkthdr *ph, const u_char *f
         e->count.malformed++;
         return;
     }
+    ptrace_rcvd(l3, l3_len, PTRACE_IP);
     enum pkt_status st = reply_parse(l3, l3_len, &r);
     if (st == PKT_BAD_TYPE) {
         e->count.unmatched++;
@@ -315,6 +336,10 @@ static int on_prepare(struct loop *loop, void *arg)
 {
     struct syn_engine *e = arg;
     int64_t now = loop_refresh_now(loop);
+    if (device_lost) {
+        loop_stop(loop);
+        return 1;
+    }
     sy_check_host_timeout(e, now);
     sy_expire(e, now);
     sy_finish_hosts(e);

@@ -405,7 +405,7 @@ static void test_refusals(void **state)
         {"--traceroute", "127.0.0.1", "--traceroute"},
         {"-trace", "127.0.0.1", "-trace"},
         {"--ttl", "300", "--ttl"}, /* the refusal wins over nmap's range error */
-        {"--send-eth", "127.0.0.1", "--send-eth"},
+        {"--badsum", "127.0.0.1", "--badsum"},
         {"-A", "127.0.0.1", "-A"},
         {"--versiondb", "x", "--versiondb"},
         {"--nsock-engine", "poll", "--nsock-engine poll"},

@@ -26,9 +26,10 @@
 #include "scan/syn_engine.h"
 #include "scan/technique.h"
 
-/* Probes a second to hosts that have not answered yet (syn_sched.c): a
- * /16 of absent hosts in well under a minute a try, a rate a veth or a
- * switched LAN carries; --max-rate still caps everything. */
+/* Probes a second to hosts that have not answered yet (syn_sched.c):
+ * discovery's own rate (discovery/dengine.c), a few seconds a try for a
+ * /16 of absent hosts, which a veth or a switched LAN carries; --max-rate
+ * still caps everything. */
 #define SILENT_RATE 100000.0
 /* nmap's defaults: --max-retries 10, --max-scan-delay 1 s. */
 #define DEFAULT_MAX_RETRIES 10

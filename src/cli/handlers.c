@@ -25,6 +25,7 @@ static const cli_handler_fn handlers[OPT_COUNT] = {
     [OPT_RESOLVE_ALL] = opt_flag,
     [OPT_SYSTEM_DNS] = opt_flag,
     [OPT_DEFEAT_RST_RATELIMIT] = opt_flag,
+    [OPT_DEFEAT_ICMP_RATELIMIT] = opt_flag,
     [OPT_IFLIST] = opt_flag,
     [OPT_VERSION_INTENSITY] = opt_version_detection,
     [OPT_VERSION_LIGHT] = opt_version_detection,

@@ -107,7 +107,10 @@ int opt_flag(struct cli_ctx *ctx, const struct getopt_item *item)
         plan->reason = true;
         break;
     case OPT_OPEN:
+        /* nmap: only open ports wanted, so closed and filtered need not
+         * be told apart at the cost of waiting for rationed resets. */
         plan->open_only = true;
+        plan->defeat_rst_ratelimit = true;
         break;
     case OPT_PACKET_TRACE:
         plan->packet_trace = true;
@@ -135,6 +138,10 @@ int opt_flag(struct cli_ctx *ctx, const struct getopt_item *item)
         break;
     case OPT_DEFEAT_RST_RATELIMIT:
         ctx->defeat_rst = true;
+        plan->defeat_rst_ratelimit = true;
+        break;
+    case OPT_DEFEAT_ICMP_RATELIMIT:
+        plan->defeat_icmp_ratelimit = true;
         break;
     case OPT_IFLIST:
         plan->iflist = true;

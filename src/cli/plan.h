@@ -139,6 +139,8 @@ struct plan {
     int debugging;        /* -d level */
     bool reason;          /* --reason (also implied by -d) */
     bool open_only;       /* --open */
+    bool defeat_rst_ratelimit;  /* --defeat-rst-ratelimit (or --open) */
+    bool defeat_icmp_ratelimit; /* --defeat-icmp-ratelimit */
     bool packet_trace;    /* --packet-trace */
     bool traceroute;      /* --traceroute: after the scan, trace each up host */
     bool iflist;          /* --iflist: print interfaces and routes, then exit 0 */

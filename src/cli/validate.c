@@ -46,6 +46,8 @@ static int check_scan_types(struct cli_ctx *ctx, bool default_scan)
     bool syn = (s & SCAN_SYN) || (default_scan && ctx->privileged);
     if (ctx->defeat_rst && !syn)
         return cli_fatal(ctx, "Option --defeat-rst-ratelimit works only with a SYN scan (-sS)");
+    if (ctx->plan->defeat_icmp_ratelimit && !(s & SCAN_UDP))
+        return cli_fatal(ctx, "Option --defeat-icmp-ratelimit works only with a UDP scan (-sU)");
     return 0;
 }
 

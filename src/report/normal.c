@@ -251,9 +251,9 @@ static int put_ports(FILE *fp, const struct plan *plan, const struct host *h,
         put_not_shown(fp, v);
     else
         fputc('\n', fp);
-    /* --open implies --defeat-rst-ratelimit, and nmap then warns whenever
-     * some TCP port came out filtered. */
-    if (plan->open_only && plan->tcp_scan != TCP_SCAN_NONE && has_filtered_tcp(v))
+    /* --defeat-rst-ratelimit (implied by --open): nmap warns whenever some
+     * TCP port came out filtered. */
+    if (plan->defeat_rst_ratelimit && plan->tcp_scan != TCP_SCAN_NONE && has_filtered_tcp(v))
         fputs("Some closed ports may be reported as filtered due to --defeat-rst-ratelimit\n", fp);
     int rc = 0;
     if (v->n_ignored < v->n) {
@@ -378,6 +378,11 @@ static int normal_run_end(struct writer *w, const struct run *run)
         return flush_status(w->fp);
     }
     put_data_files(w->fp, plan);
+    /* nmap warns on every UDP scan with the option, whatever was found. */
+    if (plan->defeat_icmp_ratelimit && plan->udp_scan)
+        fputs("WARNING: Some ports marked closed|filtered may actually be open. For more "
+              "accurate results, do not use --defeat-icmp-ratelimit .\n",
+              w->fp);
     if (plan->version_scan && run->hosts_up > 0)
         fputs("Service detection performed. Please report any incorrect results at "
               "https://nmap.org/submit/ .\n",

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,11 @@
 #include "scan/syn_engine.h"
 #include "scan/technique.h"
 
+/* Probes a second to hosts that have not answered yet (syn_sched.c):
+ * discovery's own rate (discovery/dengine.c), a few seconds a try for a
+ * /16 of absent hosts, which a veth or a switched LAN carries; --max-rate
+ * still caps everything. */
+#define SILENT_RATE 100000.0
 /* nmap's defaults: --max-retries 10, --max-scan-delay 1 s. */
 #define DEFAULT_MAX_RETRIES 10
 #define DEFAULT_MAX_SCAN_DELAY_US 1000000
@@ -60,17 +66,50 @@ struct raw_io *syn_scan_raw_io(void)
     return raw_open ? &raw : NULL;
 }
 
+static pthread_t closer;
+static bool closing;
+
+static void *close_raw(void *arg)
+{
+    raw_io_close(arg);
+    return NULL;
+}
+
+static void join_closer(void)
+{
+    if (closing) pthread_join(closer, NULL);
+    closing = false;
+}
+
 void syn_scan_close(void)
 {
-    if (raw_open) raw_io_close(&raw);
+    if (!raw_open) return;
     raw_open = false;
+    /* Closing a packet capture waits out an RCU grace period (tens of
+     * milliseconds, every run); on a thread it overlaps the discovery
+     * capture's close and the rest of the shutdown. Joined at exit. */
+    if (!closing && pthread_create(&closer, NULL, close_raw, &raw) == 0) {
+        closing = true;
+        if (atexit(join_closer) == 0) return;
+        join_closer();
+        return;
+    }
+    raw_io_close(&raw);
+}
+
+/* What silence makes a port: with --defeat-icmp-ratelimit a silent UDP
+ * port may be a closed one whose port unreachable was rationed away. */
+static uint8_t silent_state(const struct plan *plan, const struct scan_technique *t)
+{
+    if (t->proto == PROTO_UDP && plan->defeat_icmp_ratelimit) return PORT_CLOSED_FILTERED;
+    return t->silent_state;
 }
 
 /* The technique's ports, appended after the results of other protocols
  * (an earlier technique of the same run) and replacing its own protocol's;
  * every port starts as silence makes it. */
-static int prepare_host(struct host *h, const struct scan_technique *t, const uint16_t *ports,
-                        size_t n)
+static int prepare_host(struct host *h, const struct scan_technique *t, uint8_t silent,
+                        const uint16_t *ports, size_t n)
 {
     size_t kept = 0;
     for (size_t i = 0; i < h->n_ports; i++)
@@ -84,7 +123,7 @@ static int prepare_host(struct host *h, const struct scan_technique *t, const ui
     for (size_t i = 0; i < n; i++)
         v[kept + i] = (struct port_result){.port = ports[i],
                                            .proto = (uint8_t)t->proto,
-                                           .state = t->silent_state,
+                                           .state = silent,
                                            .reason = REASON_NO_RESPONSE};
     h->n_ports = kept + n;
     h->timed_out = false;
@@ -114,6 +153,14 @@ static void fill_config(struct sy_config *c, const struct plan *plan,
      * speed over rationed answers. */
     c->rate_checks = c->rl.max_interval > 4 * c->rl.measure_interval && c->tryno_cap >= 2;
     if (c->rl.chances > c->tryno_cap) c->rl.chances = c->tryno_cap;
+    /* nmap's --defeat-rst-ratelimit (TCP scans where silence is not
+     * "open") and --defeat-icmp-ratelimit (UDP): no slowing down for
+     * rationed error replies, so no rate checks and no pacing either. */
+    bool noresp_open = tech->silent_state == PORT_OPEN_FILTERED && !udp;
+    c->defeat_closed = udp ? plan->defeat_icmp_ratelimit
+                           : tech->proto == PROTO_TCP && !noresp_open && plan->defeat_rst_ratelimit;
+    if (c->defeat_closed) c->rate_checks = false;
+    c->silent_rate = SILENT_RATE;
     c->min_rate = t->min_rate;
     c->max_rate = t->max_rate;
     c->host_timeout_us = t->host_timeout > 0 ? t->host_timeout : 0;
@@ -219,6 +266,12 @@ static int set_filter(struct syn_engine *e)
     return rc;
 }
 
+/* The group's RTT estimate carries over to the next group: the path is
+ * the same, and a group of absent hosts would otherwise wait the initial
+ * timeout for every probe. */
+static struct rtt_est carried_rtt;
+static bool have_carried_rtt;
+
 static int engine_init(struct syn_engine *e, const struct plan *plan,
                        const struct scan_technique *t, struct host **hosts, size_t n_hosts,
                        const struct scan_observer *obs)
@@ -244,6 +297,7 @@ static int engine_init(struct syn_engine *e, const struct plan *plan,
     for (size_t i = 0; i < e->n_ports; i++)
         e->port_index[e->ports[i]] = (int32_t)i;
     rtt_init(&e->group_rtt, &e->cfg.lim);
+    if (have_carried_rtt) e->group_rtt = carried_rtt;
     cwnd_init(&e->group_win, &e->cfg.cc, e->start_us);
     e->send_not_before = e->send_by = e->start_us;
     for (size_t i = 0; i < n_hosts; i++) {
@@ -337,12 +391,17 @@ int raw_scan(const struct plan *plan, const struct scan_technique *t, struct hos
     const uint16_t *ports = plan->ports.ports[t->proto];
     size_t n_ports = plan->ports.count[t->proto];
     for (size_t i = 0; i < n_hosts; i++)
-        if (prepare_host(hosts[i], t, ports, n_ports) != 0) fatal("Out of memory for port results");
+        if (prepare_host(hosts[i], t, silent_state(plan, t), ports, n_ports) != 0)
+            fatal("Out of memory for port results");
     static struct syn_engine e;
     ptrace_mark_raw_used();
     if (engine_init(&e, plan, t, hosts, n_hosts, obs) != 0)
         fatal("Cannot set up the %s", t->task_name);
     int rc = sy_run(&e);
+    if (e.group_rtt.srtt > 0) {
+        carried_rtt = e.group_rtt;
+        have_carried_rtt = true;
+    }
     if (sy_device_lost()) {
         /* What was found stays; the ports not yet answered keep the state
          * silence gives them. */

@@ -250,7 +250,7 @@ static void handle_reply(struct syn_engine *e, const struct raw_reply *r, int64_
         e->count.unmatched++;
         return;
     }
-    sy_reply(e, h, idx, tryno, error, now);
+    sy_reply(e, h, idx, tryno, error, state == PORT_CLOSED, now);
     struct port_result *pr = &h->results[idx];
     pr->state = state;
     pr->reason = reason;

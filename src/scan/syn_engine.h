@@ -79,6 +79,10 @@ struct sy_host {
     unsigned good_replies, late_replies;
     unsigned long ports_finished;
     bool done, timed_out;
+    /* Until a host answers anything, its probes go out at the silent rate
+     * outside the group's window (syn_sched.c): silent_active of active. */
+    bool heard;
+    unsigned silent_active;
 
     /* Error-reply rate limiting (ratelimit.h). */
     uint8_t *credits;   /* per port, see SY_CREDIT_OUT */
@@ -100,7 +104,9 @@ struct sy_config {
     int64_t first_delay; /* nmap's first boost: 50 ms for UDP, 5 ms otherwise */
     struct rl_params rl;
     bool rate_checks; /* the limit pacing could handle is worth checking for */
+    bool defeat_closed; /* --defeat-rst/icmp-ratelimit: closed answers to resends don't count */
     double min_rate, max_rate;
+    double silent_rate; /* probes per second to hosts not heard from yet */
     int64_t host_timeout_us;
 };
 
@@ -129,8 +135,8 @@ struct syn_engine {
     int64_t start_us;
     struct rtt_est group_rtt;
     struct cwnd group_win;
-    unsigned in_flight;
-    int64_t send_not_before, send_by, resource_until;
+    unsigned in_flight, silent_in_flight; /* the window holds the difference */
+    int64_t send_not_before, send_by, resource_until, silent_not_before;
 
     struct loop *loop;
     struct loop_timer *wake, *tick;
@@ -150,9 +156,9 @@ void sy_note_check(struct syn_engine *e, struct sy_host *h, int64_t now);
 void sy_unsend(struct syn_engine *e, struct sy_host *h, uint32_t idx);
 void sy_unsend_check(struct sy_host *h);
 /* The first answer for port idx; error: an ICMP error or a RST, the replies
- * hosts ration. */
+ * hosts ration; closed: it made the port closed. */
 void sy_reply(struct syn_engine *e, struct sy_host *h, uint32_t idx, unsigned tryno, bool error,
-              int64_t now);
+              bool closed, int64_t now);
 /* Another error reply for an answered port: a duplicate, or the check's. */
 void sy_error_echo(struct syn_engine *e, struct sy_host *h, uint32_t idx, int64_t now);
 void sy_expire(struct syn_engine *e, int64_t now);

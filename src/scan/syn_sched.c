@@ -11,6 +11,11 @@
 // limiting, cmap checks for it with one probe and, when the host does ration
 // its error replies, paces that host by a measured model of its bucket
 // (ratelimit.h) instead of nmap's blind doubling of the scan delay.
+// Unlike nmap, probes to a host that has not answered anything yet are not
+// held by the group's window, which no reply could ever open for a range of
+// absent hosts (nmap crawls through a wide -Pn scan at ten probes a
+// timeout); they go out at a fixed rate instead, as discovery's do, and the
+// host joins the window with its first answer.
 #include <stdlib.h>
 
 #include "core/clock.h"
@@ -25,6 +30,9 @@
  * fifth with -T4 and faster). */
 #define BOOST_TRYNO_NORMAL 3
 #define BOOST_TRYNO_FAST 4
+/* Probes to silent hosts may run this far ahead of their rate, so a turn
+ * of the loop (whose timers have millisecond steps) sends a burst. */
+#define SILENT_BURST_US 5000
 
 static bool paced(const struct sy_host *h)
 {
@@ -117,20 +125,35 @@ static bool group_send_ok(const struct syn_engine *e, int64_t now, bool *rate_du
     *rate_due = false;
     if (now < e->resource_until) return false;
     if (e->cfg.max_rate > 0 && now < e->send_not_before) return false;
-    if (e->cfg.min_rate > 0 && now >= e->send_by) {
-        *rate_due = true;
-        return true;
-    }
-    return e->n_incomplete < 2 || cwnd_allows(&e->group_win, e->in_flight);
+    if (e->cfg.min_rate > 0 && now >= e->send_by) *rate_due = true;
+    return true;
+}
+
+/* Does h's next probe count in the group window? Not while h is silent
+ * and a silent rate is set. */
+static bool windowed(const struct syn_engine *e, const struct sy_host *h)
+{
+    return h->heard || e->cfg.silent_rate <= 0;
+}
+
+/* The group window over the probes to hosts that have answered. */
+static bool group_window_ok(const struct syn_engine *e)
+{
+    return e->n_incomplete < 2 ||
+           cwnd_allows(&e->group_win, e->in_flight - e->silent_in_flight);
 }
 
 struct sy_host *sy_next_host(struct syn_engine *e, int64_t now)
 {
     bool rate_due;
     if (e->n_incomplete == 0 || !group_send_ok(e, now, &rate_due)) return NULL;
+    bool window_ok = rate_due || group_window_ok(e);
+    bool silent_ok = rate_due || now + SILENT_BURST_US >= e->silent_not_before;
+    if (!window_ok && !silent_ok) return NULL;
     for (size_t k = 0; k < e->n_incomplete; k++) {
         size_t i = (e->rr_next + k) % e->n_incomplete;
         struct sy_host *h = e->incomplete[i];
+        if (!(windowed(e, h) ? window_ok : silent_ok)) continue;
         if (host_send_ok(e, h, now, rate_due)) {
             e->rr_next = i + 1;
             return h;
@@ -230,6 +253,12 @@ void sy_note_send(struct syn_engine *e, struct sy_host *h, uint32_t idx, int64_t
     fifo_push(&h->flight, idx);
     h->active++;
     e->in_flight++;
+    if (!windowed(e, h)) {
+        h->silent_active++;
+        e->silent_in_flight++;
+        if (e->silent_not_before < now) e->silent_not_before = now;
+        e->silent_not_before += (int64_t)(USEC_PER_SEC / e->cfg.silent_rate);
+    }
     h->probes_sent++;
     h->last_sent = now;
     if (e->cfg.max_rate > 0) e->send_not_before += (int64_t)(USEC_PER_SEC / e->cfg.max_rate);
@@ -239,12 +268,31 @@ void sy_note_send(struct syn_engine *e, struct sy_host *h, uint32_t idx, int64_t
     }
 }
 
+/* A probe of h is no longer in flight. */
+static void probe_resolved(struct syn_engine *e, struct sy_host *h)
+{
+    h->active--;
+    e->in_flight--;
+    if (h->silent_active > 0) {
+        h->silent_active--;
+        e->silent_in_flight--;
+    }
+}
+
+/* h answered: its probes still out count in the group window from now. */
+static void heard_from(struct syn_engine *e, struct sy_host *h)
+{
+    if (h->heard) return;
+    h->heard = true;
+    e->silent_in_flight -= h->silent_active;
+    h->silent_active = 0;
+}
+
 void sy_unsend(struct syn_engine *e, struct sy_host *h, uint32_t idx)
 {
     /* It was the last probe pushed on this host's FIFO. */
     h->flight.n--;
-    h->active--;
-    e->in_flight--;
+    probe_resolved(e, h);
     h->probes_sent--;
     if (h->credits[idx] & SY_CREDIT_OUT) {
         h->credits[idx] &= (uint8_t)~SY_CREDIT_OUT;
@@ -342,11 +390,12 @@ static void note_error(struct syn_engine *e, struct sy_host *h, uint32_t idx, in
 
 void sy_error_echo(struct syn_engine *e, struct sy_host *h, uint32_t idx, int64_t now)
 {
+    heard_from(e, h);
     note_error(e, h, idx, now);
 }
 
 void sy_reply(struct syn_engine *e, struct sy_host *h, uint32_t idx, unsigned tryno, bool error,
-              int64_t now)
+              bool closed, int64_t now)
 {
     uint8_t was = h->pstate[idx];
     if (h->credits[idx] & SY_CREDIT_OUT) {
@@ -357,10 +406,8 @@ void sy_reply(struct syn_engine *e, struct sy_host *h, uint32_t idx, unsigned tr
     /* The send time is that of the last try; a reply to an earlier one
      * carries no RTT we can measure (nmap also only times matched tries). */
     bool timed = tryno == h->tryno[idx];
-    if (was == PS_INFLIGHT) {
-        h->active--;
-        e->in_flight--;
-    }
+    if (was == PS_INFLIGHT) probe_resolved(e, h);
+    heard_from(e, h);
     set_state(h, idx, PS_DONE);
     h->ports_finished++;
     if (timed) {
@@ -368,6 +415,10 @@ void sy_reply(struct syn_engine *e, struct sy_host *h, uint32_t idx, unsigned tr
         if (rtt_sample(&h->rtt, delta, &e->cfg.lim)) h->rtt_samples++;
         rtt_sample(&e->group_rtt, delta, &e->cfg.lim);
     }
+    /* --defeat-rst-ratelimit / --defeat-icmp-ratelimit: a "closed" answer
+     * to a resend may have waited for a rationed token, and silence would
+     * have said nearly as much: it teaches nothing about timing (nmap). */
+    if (closed && tryno > 0 && e->cfg.defeat_closed) return;
     if (was == PS_INFLIGHT) {
         cwnd_note_outcome(&h->win);
         cwnd_note_outcome(&e->group_win);
@@ -378,7 +429,7 @@ void sy_reply(struct syn_engine *e, struct sy_host *h, uint32_t idx, unsigned tr
     if (tryno > 0 && rules) {
         if (sent > h->win.last_drop) cwnd_drop(&h->win, h->active, &e->cfg.cc, now);
         if (sent > e->group_win.last_drop)
-            cwnd_drop_group(&e->group_win, e->in_flight, &e->cfg.cc, now);
+            cwnd_drop_group(&e->group_win, e->in_flight - e->silent_in_flight, &e->cfg.cc, now);
     }
     cwnd_ack(&h->win, &e->cfg.cc);
     cwnd_ack(&e->group_win, &e->cfg.cc);
@@ -450,8 +501,7 @@ static void timed_out_paced(struct syn_engine *e, struct sy_host *h, uint32_t id
 
 static void timed_out(struct syn_engine *e, struct sy_host *h, uint32_t idx)
 {
-    h->active--;
-    e->in_flight--;
+    probe_resolved(e, h);
     cwnd_note_outcome(&h->win);
     cwnd_note_outcome(&e->group_win);
     if (paced(h)) {
@@ -493,7 +543,8 @@ static void close_host(struct syn_engine *e, size_t i)
     struct sy_host *h = e->incomplete[i];
     h->done = true;
     e->in_flight -= h->active;
-    h->active = 0;
+    e->silent_in_flight -= h->silent_active;
+    h->active = h->silent_active = 0;
     e->incomplete[i] = e->incomplete[--e->n_incomplete];
 }
 
@@ -561,6 +612,14 @@ int64_t sy_next_deadline(const struct syn_engine *e, int64_t now)
             earliest(&best, h->last_sent + h->delay_us);
         }
         if (has_work(h)) sending_blocked = true;
+        if (!windowed(e, h) && host_send_ok(e, h, now, false)) {
+            /* Only the silent rate (or the group's limits) holds it back;
+             * "now" when the turn that just ended ran out of its own now. */
+            int64_t t = e->silent_not_before - SILENT_BURST_US;
+            if (t < e->resource_until) t = e->resource_until;
+            if (e->cfg.max_rate > 0 && t < e->send_not_before) t = e->send_not_before;
+            earliest(&best, t > now ? t : now);
+        }
     }
     if (e->n_incomplete == 0) return -1;
     if (sending_blocked) {

@@ -51,10 +51,11 @@ def set_limit(ns, ms):
                 f"net.ipv4.icmp_ratelimit={ms}", f"net.ipv6.icmp.ratelimit={ms}"])
 
 
-def scan(lab, run_in, exe, fam, addr):
+def scan(lab, run_in, exe, fam, addr, extra=()):
     """{port: (state, reason, reason_ttl)} of the one host, and the time."""
     start = time.monotonic()
-    run = run_in(lab.scanner, [exe] + fam + OPTIONS + ["-oX", "-", addr], timeout=SCAN_TIMEOUT)
+    run = run_in(lab.scanner, [exe] + fam + OPTIONS + list(extra) + ["-oX", "-", addr],
+                 timeout=SCAN_TIMEOUT)
     elapsed = time.monotonic() - start
     require_success({exe: run})
     hosts = scanout.parse_xml(run.stdout).findall("host")
@@ -102,3 +103,47 @@ def test_limited_host_matches_unlimited_truth(lab, ratelim, run_in, programs, fa
     # left would be 2x the floor).
     assert FLOOR_S - 0.5 <= took <= 1.5 * FLOOR_S + 2, \
         f"cmap took {took:.1f}s, floor {FLOOR_S:.0f}s (nmap {nmap_took:.1f}s)"
+
+
+DEFEAT = ["--defeat-icmp-ratelimit"]
+SILENT = ("closed|filtered", "no-response", "0")
+
+
+def defeat_kinds(name, rows, truth):
+    """With --defeat-icmp-ratelimit: the answering ports as the truth, the
+    silent one closed|filtered, each closed port closed as the truth or
+    closed|filtered when its port unreachable was rationed away."""
+    assert rows[7] == truth[7], f"{name}: {rows}"
+    assert rows[69] == SILENT, f"{name}: {rows}"
+    closed = [p for p, v in truth.items() if v[0] == "closed"]
+    answered = [p for p in closed if rows[p] == truth[p]]
+    assert all(rows[p] in (truth[p], SILENT) for p in closed), f"{name}: {rows}"
+    return len(answered)
+
+
+@pytest.mark.parametrize("fam", [[], ["-6"]], ids=["v4", "v6"])
+def test_defeat_icmp_ratelimit_as_nmap(lab, ratelim, run_in, programs, fam):
+    addr = TARGET.v6 if fam else TARGET.v4
+    set_limit(ratelim, 0)
+    truth = scan(lab, run_in, programs["nmap"], fam, addr)[0]
+    # Unlimited, every closed port answers: nmap's and cmap's results are
+    # the same, the silent port closed|filtered instead of open|filtered.
+    nmap_free = scan(lab, run_in, programs["nmap"], fam, addr, DEFEAT)[0]
+    cmap_free = scan(lab, run_in, programs["cmap"], fam, addr, DEFEAT)[0]
+    assert cmap_free == nmap_free, wrong(cmap_free, nmap_free)
+    assert nmap_free[69] == SILENT and defeat_kinds("nmap", nmap_free, truth) == CLOSED
+
+    set_limit(ratelim, 1000)
+    try:
+        time.sleep(REFILL_WAIT_S)
+        nmap_rows = scan(lab, run_in, programs["nmap"], fam, addr, DEFEAT)[0]
+        time.sleep(REFILL_WAIT_S)
+        cmap_rows = scan(lab, run_in, programs["cmap"], fam, addr, DEFEAT)[0]
+    finally:
+        set_limit(ratelim, 0)
+    n = defeat_kinds("nmap", nmap_rows, truth)
+    c = defeat_kinds("cmap", cmap_rows, truth)
+    # The burst answers the first round; neither tool waits for refills.
+    assert BURST <= n < CLOSED, f"nmap: {nmap_rows}"
+    assert BURST <= c < CLOSED, f"cmap: {cmap_rows}"
+    print(f"\n{'v6' if fam else 'v4'}: closed ports answered: nmap {n}, cmap {c} of {CLOSED}")

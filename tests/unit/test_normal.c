@@ -170,6 +170,7 @@ static void singular_and_multi_reason_not_shown(void **state)
     struct one_host o;
     init_host(&o);
     o.plan.open_only = true;
+    o.plan.defeat_rst_ratelimit = true; /* --open implies it (cli) */
     add_port(&o, 22, PROTO_TCP, PORT_OPEN, REASON_SYN_ACK, 0, "ssh");
     add_port(&o, 23, PROTO_TCP, PORT_CLOSED, REASON_CONN_REFUSED, 0, "telnet");
     add_port(&o, 24, PROTO_TCP, PORT_FILTERED, REASON_NO_RESPONSE, 0, NULL);

@@ -89,14 +89,14 @@ static void test_resend_only_unanswered(void **state)
     assert_int_equal(f->h.active, N_PORTS);
     assert_int_equal(f->e.in_flight, N_PORTS);
     /* Port 0 answers at once; 1 and 2 stay silent and time out. */
-    sy_reply(&f->e, &f->h, 0, 0, false, t0 + 500);
+    sy_reply(&f->e, &f->h, 0, 0, false, false, t0 + 500);
     assert_int_equal(f->pstate[0], PS_DONE);
     sy_expire(&f->e, t0 + 200000);
     assert_int_equal(f->h.active, 0);
     assert_int_equal(f->pstate[1], PS_WAITING);
     assert_int_equal(f->tryno[1], 1);
     /* A late reply to try 0 of port 1 settles it before its resend. */
-    sy_reply(&f->e, &f->h, 1, 0, false, t0 + 200100);
+    sy_reply(&f->e, &f->h, 1, 0, false, false, t0 + 200100);
     assert_int_equal(f->pstate[1], PS_DONE);
     uint32_t idx;
     assert_true(sy_take_work(&f->h, &idx));
@@ -130,6 +130,27 @@ static void test_tries_capped_by_max_retries(void **state)
     teardown_engine(f);
 }
 
+/* --defeat-rst-ratelimit: a reset answering a resend neither raises the
+ * tries allowed nor shrinks the window (nmap), other answers still do. */
+static void test_defeat_closed_resend_ignored(void **state)
+{
+    (void)state;
+    struct fixture *f = setup_engine(5);
+    f->e.cfg.defeat_closed = true;
+    int64_t t0 = f->e.start_us;
+    send_all(f, t0);
+    sy_expire(&f->e, t0 + 200000);
+    send_all(f, t0 + 200000);
+    double cwnd = f->h.win.cwnd;
+    sy_reply(&f->e, &f->h, 0, 1, true, true, t0 + 200300); /* a reset to try 1 */
+    assert_int_equal(f->pstate[0], PS_DONE);
+    assert_int_equal(f->h.max_ok_tryno, 0);
+    assert_true(f->h.win.cwnd == cwnd);
+    sy_reply(&f->e, &f->h, 1, 1, false, false, t0 + 200400); /* a SYN-ACK to try 1 */
+    assert_int_equal(f->h.max_ok_tryno, 1);
+    teardown_engine(f);
+}
+
 static void test_answered_retry_raises_limit(void **state)
 {
     (void)state;
@@ -138,7 +159,7 @@ static void test_answered_retry_raises_limit(void **state)
     send_all(f, t0);
     sy_expire(&f->e, t0 + 200000); /* all three wait for try 1 */
     send_all(f, t0 + 200000);
-    sy_reply(&f->e, &f->h, 0, 1, false, t0 + 200300); /* try 1 answered */
+    sy_reply(&f->e, &f->h, 0, 1, false, false, t0 + 200300); /* try 1 answered */
     assert_int_equal(f->h.max_ok_tryno, 1);
     sy_expire(&f->e, t0 + 600000);
     /* Now try 2 is allowed for the others. */
@@ -176,7 +197,7 @@ static int64_t start_with_check(struct fixture *f)
 {
     int64_t t0 = f->e.start_us;
     send_all(f, t0);
-    sy_reply(&f->e, &f->h, 0, 0, true, t0 + 500);
+    sy_reply(&f->e, &f->h, 0, 0, true, false, t0 + 500);
     assert_int_equal(f->h.check_port, 0);
     sy_expire(&f->e, t0 + 200000);
     assert_int_equal(f->h.n_waiting, 2);
@@ -231,7 +252,7 @@ static void test_silent_check_measures_then_paces(void **state)
     int64_t r = t + 2000000;
     sy_error_echo(&f->e, &f->h, 0, r);
     sy_error_echo(&f->e, &f->h, 0, r + 1000000);
-    sy_reply(&f->e, &f->h, 2, f->tryno[2], true, r + 2000000);
+    sy_reply(&f->e, &f->h, 2, f->tryno[2], true, false, r + 2000000);
     assert_int_equal(f->h.rl.phase, RL_PACE);
     r += 2000000;
     sy_expire(&f->e, r + 200000); /* the last measuring probe times out */
@@ -260,14 +281,14 @@ static void test_no_check_without_an_error_or_retries(void **state)
     struct fixture *f = setup_engine(1);
     int64_t t0 = f->e.start_us;
     send_all(f, t0);
-    sy_reply(&f->e, &f->h, 0, 0, true, t0 + 500);
+    sy_reply(&f->e, &f->h, 0, 0, true, false, t0 + 500);
     sy_expire(&f->e, t0 + 200000);
     assert_int_equal(send_now(f, t0 + 200000), 2);
     teardown_engine(f);
     /* No port answered with an error: nothing to check with. */
     f = setup_engine(5);
     send_all(f, t0);
-    sy_reply(&f->e, &f->h, 0, 0, false, t0 + 500);
+    sy_reply(&f->e, &f->h, 0, 0, false, false, t0 + 500);
     sy_expire(&f->e, t0 + 200000);
     assert_int_equal(send_now(f, t0 + 200000), 2);
     teardown_engine(f);
@@ -282,9 +303,9 @@ static void test_retry_answers_boost_delay_as_nmap(void **state)
     send_all(f, t0);
     /* A port answering its fourth try (try number 3) is still fine; its
      * fifth (4) boosts the delay to the first step. */
-    sy_reply(&f->e, &f->h, 0, 3, false, t0 + 500);
+    sy_reply(&f->e, &f->h, 0, 3, false, false, t0 + 500);
     assert_int_equal(f->h.delay_us, 0);
-    sy_reply(&f->e, &f->h, 1, 4, false, t0 + 600);
+    sy_reply(&f->e, &f->h, 1, 4, false, false, t0 + 600);
     assert_int_equal(f->h.delay_us, 5000);
     teardown_engine(f);
 }
@@ -295,6 +316,7 @@ int main(void)
         cmocka_unit_test(test_resend_only_unanswered),
         cmocka_unit_test(test_tries_capped_by_max_retries),
         cmocka_unit_test(test_answered_retry_raises_limit),
+        cmocka_unit_test(test_defeat_closed_resend_ignored),
         cmocka_unit_test(test_answered_check_lets_resends_go),
         cmocka_unit_test(test_silent_check_measures_then_paces),
         cmocka_unit_test(test_no_check_without_an_error_or_retries),

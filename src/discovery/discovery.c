@@ -260,7 +260,10 @@ int discover_hosts(const struct plan *plan, struct host **hosts, size_t n, disco
     if (!d) fatal("Out of memory for host discovery");
     struct iface_list ifs = {0};
     char err[256];
-    bool have_ifs = iface_list_load(&ifs, err, sizeof err) == 0;
+    /* Only raw discovery looks at interfaces (classify): a connect scan
+     * with -Pn skips three netlink dumps. */
+    bool have_ifs = raw_open && discovery_needs_raw(plan) &&
+                    iface_list_load(&ifs, err, sizeof err) == 0;
     for (size_t i = 0; i < n; i++)
         classify(plan, have_ifs ? &ifs : NULL, &d[i], hosts[i]);
     struct dprobe_list probes;

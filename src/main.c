@@ -188,7 +188,7 @@ static int port_scan(struct run_ctx *c, struct host **hosts, size_t n, enum prot
 }
 
 /* Discovery, then the port scan of the hosts found up (the TCP technique,
- * then UDP, as nmap orders its tasks), then version detection. Returns -1
+ * then UDP, then SCTP, as nmap orders its tasks), then version detection. Returns -1
  * if interrupted. */
 static int scan_group(struct run_ctx *c, struct host **all, size_t n_all)
 {
@@ -206,7 +206,8 @@ static int scan_group(struct run_ctx *c, struct host **all, size_t n_all)
     if (rc != 0) n = 0;
     bool tcp = plan->tcp_scan != TCP_SCAN_NONE && plan->ports.count[PROTO_TCP] > 0;
     bool udp = plan->udp_scan && plan->ports.count[PROTO_UDP] > 0;
-    bool scan_ports = n > 0 && !plan->ping_scan && (tcp || udp);
+    bool sctp = plan->sctp_scan != SCTP_SCAN_NONE && plan->ports.count[PROTO_SCTP] > 0;
+    bool scan_ports = n > 0 && !plan->ping_scan && (tcp || udp || sctp);
     /* Hosts the port scan will not take are finished once discovery is (an
      * interrupted port scan leaves its unfinished hosts for --resume). */
     for (size_t i = 0; i < n_all && rc == 0; i++)
@@ -215,6 +216,8 @@ static int scan_group(struct run_ctx *c, struct host **all, size_t n_all)
     if (scan_ports && tcp) rc = port_scan(c, hosts, n, PROTO_TCP);
     if (scan_ports && udp && rc == 0 && !scan_stop_requested)
         rc = port_scan(c, hosts, n, PROTO_UDP);
+    if (scan_ports && sctp && rc == 0 && !scan_stop_requested)
+        rc = port_scan(c, hosts, n, PROTO_SCTP);
     for (size_t i = 0; i < n; i++)
         service_table_fill(hosts[i], plan->services);
     if (rc == 0 && !scan_stop_requested && plan->version_scan) rc = version_group(c, hosts, n);

@@ -17,9 +17,11 @@ static int put_scaninfo(struct jw *j, const struct plan *plan)
     jw_key(j, "scaninfo");
     jw_array_begin(j, false);
     int rc = 0;
-    for (int proto = PROTO_TCP; proto <= PROTO_UDP; proto++) {
+    for (int proto = PROTO_TCP; proto <= PROTO_SCTP; proto++) {
         size_t n = plan->ports.count[proto];
-        bool scanned = proto == PROTO_TCP ? plan->tcp_scan != TCP_SCAN_NONE : plan->udp_scan;
+        bool scanned = proto == PROTO_TCP   ? plan->tcp_scan != TCP_SCAN_NONE
+                       : proto == PROTO_UDP ? plan->udp_scan
+                                            : plan->sctp_scan != SCTP_SCAN_NONE;
         if (!plan_scans_ports(plan) || !scanned || n == 0) continue;
         char *services = ports_ranges_sorted(plan->ports.ports[proto], n);
         if (!services) {
@@ -27,7 +29,10 @@ static int put_scaninfo(struct jw *j, const struct plan *plan)
             continue;
         }
         jw_object_begin(j);
-        jw_kstring(j, "type", proto == PROTO_TCP ? tcp_scan_xml_type(plan->tcp_scan) : "udp");
+        jw_kstring(j, "type",
+                   proto == PROTO_TCP   ? tcp_scan_xml_type(plan->tcp_scan)
+                   : proto == PROTO_UDP ? "udp"
+                                        : sctp_scan_xml_type(plan->sctp_scan));
         if (proto == PROTO_TCP && plan->scanflags_set) {
             char flags[32];
             tech_format_scanflags(plan->scanflags, flags, sizeof flags);
@@ -315,9 +320,10 @@ void json_task_progress(struct jw *j, const struct progress_event *e)
     jw_key(j, "percent");
     jw_fixed2(j, e->percent);
     if (e->have_etc) {
-        jw_kint(j, "remaining", isfinite(e->remaining) && fabs(e->remaining) < 9e15
-                                    ? (int64_t)(e->remaining + (e->remaining < 0 ? -0.5 : 0.5))
-                                    : 0);
+        jw_kint(j, "remaining",
+                isfinite(e->remaining) && fabs(e->remaining) < 9e15
+                    ? (int64_t)(e->remaining + (e->remaining < 0 ? -0.5 : 0.5))
+                    : 0);
         jw_kint(j, "etc", (int64_t)e->etc);
     }
     jw_object_end(j);

@@ -16,5 +16,7 @@ bool technique_for_plan(const struct plan *plan, enum proto_index proto,
 bool plan_uses_raw(const struct plan *plan);
 /* <scaninfo type=""> of a TCP scan type ("syn", "ack", "connect"...). */
 const char *tcp_scan_xml_type(enum tcp_scan_type t);
+/* <scaninfo type=""> of an SCTP scan type ("sctpinit"); NULL for none. */
+const char *sctp_scan_xml_type(enum sctp_scan_type t);
 
 #endif

@@ -63,21 +63,21 @@ struct ping_probes {
 
 /* Times are microseconds; -1 means "not set, use the template's value". */
 struct timing {
-    int level; /* -T0..-T5, 3 by default */
+    int level;              /* -T0..-T5, 3 by default */
     int64_t min_rtt_timeout;
     int64_t max_rtt_timeout;
     int64_t initial_rtt_timeout;
     int max_retries;
-    int64_t host_timeout; /* 0 = none */
+    int64_t host_timeout;   /* 0 = none */
     int64_t scan_delay;
     int64_t max_scan_delay;
     int64_t max_udp_scan_delay; /* -T4/-T5 lower only TCP's; --max-scan-delay sets both */
-    int min_parallelism;        /* 0 = adaptive */
-    int max_parallelism;        /* 0 = adaptive */
-    int min_hostgroup;          /* 0 = adaptive */
-    int max_hostgroup;          /* 0 = adaptive */
-    double min_rate;            /* packets per second; 0 = none */
-    double max_rate;            /* 0 = none */
+    int min_parallelism;    /* 0 = adaptive */
+    int max_parallelism;    /* 0 = adaptive */
+    int min_hostgroup;      /* 0 = adaptive */
+    int max_hostgroup;      /* 0 = adaptive */
+    double min_rate;        /* packets per second; 0 = none */
+    double max_rate;        /* 0 = none */
 };
 
 struct plan {
@@ -89,16 +89,16 @@ struct plan {
     /* Targets, as given; expansion happens in the target iterator. */
     char **targets;
     size_t n_targets;
-    char *input_file;         /* -iL, "-" for stdin */
+    char *input_file;     /* -iL, "-" for stdin */
     long long random_targets; /* -iR N; -1 when unset, 0 = endless */
-    char **excludes;          /* --exclude, already split on commas */
+    char **excludes;      /* --exclude, already split on commas */
     size_t n_excludes;
     char *exclude_file;   /* --excludefile */
     bool unique;          /* --unique */
     bool resolve_all;     /* --resolve-all */
     bool randomize_hosts; /* --randomize-hosts */
     enum dns_mode dns;
-    bool system_dns; /* --system-dns: getnameinfo, one host at a time */
+    bool system_dns;      /* --system-dns: getnameinfo, one host at a time */
     /* --dns-servers split at commas and blanks (the last option wins);
      * NULL when not given. Non-NULL with n_dns_servers 0 when given empty:
      * then there is no server at all, as in nmap. */
@@ -106,18 +106,18 @@ struct plan {
     size_t n_dns_servers;
 
     /* What runs. */
-    bool list_scan;      /* -sL */
-    bool skip_discovery; /* -Pn: every host up (ARP/ND still run on a LAN) */
-    bool ping_scan;      /* -sn: discovery only, no port scan */
+    bool list_scan;       /* -sL */
+    bool skip_discovery;  /* -Pn: every host up (ARP/ND still run on a LAN) */
+    bool ping_scan;       /* -sn: discovery only, no port scan */
     struct ping_probes ping;
-    bool disable_arp; /* --disable-arp-ping */
-    bool send_ip;     /* --send-ip: no ARP/ND */
-    bool ignore_rst;  /* --discovery-ignore-rst */
+    bool disable_arp;     /* --disable-arp-ping */
+    bool send_ip;         /* --send-ip: no ARP/ND */
+    bool ignore_rst;      /* --discovery-ignore-rst */
     enum tcp_scan_type tcp_scan;
-    bool tcp_scan_default;         /* no technique was asked for: nmap's default */
-    bool scanflags_set;            /* --scanflags was given: */
-    uint8_t scanflags;             /* the raw TCP probes' flags */
-    bool udp_scan;                 /* -sU, after the TCP scan as nmap */
+    bool tcp_scan_default; /* no technique was asked for: nmap's default */
+    bool scanflags_set;    /* --scanflags was given: */
+    uint8_t scanflags;     /* the raw TCP probes' flags */
+    bool udp_scan;         /* -sU, after the TCP scan as nmap */
     enum sctp_scan_type sctp_scan; /* -sY or -sZ, after UDP */
 
     /* Service and version detection. */
@@ -135,27 +135,27 @@ struct plan {
 
     /* Output. */
     char *output_path[OUT_FORMAT_COUNT];
-    bool append_output;  /* --append-output */
-    bool resuming;       /* --resume: continuing an interrupted run's outputs */
-    int verbosity;       /* -v count, -v0 silences stdout */
-    bool silent_stdout;  /* -v0 was given: interactive output goes nowhere */
-    int debugging;       /* -d level */
-    bool reason;         /* --reason (also implied by -d) */
-    bool open_only;      /* --open */
-    bool packet_trace;   /* --packet-trace */
-    bool iflist;         /* --iflist: print interfaces and routes, then exit 0 */
-    char *stylesheet;    /* --stylesheet / --webxml; NULL = default */
-    bool no_stylesheet;  /* --no-stylesheet */
-    bool noninteractive; /* --noninteractive */
-    int64_t stats_every; /* --stats-every, microseconds; 0 = never */
+    bool append_output;   /* --append-output */
+    bool resuming;        /* --resume: continuing an interrupted run's outputs */
+    int verbosity;        /* -v count, -v0 silences stdout */
+    bool silent_stdout;   /* -v0 was given: interactive output goes nowhere */
+    int debugging;        /* -d level */
+    bool reason;          /* --reason (also implied by -d) */
+    bool open_only;       /* --open */
+    bool packet_trace;    /* --packet-trace */
+    bool iflist;          /* --iflist: print interfaces and routes, then exit 0 */
+    char *stylesheet;     /* --stylesheet / --webxml; NULL = default */
+    bool no_stylesheet;   /* --no-stylesheet */
+    bool noninteractive;  /* --noninteractive */
+    int64_t stats_every;  /* --stats-every, microseconds; 0 = never */
 
     /* Data files. */
-    char *datadir;   /* --datadir */
-    char *servicedb; /* --servicedb */
-    char *exe_path;  /* /proc/self/exe, for the data-file search */
+    char *datadir;        /* --datadir */
+    char *servicedb;      /* --servicedb */
+    char *exe_path;       /* /proc/self/exe, for the data-file search */
 
-    bool privileged; /* root or --privileged, and not --unprivileged */
-    char *drop_user; /* --drop-user: become this user after setup; NULL = stay */
+    bool privileged;      /* root or --privileged, and not --unprivileged */
+    char *drop_user;      /* --drop-user: become this user after setup; NULL = stay */
 };
 
 /* Outcome of parsing: run a scan, or exit early with a status (after -h,

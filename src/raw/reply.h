@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // A captured packet turned into what a port scan needs to know of it: which
 // probe it may answer (addresses, ports, the echoed sequence number) and
-// what it says (TCP flags and window, a UDP datagram, or an ICMP/ICMPv6
-// unreachable and its code quoting a TCP or UDP probe), then nmap 7.93's
-// verdict for a SYN probe (the other techniques' are in src/scan/tech_*.c). Pure functions over
-// bytes, so every hostile input can be unit-tested and fuzzed.
+// what it says (TCP flags and window, a UDP datagram, an SCTP packet's tag
+// and first chunk, or an ICMP/ICMPv6 unreachable and its code quoting a
+// TCP, UDP or SCTP probe), then nmap 7.93's verdict for a SYN probe (the
+// other techniques' are in src/scan/tech_*.c). Pure functions over bytes,
+// so every hostile input can be unit-tested and fuzzed.
 #ifndef CMAP_RAW_REPLY_H
 #define CMAP_RAW_REPLY_H
 

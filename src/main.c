@@ -187,6 +187,21 @@ static int port_scan(struct run_ctx *c, struct host **hosts, size_t n, enum prot
     return rc;
 }
 
+/* -sY, -sZ, or both as nmap runs them: INIT first, each its own task. */
+static int sctp_scans(struct run_ctx *c, struct host **hosts, size_t n)
+{
+    int rc = 0;
+    for (unsigned t = SCTP_SCAN_INIT; t <= SCTP_SCAN_COOKIE && rc == 0; t <<= 1) {
+        if (!(c->plan->sctp_scan & t) || scan_stop_requested) continue;
+        struct plan one = *c->plan;
+        one.sctp_scan = t;
+        struct run_ctx sub = *c;
+        sub.plan = &one;
+        rc = port_scan(&sub, hosts, n, PROTO_SCTP);
+    }
+    return rc;
+}
+
 /* Discovery, then the port scan of the hosts found up (the TCP technique,
  * then UDP, then SCTP, as nmap orders its tasks), then version detection. Returns -1
  * if interrupted. */
@@ -216,8 +231,7 @@ static int scan_group(struct run_ctx *c, struct host **all, size_t n_all)
     if (scan_ports && tcp) rc = port_scan(c, hosts, n, PROTO_TCP);
     if (scan_ports && udp && rc == 0 && !scan_stop_requested)
         rc = port_scan(c, hosts, n, PROTO_UDP);
-    if (scan_ports && sctp && rc == 0 && !scan_stop_requested)
-        rc = port_scan(c, hosts, n, PROTO_SCTP);
+    if (scan_ports && sctp && rc == 0 && !scan_stop_requested) rc = sctp_scans(c, hosts, n);
     for (size_t i = 0; i < n; i++)
         service_table_fill(hosts[i], plan->services);
     if (rc == 0 && !scan_stop_requested && plan->version_scan) rc = version_group(c, hosts, n);

@@ -24,10 +24,11 @@ enum tcp_scan_type {
     TCP_SCAN_XMAS,    /* -sX */
 };
 
+/* Flags: nmap runs both when both are given, INIT first. */
 enum sctp_scan_type {
     SCTP_SCAN_NONE = 0,
-    SCTP_SCAN_INIT,   /* -sY */
-    SCTP_SCAN_COOKIE, /* -sZ */
+    SCTP_SCAN_INIT = 1,   /* -sY */
+    SCTP_SCAN_COOKIE = 2, /* -sZ */
 };
 
 enum dns_mode {
@@ -118,7 +119,7 @@ struct plan {
     bool scanflags_set;    /* --scanflags was given: */
     uint8_t scanflags;     /* the raw TCP probes' flags */
     bool udp_scan;         /* -sU, after the TCP scan as nmap */
-    enum sctp_scan_type sctp_scan; /* -sY or -sZ, after UDP */
+    unsigned sctp_scan;    /* -sY and/or -sZ (enum sctp_scan_type), after UDP */
 
     /* Service and version detection. */
     bool version_scan;      /* -sV (or -A) */

@@ -46,8 +46,6 @@ static int check_scan_types(struct cli_ctx *ctx, bool default_scan)
     bool syn = (s & SCAN_SYN) || (default_scan && ctx->privileged);
     if (ctx->defeat_rst && !syn)
         return cli_fatal(ctx, "Option --defeat-rst-ratelimit works only with a SYN scan (-sS)");
-    /* nmap runs both, the second keeping what the first learnt. */
-    if ((s & SCAN_SCTP_MASK) == SCAN_SCTP_MASK) cli_refuse(ctx, "-sY with -sZ");
     return 0;
 }
 
@@ -142,9 +140,8 @@ static void fill_plan(struct cli_ctx *ctx)
     for (size_t i = 0; i < sizeof tcp_types / sizeof tcp_types[0]; i++)
         if (ctx->scans & tcp_types[i].bit) plan->tcp_scan = tcp_types[i].type;
     plan->udp_scan = (ctx->scans & SCAN_UDP) != 0;
-    plan->sctp_scan = (ctx->scans & SCAN_SCTP_INIT)     ? SCTP_SCAN_INIT
-                      : (ctx->scans & SCAN_SCTP_COOKIE) ? SCTP_SCAN_COOKIE
-                                                        : SCTP_SCAN_NONE;
+    plan->sctp_scan = ((ctx->scans & SCAN_SCTP_INIT) ? SCTP_SCAN_INIT : 0) |
+                      ((ctx->scans & SCAN_SCTP_COOKIE) ? SCTP_SCAN_COOKIE : 0);
     plan->ping_scan = (ctx->scans & SCAN_NO_PORTS) && !plan->list_scan;
     plan->dns = ctx->never_resolve ? DNS_NEVER : ctx->always_resolve ? DNS_ALWAYS : DNS_DEFAULT;
     plan->privileged = ctx->privileged;

@@ -11,34 +11,40 @@
 #include "report/textfmt.h"
 #include "scan/techniques.h"
 
-/* XML's <scaninfo>: one entry per scanned protocol. */
+/* XML's <scaninfo>: one entry per scan type run, in nmap's order. */
 static int put_scaninfo(struct jw *j, const struct plan *plan)
 {
     jw_key(j, "scaninfo");
     jw_array_begin(j, false);
+    struct scan_type {
+        enum proto_index proto;
+        const char *type;
+    } scans[4];
+    size_t n_scans = 0;
+    if (plan->tcp_scan != TCP_SCAN_NONE)
+        scans[n_scans++] = (struct scan_type){PROTO_TCP, tcp_scan_xml_type(plan->tcp_scan)};
+    if (plan->udp_scan) scans[n_scans++] = (struct scan_type){PROTO_UDP, "udp"};
+    for (unsigned t = SCTP_SCAN_INIT; t <= SCTP_SCAN_COOKIE; t <<= 1)
+        if (plan->sctp_scan & t)
+            scans[n_scans++] = (struct scan_type){PROTO_SCTP, sctp_scan_xml_type(t)};
     int rc = 0;
-    for (int proto = PROTO_TCP; proto <= PROTO_SCTP; proto++) {
+    for (size_t i = 0; i < n_scans; i++) {
+        enum proto_index proto = scans[i].proto;
         size_t n = plan->ports.count[proto];
-        bool scanned = proto == PROTO_TCP   ? plan->tcp_scan != TCP_SCAN_NONE
-                       : proto == PROTO_UDP ? plan->udp_scan
-                                            : plan->sctp_scan != SCTP_SCAN_NONE;
-        if (!plan_scans_ports(plan) || !scanned || n == 0) continue;
+        if (!plan_scans_ports(plan) || n == 0) continue;
         char *services = ports_ranges_sorted(plan->ports.ports[proto], n);
         if (!services) {
             rc = -1;
             continue;
         }
         jw_object_begin(j);
-        jw_kstring(j, "type",
-                   proto == PROTO_TCP   ? tcp_scan_xml_type(plan->tcp_scan)
-                   : proto == PROTO_UDP ? "udp"
-                                        : sctp_scan_xml_type(plan->sctp_scan));
+        jw_kstring(j, "type", scans[i].type);
         if (proto == PROTO_TCP && plan->scanflags_set) {
             char flags[32];
             tech_format_scanflags(plan->scanflags, flags, sizeof flags);
             jw_kstring(j, "scanflags", flags);
         }
-        jw_kstring(j, "protocol", proto_name((enum proto_index)proto));
+        jw_kstring(j, "protocol", proto_name(proto));
         jw_kint(j, "numservices", (int64_t)n);
         jw_kstring(j, "services", services);
         jw_object_end(j);

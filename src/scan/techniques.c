@@ -38,12 +38,15 @@ const char *tcp_scan_xml_type(enum tcp_scan_type t)
     return e ? e->xml_type : "connect";
 }
 
-static const struct scan_technique *sctp_entry(enum sctp_scan_type t)
+/* The first of the SCTP types in t (INIT runs before COOKIE-ECHO). */
+static const struct scan_technique *sctp_entry(unsigned t)
 {
-    return t == SCTP_SCAN_INIT ? &tech_sctp_init : t == SCTP_SCAN_COOKIE ? &tech_sctp_cookie : NULL;
+    return (t & SCTP_SCAN_INIT)     ? &tech_sctp_init
+           : (t & SCTP_SCAN_COOKIE) ? &tech_sctp_cookie
+                                    : NULL;
 }
 
-const char *sctp_scan_xml_type(enum sctp_scan_type t)
+const char *sctp_scan_xml_type(unsigned t)
 {
     const struct scan_technique *e = sctp_entry(t);
     return e ? e->xml_type : NULL;

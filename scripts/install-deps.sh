@@ -27,7 +27,7 @@ packages=(
 test_packages=(
     clang libclang-rt-14-dev libcmocka-dev libxml2-dev
     nmap ndiff
-    python3-pytest python3-nmap python3-jsonschema jq
+    python3-pytest python3-pytest-xdist python3-nmap python3-jsonschema jq
     nftables libxml2-utils tmux strace procps util-linux
     man-db groff zsh xsltproc chromium fonts-dejavu-core python3-pil openssl
 )

@@ -21,6 +21,16 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 passed=0
 failed=0
 
+# The lab tests mostly wait (on silent ports, on nmap's timeouts), so test
+# files run three at a time when pytest-xdist is there; each worker builds
+# its own lab (names carry the worker's pid) and a file stays on one worker,
+# so its module fixtures are set up once. TEST_JOBS=1 runs them one by one.
+jobs=${TEST_JOBS:-3}
+parallel=()
+if [ "$jobs" -gt 1 ] && /usr/bin/python3 -c 'import xdist' 2>/dev/null; then
+    parallel=(-n "$jobs" --dist loadfile)
+fi
+
 count_pytest() { # junit xml -> "passed failed"
     /usr/bin/python3 - "$1" <<'PY'
 import sys, xml.etree.ElementTree as ET
@@ -54,7 +64,7 @@ for build in "$@"; do
     echo "=== end-to-end tests ($build): ${dirs[*]}"
     rm -f "$results/e2e.xml"
     CMAP_NMAP_CACHE="$nmap_cache" CMAP_BIN="$root/$build/cmap" CMAP_BUILD="$root/$build" \
-        /usr/bin/python3 -m pytest -q \
+        /usr/bin/python3 -m pytest -q "${parallel[@]}" \
         -p no:cacheprovider --junitxml="$results/e2e.xml" "${dirs[@]}"
     counts=$(count_pytest "$results/e2e.xml")
     passed=$((passed + ${counts% *}))

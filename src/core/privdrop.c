@@ -137,11 +137,12 @@ static int thread_count(void)
  * then stops execve from granting anything anyway. */
 static int drop_bounding(privdrop_caps keep, char *err, size_t errlen)
 {
+    /* Dropping a capability the set no longer holds succeeds, so there is
+     * no PR_CAPBSET_READ first: one system call per capability, not two. */
     for (int cap = 0; cap < CAP_BITS; cap++) {
-        int held = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
-        if (held < 0) return 0; /* EINVAL: past the kernel's last capability */
-        if (held == 0 || (keep & PRIVDROP_CAP(cap))) continue;
+        if (keep & PRIVDROP_CAP(cap)) continue;
         if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0) continue;
+        if (errno == EINVAL) return 0; /* past the kernel's last capability */
         if (errno == EPERM) return 0;
         return fail(err, errlen, "Cannot drop capability %d from the bounding set: %s", cap,
                     strerror(errno));

@@ -7,6 +7,8 @@
 // (services.c), which stays the single authority on what is valid.
 #include "data/services_fast.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -35,6 +37,33 @@ static inline int first_bit(unsigned m)
     return __builtin_ctz(m);
 }
 
+/* Eight bytes with the first in the low byte, whatever the machine's order. */
+static inline uint64_t load8(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    return w;
+}
+
+/* Index of the first zero byte of w (load8's order), 8 when none. The
+ * classic test may flag bytes after a true zero, never before one. */
+static inline int zero_byte(uint64_t w)
+{
+    uint64_t z = (w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull;
+    return z ? __builtin_ctzll(z) / 8 : 8;
+}
+
+/* Every byte of w is '0'..'9': its high nibble is 3, and adding 6 to its
+ * low nibble does not carry out of it. */
+static inline bool all_digits(uint64_t w)
+{
+    const uint64_t high = 0xf0f0f0f0f0f0f0f0ull, threes = 0x3030303030303030ull;
+    return (w & high) == threes && ((w + 0x0606060606060606ull) & high) == threes;
+}
+
 static int proto_of(const char *p, size_t len)
 {
     if (len == 3 && memcmp(p, "tcp", 3) == 0) return PROTO_TCP;
@@ -55,18 +84,25 @@ int services_fast_line(char *p, const char *end, struct services_fast_line *out)
     if (!m) return -1;
     int t = first_bit(m);
     if (q[t] != '\t') return -1;
-    /* "port/proto": 1-5 digits, no leading zero trouble (nmap reads %hu). */
-    int i = 0;
+    /* "port/proto": 1-5 digits, no leading zero trouble (nmap reads %hu).
+     * Eight bytes at a time: where the slash is, and whether every byte
+     * before it is a digit, are a few word operations instead of a loop
+     * whose branches depend on each port's length. */
+    uint64_t w = load8(q);
+    int i = zero_byte(w ^ 0x2f2f2f2f2f2f2f2full); /* the first '/' */
+    if (i == 0 || i > 5 || i >= t) return -1;
+    uint64_t keep = (1ull << (8 * i)) - 1;
+    if (!all_digits((w & keep) | (0x3030303030303030ull & ~keep))) return -1;
     uint32_t port = 0;
-    while (i < t && i < 5 && q[i] >= '0' && q[i] <= '9')
-        port = port * 10 + (uint32_t)(q[i++] - '0');
-    if (i == 0 || i >= t || q[i] != '/' || port > 65535) return -1;
+    for (int k = 0; k < i; k++)
+        port = port * 10 + (uint32_t)(q[k] - '0');
+    if (port > 65535) return -1;
     int proto = proto_of(q + i + 1, (size_t)(t - i - 1));
     if (proto < 0) return -1;
     char *f = q + t + 1;
-    if (f[0] != '0' || f[1] != '.') return -1;
-    for (int k = 2; k < 8; k++)
-        if (f[k] < '0' || f[k] > '9') return -1;
+    /* The frequency "0.dddddd": its first two bytes, then six digits. */
+    uint64_t fw = load8(f);
+    if ((fw & 0xffff) != ('0' | '.' << 8) || !all_digits((fw & ~0xffffull) | 0x3030)) return -1;
     char after = f[8];
     char *next;
     if (after == '\n') {

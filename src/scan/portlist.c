@@ -139,20 +139,39 @@ static int select_ports(struct build *b, uint8_t *table)
     return select_top(b, level, table);
 }
 
+/* The protocol's ports in table order, appended to list when it is not
+ * NULL; returns how many. The table is read 8 bytes at a time, since an
+ * explicit -p leaves nearly all of its 64 KiB zero and a two-port scan
+ * should not pay for the other 65,534. */
+static size_t collect(const uint8_t *table, size_t limit, uint8_t bit, uint16_t *list)
+{
+    const uint64_t mask = 0x0101010101010101ull * bit;
+    size_t n = 0;
+    for (size_t i = 0; i < limit; i += 8) {
+        uint64_t w;
+        memcpy(&w, table + i, sizeof w);
+        if (!(w & mask)) continue;
+        for (size_t k = i; k < i + 8; k++) {
+            if (!(table[k] & bit)) continue;
+            if (list) list[n] = (uint16_t)k;
+            n++;
+        }
+    }
+    return n;
+}
+
 static int fill_lists(const struct portlist_request *req, const uint8_t *table,
                       struct port_list *out)
 {
     for (unsigned p = 0; p < PROTO_COUNT; p++) {
         if (!req->want[p]) continue;
-        size_t limit = (p == PROTO_IP) ? 256 : PORTSPEC_TABLE_SIZE, n = 0;
+        size_t limit = (p == PROTO_IP) ? 256 : PORTSPEC_TABLE_SIZE;
         uint8_t bit = (uint8_t)PORTSPEC_BIT(p);
-        for (size_t i = 0; i < limit; i++)
-            n += (table[i] & bit) != 0;
+        size_t n = collect(table, limit, bit, NULL);
         if (n == 0) continue;
         out->ports[p] = malloc(n * sizeof *out->ports[p]);
         if (!out->ports[p]) return -1;
-        for (size_t i = 0; i < limit; i++)
-            if (table[i] & bit) out->ports[p][out->count[p]++] = (uint16_t)i;
+        out->count[p] = collect(table, limit, bit, out->ports[p]);
     }
     return 0;
 }

@@ -203,8 +203,8 @@ static int sctp_scans(struct run_ctx *c, struct host **hosts, size_t n)
 }
 
 /* Discovery, then the port scan of the hosts found up (the TCP technique,
- * then UDP, then SCTP, as nmap orders its tasks), then version detection. Returns -1
- * if interrupted. */
+ * then UDP, then SCTP, as nmap orders its tasks), then version detection.
+ * Returns -1 if interrupted. */
 static int scan_group(struct run_ctx *c, struct host **all, size_t n_all)
 {
     const struct plan *plan = c->plan;

@@ -106,7 +106,6 @@ static int prepare_host(struct host *h, const struct scan_technique *t, const ui
     free(known);
     h->n_ports = kept + n;
     h->timed_out = false;
-    h->have_times = false;
     if (h->start_time.tv_sec == 0) clock_wall(&h->start_time);
     return 0;
 }
@@ -155,6 +154,12 @@ static int init_host(struct syn_engine *e, struct sy_host *sh, struct host *host
     rl_init(&sh->rl);
     sh->check_port = -1;
     rtt_init(&sh->rtt, &e->cfg.lim);
+    /* What discovery (an ARP reply, a ping) or an earlier technique measured
+     * carries over, as nmap's per-target timeout does: a host that answers
+     * nothing is then not waited for with the 1 s initial timeout. */
+    if (host->have_times && host->srtt_us > 0)
+        sh->rtt = (struct rtt_est){
+            .srtt = host->srtt_us, .rttvar = host->rttvar_us, .timeout = host->timeout_us};
     cwnd_init(&sh->win, &e->cfg.cc, e->start_us);
     sh->delay_us = e->cfg.lim.scan_delay;
     sh->last_boost = e->start_us;

@@ -41,7 +41,7 @@ RULES = """
 table inet sctptest {
   chain input {
     type filter hook input priority 0; policy accept;
-    sctp dport { 25, 443 } drop
+    sctp dport { 25, 443, 3000-3099 } drop
     sctp dport 21 reject with icmpx type admin-prohibited
     sctp dport 22 reject with icmpx type host-unreachable
     sctp dport 23 reject with icmpx type port-unreachable
@@ -214,6 +214,8 @@ CASES = {
     # first got where it gets none (open stays open, closed closed).
     "sY-sZ": (["-sY", "-sZ", "-v"] + BASE + PORTS, TARGET_V4),
     "sZ-sY-v6": (["-6", "-sZ", "-sY"] + BASE + PORTS, TARGET_V6),
+    # A range that is all dropped: timing comes from the ARP reply alone.
+    "sY-dropped": (["-sY"] + BASE + ["-p", "3000-3099"], TARGET_V4),
     # nmap-services' 52 sctp entries.
     "sY-default-ports": (["-sY"] + BASE, TARGET_V4),
 }
@@ -227,8 +229,12 @@ def pair(request, scan_both):
 
 def test_states_reasons_and_ttls(pair):
     nmap, cmap = ports_of(pair["nmap"].files["X"]), ports_of(pair["cmap"].files["X"])
-    assert nmap, "nmap listed no ports: the lab is broken"
     assert cmap == nmap
+    # Ports folded into <extraports> too (every port, on the dropped range).
+    nmap_hosts = scanout.xml_hosts(pair["nmap"].files["X"])
+    assert nmap_hosts and all(h.ports or h.folded_counts for h in nmap_hosts.values()), \
+        "nmap reported no ports: the lab is broken"
+    assert scanout.xml_hosts(pair["cmap"].files["X"]) == nmap_hosts
 
 
 def test_scaninfo(pair):
@@ -276,8 +282,9 @@ def test_every_state_seen(scan_both):
 
 
 def test_times(scan_both):
-    """cmap is not slower than nmap on these scans (nmap waits ~1 s)."""
-    for case in ("sY-v4", "sZ-v4"):
+    """cmap is not slower than nmap on these scans (nmap waits ~1 s; on the
+    dropped range both time out after the RTT the ARP reply measured)."""
+    for case in ("sY-v4", "sZ-v4", "sY-dropped"):
         runs = scan_both(*CASES[case])
         assert runs["cmap"].seconds <= runs["nmap"].seconds + 0.5, case
 

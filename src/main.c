@@ -13,6 +13,8 @@
 #include "dns/rdns.h"
 #include "discovery/discovery.h"
 #include "net/iflist.h"
+#include "net/source.h"
+#include "raw/packet_trace.h"
 #include "report/watch.h"
 #include "report/resume.h"
 #include "report/writer.h"
@@ -222,7 +224,8 @@ static int scan_group(struct run_ctx *c, struct host **all, size_t n_all)
     bool tcp = plan->tcp_scan != TCP_SCAN_NONE && plan->ports.count[PROTO_TCP] > 0;
     bool udp = plan->udp_scan && plan->ports.count[PROTO_UDP] > 0;
     bool sctp = plan->sctp_scan != SCTP_SCAN_NONE && plan->ports.count[PROTO_SCTP] > 0;
-    bool scan_ports = n > 0 && !plan->ping_scan && (tcp || udp || sctp);
+    bool ipproto = plan->ip_proto_scan && plan->ports.count[PROTO_IP] > 0;
+    bool scan_ports = n > 0 && !plan->ping_scan && (tcp || udp || sctp || ipproto);
     /* Hosts the port scan will not take are finished once discovery is (an
      * interrupted port scan leaves its unfinished hosts for --resume). */
     for (size_t i = 0; i < n_all && rc == 0; i++)
@@ -232,8 +235,10 @@ static int scan_group(struct run_ctx *c, struct host **all, size_t n_all)
     if (scan_ports && udp && rc == 0 && !scan_stop_requested)
         rc = port_scan(c, hosts, n, PROTO_UDP);
     if (scan_ports && sctp && rc == 0 && !scan_stop_requested) rc = sctp_scans(c, hosts, n);
+    if (scan_ports && ipproto && rc == 0 && !scan_stop_requested)
+        rc = port_scan(c, hosts, n, PROTO_IP);
     for (size_t i = 0; i < n; i++)
-        service_table_fill(hosts[i], plan->services);
+        service_table_fill(hosts[i], plan->services, plan->protocols);
     if (rc == 0 && !scan_stop_requested && plan->version_scan) rc = version_group(c, hosts, n);
     free(hosts);
     return rc;
@@ -289,6 +294,7 @@ static int run_scan(struct run_ctx *c, struct target_iter *targets)
             run->interrupted = scan_stop_requested != 0;
         if (report_group(c->out, run, group.hosts, n) != 0) rc = -1;
         hostgroup_clear(&group);
+        if (syn_scan_failure()) break; /* nmap's run ends there */
     }
     hostgroup_free(&group);
     if (run->hosts_total == 0 && !run->interrupted)
@@ -338,6 +344,7 @@ int main(int argc, char **argv)
         return iflist_status;
     }
     /* Before the outputs: a fallback to a connect scan changes their header. */
+    source_setup(&plan); /* -e/-S, which the raw sockets are bound by */
     open_raw_engine(&plan);
     resume_prepare(resume, &plan);
     struct run run = {.plan = &plan, .rt = &rt};
@@ -348,7 +355,11 @@ int main(int argc, char **argv)
     log_set_fatal_hook(finish_outputs_on_fatal);
 
     int rc = outputs_run_begin(out, &run);
+    source_check(); /* nmap complains about -e/-S after its banner */
     struct watch *watch = watch_open(&plan, &rt, out, &run);
+    struct scan_observer trace_obs = {0}; /* --packet-trace's SENT/RCVD lines */
+    watch_observe(watch, &trace_obs);
+    ptrace_set_sink(trace_obs.message, trace_obs.watch_ctx, trace_obs.rt);
     target_iter_load_excludes(targets);
     /* Everything that needs privilege is open: drop it before the first probe. */
     privdrop_for_run(&plan);
@@ -359,9 +370,14 @@ int main(int argc, char **argv)
     if (resume && run_resumed_hosts(&ctx, resume) != 0) rc = -1;
     if (run_scan(&ctx, targets) != 0) rc = -1;
     rdns_close(ctx.rdns);
+    ptrace_set_sink(NULL, NULL, NULL);
     watch_close(watch);
     target_iter_free(targets);
     gettimeofday(&run.end_time, NULL);
+    if (syn_scan_failure()) { /* as nmap's fatal error, after what was found */
+        run.error_message = syn_scan_failure();
+        rc = -1;
+    }
     if (outputs_run_end(out, &run) != 0) rc = -1;
     active_outputs = NULL;
     outputs_free(out);

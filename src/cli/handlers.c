@@ -37,6 +37,7 @@ static const cli_handler_fn handlers[OPT_COUNT] = {
     [OPT_DISABLE_ARP_PING] = opt_flag,
     [OPT_DISCOVERY_IGNORE_RST] = opt_flag,
     [OPT_SEND_IP] = opt_flag,
+    [OPT_SEND_ETH] = opt_flag,
     [OPT_IDENT] = opt_ident,
     [OPT_DATADIR] = opt_datafile,
     [OPT_SERVICEDB] = opt_datafile,
@@ -88,6 +89,8 @@ static const cli_handler_fn handlers[OPT_COUNT] = {
     [OPT_TOP_PORTS] = opt_port_selection,
     [OPT_PORT_RATIO] = opt_port_selection,
     [OPT_DROP_USER] = opt_drop_user,
+    [OPT_INTERFACE] = opt_source,
+    [OPT_SPOOF_SOURCE] = opt_source,
 };
 
 int cli_handle_option(struct cli_ctx *ctx, const struct getopt_item *item)

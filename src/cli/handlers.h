@@ -24,6 +24,7 @@ int opt_ident(struct cli_ctx *ctx, const struct getopt_item *item);
 int opt_datafile(struct cli_ctx *ctx, const struct getopt_item *item);
 int opt_stylesheet(struct cli_ctx *ctx, const struct getopt_item *item);
 int opt_drop_user(struct cli_ctx *ctx, const struct getopt_item *item);
+int opt_source(struct cli_ctx *ctx, const struct getopt_item *item);
 
 /* opt_target.c */
 int opt_input_file(struct cli_ctx *ctx, const struct getopt_item *item);

@@ -3,6 +3,7 @@
 // family, data files, stylesheets and plain on/off switches.
 #include <ctype.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "cli/handlers.h"
@@ -141,8 +142,13 @@ int opt_flag(struct cli_ctx *ctx, const struct getopt_item *item)
     case OPT_DISCOVERY_IGNORE_RST:
         plan->ignore_rst = true;
         break;
-    case OPT_SEND_IP:
+    case OPT_SEND_IP: /* the last of --send-ip and --send-eth wins, as nmap's */
         plan->send_ip = true;
+        plan->send_eth = false;
+        break;
+    case OPT_SEND_ETH:
+        plan->send_eth = true;
+        plan->send_ip = false;
         break;
     default:
         break;
@@ -204,4 +210,21 @@ int opt_drop_user(struct cli_ctx *ctx, const struct getopt_item *item)
         privdrop_check_can_switch(err, sizeof err) != 0)
         return cli_fatal(ctx, "%s", err);
     return cli_set_string(ctx, &ctx->plan->drop_user, item->arg);
+}
+
+/* -e and -S: kept as given; the interface and address are looked up when
+ * the scan starts (net/source.c), where nmap complains about them. nmap
+ * keeps at most 63 characters of an interface name. */
+int opt_source(struct cli_ctx *ctx, const struct getopt_item *item)
+{
+    struct plan *plan = ctx->plan;
+    if (item->opt->id == OPT_INTERFACE) {
+        free(plan->device);
+        plan->device = strndup(item->arg, 63);
+        return plan->device ? 0 : cli_fatal(ctx, "Out of memory");
+    }
+    if (plan->spoof_source)
+        return cli_fatal(ctx, "You can only use the source option once!  Use -D <decoy1> -D "
+                              "<decoy2> etc. for decoys\n");
+    return cli_set_string(ctx, &plan->spoof_source, item->arg);
 }

@@ -30,7 +30,7 @@ static const struct scan_letter scan_letters[] = {
     {.letter = 'F', .bits = SCAN_FIN, .supported = true},
     {.letter = 'X', .bits = SCAN_XMAS, .supported = true},
     {.letter = 'U', .bits = SCAN_UDP, .supported = true},
-    {.letter = 'O', .bits = SCAN_IPPROTO},
+    {.letter = 'O', .bits = SCAN_IPPROTO, .supported = true},
     {.letter = 'Y', .bits = SCAN_SCTP_INIT, .supported = true},
     {.letter = 'Z', .bits = SCAN_SCTP_COOKIE, .supported = true},
     {.letter = 'n', .bits = SCAN_NO_PORTS, .supported = true},

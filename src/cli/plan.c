@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "data/protocols.h"
 #include "data/services.h"
 #include "core/log.h"
 
@@ -178,6 +179,7 @@ void plan_free(struct plan *plan)
     portlist_free(&plan->ports);
     if (plan->services) services_free((struct services_db *)plan->services);
     free(plan->services_path);
+    protocols_free((struct protocols_db *)plan->protocols);
     for (int i = 0; i < OUT_FORMAT_COUNT; i++)
         free(plan->output_path[i]);
     free(plan->stylesheet);
@@ -185,6 +187,8 @@ void plan_free(struct plan *plan)
     free(plan->servicedb);
     free(plan->exe_path);
     free(plan->drop_user);
+    free(plan->device);
+    free(plan->spoof_source);
     free(plan->ping.syn);
     free(plan->ping.ack);
     free(plan->ping.udp);

@@ -11,6 +11,7 @@
 #include "scan/portlist.h"
 
 struct services_db;
+struct protocols_db;
 
 enum tcp_scan_type {
     TCP_SCAN_NONE = 0,
@@ -113,6 +114,7 @@ struct plan {
     struct ping_probes ping;
     bool disable_arp;     /* --disable-arp-ping */
     bool send_ip;         /* --send-ip: no ARP/ND */
+    bool send_eth;        /* --send-eth: raw probes as Ethernet frames to the neighbour's MAC */
     bool ignore_rst;      /* --discovery-ignore-rst */
     enum tcp_scan_type tcp_scan;
     bool tcp_scan_default; /* no technique was asked for: nmap's default */
@@ -120,6 +122,7 @@ struct plan {
     uint8_t scanflags;     /* the raw TCP probes' flags */
     bool udp_scan;         /* -sU, after the TCP scan as nmap */
     unsigned sctp_scan;    /* -sY and/or -sZ (enum sctp_scan_type), after UDP */
+    bool ip_proto_scan;    /* -sO: alone (nmap refuses it with other scan types) */
 
     /* Service and version detection. */
     bool version_scan;      /* -sV (or -A) */
@@ -131,6 +134,7 @@ struct plan {
     struct port_list ports;
     const struct services_db *services; /* loaded nmap-services */
     char *services_path;                /* where it came from */
+    const struct protocols_db *protocols; /* nmap-protocols, loaded for -sO */
 
     struct timing timing;
 
@@ -157,6 +161,8 @@ struct plan {
 
     bool privileged;      /* root or --privileged, and not --unprivileged */
     char *drop_user;      /* --drop-user: become this user after setup; NULL = stay */
+    char *device;         /* -e: the interface raw probes leave by; NULL = the route's */
+    char *spoof_source;   /* -S: the probes' source address (as given); NULL = the route's */
 };
 
 /* Outcome of parsing: run a scan, or exit early with a status (after -h,

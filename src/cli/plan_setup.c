@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "data/datafile.h"
+#include "data/protocols.h"
 #include "data/services.h"
 #include "scan/portspec.h"
 
@@ -77,8 +78,7 @@ static uint64_t shuffle_seed(void)
     return (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ (uint64_t)getpid();
 }
 
-/* nmap's warnings for qualified ports of a protocol no scan type covers.
- * The IP protocol scan does not exist yet, so P: never is. */
+/* nmap's warnings for qualified ports of a protocol no scan type covers. */
 static void warn_unused_qualifiers(struct cli_ctx *ctx, const char *spec, const bool *want)
 {
     static const struct {
@@ -95,6 +95,22 @@ static void warn_unused_qualifiers(struct cli_ctx *ctx, const char *spec, const 
                      quals[i].letter, quals[i].scan);
 }
 
+/* -sO prints nmap-protocols' names and takes them in -p ("-p icmp,tcp"). */
+static int load_protocols(struct cli_ctx *ctx)
+{
+    struct plan *plan = ctx->plan;
+    if (!plan->ip_proto_scan || plan->protocols) return 0;
+    char path[PATH_MAX], err[1024];
+    struct datafile_ctx dctx = {
+        .datadir = plan->datadir, .exe_path = plan->exe_path, .debugging = plan->debugging};
+    if (datafile_find(&dctx, "nmap-protocols", path, sizeof path) < 0)
+        return cli_fatal(ctx, "%s", path);
+    struct protocols_db *db = protocols_load(path, err, sizeof err);
+    if (!db) return cli_fatal(ctx, "%s", err);
+    plan->protocols = db;
+    return 0;
+}
+
 static int build_ports(struct cli_ctx *ctx)
 {
     struct plan *plan = ctx->plan;
@@ -104,14 +120,17 @@ static int build_ports(struct cli_ctx *ctx)
         .exclude_spec = ctx->exclude_ports,
         .want = {[PROTO_TCP] = plan->tcp_scan != TCP_SCAN_NONE,
                  [PROTO_UDP] = plan->udp_scan,
-                 [PROTO_SCTP] = plan->sctp_scan != SCTP_SCAN_NONE},
+                 [PROTO_SCTP] = plan->sctp_scan != SCTP_SCAN_NONE,
+                 [PROTO_IP] = plan->ip_proto_scan},
         .fast = ctx->fast,
         .top_ports = ctx->top_ports,
         .port_ratio = ctx->port_ratio,
         .sequential = ctx->sequential,
         .shuffle_seed = shuffle_seed(),
+        .ip_proto_names = protocols_names(plan->protocols),
     };
-    if (ctx->portlist) warn_unused_qualifiers(ctx, ctx->portlist, req.want);
+    /* With -sO nmap reads only P: and plain numbers, silently. */
+    if (ctx->portlist && !plan->ip_proto_scan) warn_unused_qualifiers(ctx, ctx->portlist, req.want);
     if (portlist_build(&req, plan->services, &plan->ports, err, sizeof err) < 0)
         return cli_fatal(ctx, "%s", err);
     if (plan->ports.duplicate_ports)
@@ -133,6 +152,7 @@ int plan_setup_runtime(struct cli_ctx *ctx)
 {
     if (set_exe_path(ctx) < 0) return -1;
     if (ctx->plan->list_scan) return 0;
+    if (load_protocols(ctx) < 0) return -1;
     if (explicit_numeric_ports(ctx)) {
         if (build_ports(ctx) < 0) return -1;
         return load_services(ctx, &ctx->plan->ports);

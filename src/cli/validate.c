@@ -142,10 +142,14 @@ static void fill_plan(struct cli_ctx *ctx)
     plan->udp_scan = (ctx->scans & SCAN_UDP) != 0;
     plan->sctp_scan = ((ctx->scans & SCAN_SCTP_INIT) ? SCTP_SCAN_INIT : 0) |
                       ((ctx->scans & SCAN_SCTP_COOKIE) ? SCTP_SCAN_COOKIE : 0);
+    plan->ip_proto_scan = (ctx->scans & SCAN_IPPROTO) != 0;
     plan->ping_scan = (ctx->scans & SCAN_NO_PORTS) && !plan->list_scan;
     plan->dns = ctx->never_resolve ? DNS_NEVER : ctx->always_resolve ? DNS_ALWAYS : DNS_DEFAULT;
     plan->privileged = ctx->privileged;
-    plan->version_scan = (ctx->scans & SCAN_VERSION) != 0 && !plan->list_scan;
+    /* nmap probes versions of TCP and UDP ports only: with -sO, -sV does
+     * nothing (no VERSION column, no "Service detection performed"). */
+    plan->version_scan =
+        (ctx->scans & SCAN_VERSION) != 0 && !plan->list_scan && !plan->ip_proto_scan;
     if (plan->verbosity > 1) plan->reason = true;
 }
 
@@ -160,6 +164,11 @@ int cli_validate(struct cli_ctx *ctx)
     /* nmap's default: a SYN scan when privileged, else a connect scan. */
     if (default_scan) ctx->scans |= ctx->privileged ? SCAN_SYN : SCAN_CONNECT;
     plan->tcp_scan_default = default_scan;
+    if (plan->spoof_source && (ctx->scans & SCAN_CONNECT))
+        cli_warn(ctx, "WARNING: -S will only affect the source address used in a connect() scan "
+                      "if you specify one of your own addresses.  Use -sS or another raw scan "
+                      "if you want to completely spoof your source address, but then you need "
+                      "to know what you're doing to obtain meaningful results.");
     if (check_scan_types(ctx, default_scan) < 0 || check_ping_types(ctx) < 0 ||
         check_limits(ctx) < 0 || check_port_options(ctx) < 0)
         return -1;

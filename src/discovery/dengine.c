@@ -21,6 +21,7 @@
 #include "discovery/dreply.h"
 #include "report/model.h"
 #include "net/pkt/tcp.h"
+#include "raw/packet_trace.h"
 #include "scan/rtt.h"
 
 #define SEND_BATCH 64
@@ -151,6 +152,17 @@ static void flush(struct run_state *s, struct batch *b, bool link)
             done++;
             continue;
         }
+        /* What left, for --packet-trace and the Raw packets count: IP
+         * packets whole, ARP and ND past their Ethernet header. */
+        for (unsigned i = done; i < done + (unsigned)rc; i++) {
+            const uint8_t *p = b->iov[i].iov_base;
+            size_t len = b->iov[i].iov_len;
+            if (link && len > 14)
+                ptrace_sent(p + 14, len - 14,
+                            p[12] == 0x08 && p[13] == 0x06 ? PTRACE_ARP : PTRACE_IP);
+            else if (!link)
+                ptrace_sent(p, len, PTRACE_IP);
+        }
         done += (unsigned)rc;
     }
     b->n = 0;
@@ -274,6 +286,14 @@ static void on_packet(u_char *arg, const struct pcap_pkthdr *ph, const u_char *f
 {
     struct run_state *s = (struct run_state *)arg;
     if (dreply_parse(s->e->io->dlt, frame, ph->caplen, &s->reply) != PKT_OK) return;
+    /* The capture takes all of ARP and IP: only what comes from a host
+     * being probed counts as received and is traced, as nmap's narrower
+     * capture filters leave it. */
+    const struct dreply *r = &s->reply;
+    uint8_t addr[16] = {0};
+    memcpy(addr, r->target, r->family == AF_INET6 ? 16 : 4);
+    if (r->l3 && host_by_addr(s, addr))
+        ptrace_rcvd(r->l3, r->l3_len, r->l3_arp ? PTRACE_ARP : PTRACE_ND);
     handle(s, clock_mono_us());
 }
 
@@ -330,6 +350,7 @@ static int64_t next_wait(const struct run_state *s, int64_t now)
 int dengine_run(struct dengine *e)
 {
     if (e->n == 0) return 0;
+    ptrace_mark_raw_used();
     struct run_state s = {.e = e, .remaining = e->n};
     s.by_addr = calloc(e->n, sizeof *s.by_addr);
     s.sendq = calloc(e->n, sizeof *s.sendq);

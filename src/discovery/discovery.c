@@ -24,6 +24,7 @@
 #include "discovery/dengine.h"
 #include "net/iface.h"
 #include "net/route.h"
+#include "net/source.h"
 #include "report/model.h"
 #include "scan/rtt.h"
 
@@ -53,6 +54,7 @@ int discovery_open(const struct plan *plan)
     if (raw_open || !discovery_needs_raw(plan)) return raw_open ? 0 : -1;
     if (raw_io_open(&raw, plan->address_family, open_error, sizeof open_error) != 0) return -1;
     raw_open = true;
+    if (source_device()) raw_io_bind_device(&raw, source_device()); /* -e */
     /* Everything a discovery probe can get back, ARP included. */
     if (raw_io_set_filter(&raw, "arp or ip or ip6", open_error, sizeof open_error) != 0) {
         raw_io_close(&raw);
@@ -121,7 +123,7 @@ static void classify(const struct plan *plan, const struct iface_list *ifs, stru
         return;
     }
     struct route_choice rc;
-    if (route_lookup_kernel(&h->addr, &rc) != 0) {
+    if (source_route(&h->addr, &rc) != 0) {
         char a[NET_ADDR_STRLEN];
         net_addr_format(&h->addr, a, sizeof a);
         error("setup_target: failed to determine route to %s", a);

@@ -245,6 +245,8 @@ enum pkt_status dreply_parse(int dlt, const uint8_t *frame, size_t len, struct d
     struct pktbuf b = pb_init(frame, len), rest;
     uint16_t type = 0;
     if (!strip_link(dlt, &b, &type, &rest, out)) return PKT_TRUNCATED;
+    pb_span(&rest, &out->l3, &out->l3_len);
+    out->l3_arp = type == ETHERTYPE_ARP;
     switch (type) {
     case ETHERTYPE_ARP:
         return parse_arp(rest, out);

@@ -45,6 +45,11 @@ struct dreply {
     uint32_t vtag;         /* SCTP verification tag (quoted for errors) */
     uint8_t sctp_chunk;    /* first chunk type */
     uint16_t quoted_ip_id; /* IPv4 errors */
+    /* The frame past its link header (for --packet-trace), NULL when the
+     * link header itself was bad; l3_arp: an ARP packet, else IP. */
+    const uint8_t *l3;
+    size_t l3_len;
+    bool l3_arp;
 };
 
 /* Link-layer types (pcap DLT numbers) understood. */

@@ -12,7 +12,7 @@
 #include "net/netlink.h"
 
 #define ROUTE_ATTR_MAX (RTA_TABLE + 1)
-#define LOOKUP_REQ_MAX 64
+#define LOOKUP_REQ_MAX 96
 
 static bool read_addr(struct net_addr *out, int family, const uint8_t *p, size_t len)
 {
@@ -129,8 +129,10 @@ void route_table_free(struct route_table *rt)
     rt->n = 0;
 }
 
-/* An rtmsg for dst with an RTA_DST attribute (and RTA_OIF for a zone). */
-static size_t lookup_request(const struct net_addr *dst, uint8_t *req)
+/* An rtmsg for dst with an RTA_DST attribute, RTA_OIF for a zone or an
+ * interface asked for (oif), RTA_SRC for a source address asked for. */
+static size_t lookup_request(const struct net_addr *dst, int oif, const struct net_addr *src,
+                             uint8_t *req)
 {
     size_t alen = dst->family == AF_INET6 ? 16 : 4;
     struct rtmsg rtm = {.rtm_family = (uint8_t)dst->family, .rtm_dst_len = (uint8_t)(alen * 8)};
@@ -140,20 +142,35 @@ static size_t lookup_request(const struct net_addr *dst, uint8_t *req)
     memcpy(req + off, &a, sizeof a);
     memcpy(req + off + RTA_LENGTH(0), dst->bytes, alen);
     off += RTA_ALIGN(a.rta_len);
-    if (dst->family == AF_INET6 && dst->scope_id) {
+    uint32_t want_oif = oif > 0 ? (uint32_t)oif : dst->family == AF_INET6 ? dst->scope_id : 0;
+    if (want_oif) {
         a = (struct rtattr){.rta_len = (unsigned short)RTA_LENGTH(4), .rta_type = RTA_OIF};
         memcpy(req + off, &a, sizeof a);
-        memcpy(req + off + RTA_LENGTH(0), &dst->scope_id, 4);
+        memcpy(req + off + RTA_LENGTH(0), &want_oif, 4);
         off += RTA_ALIGN(a.rta_len);
+    }
+    if (src && src->family == dst->family) {
+        a = (struct rtattr){.rta_len = (unsigned short)RTA_LENGTH(alen), .rta_type = RTA_SRC};
+        memcpy(req + off, &a, sizeof a);
+        memcpy(req + off + RTA_LENGTH(0), src->bytes, alen);
+        off += RTA_ALIGN(a.rta_len);
+        struct rtmsg *m = (struct rtmsg *)req;
+        m->rtm_src_len = (uint8_t)(alen * 8);
     }
     return off;
 }
 
 int route_lookup_kernel(const struct net_addr *dst, struct route_choice *out)
 {
+    return route_lookup_kernel_from(dst, 0, NULL, out);
+}
+
+int route_lookup_kernel_from(const struct net_addr *dst, int oif, const struct net_addr *src,
+                             struct route_choice *out)
+{
     uint8_t req[LOOKUP_REQ_MAX];
     memset(req, 0, sizeof req);
-    size_t len = lookup_request(dst, req);
+    size_t len = lookup_request(dst, oif, src, req);
     struct route_table reply = {0};
     if (nl_request(RTM_GETROUTE, (uint8_t)dst->family, req, len, on_route, &reply) != 0) return -1;
     if (reply.n == 0) {
@@ -165,7 +182,7 @@ int route_lookup_kernel(const struct net_addr *dst, struct route_choice *out)
     memset(out, 0, sizeof *out);
     out->oif = r->oif;
     if (!if_indextoname((unsigned)r->oif, out->dev)) out->dev[0] = '\0';
-    out->src = r->has_prefsrc ? r->prefsrc : *dst;
+    out->src = src && src->family == dst->family ? *src : r->has_prefsrc ? r->prefsrc : *dst;
     out->direct = !r->has_gateway;
     out->next_hop = r->has_gateway ? r->gateway : *dst;
     out->local = r->type == RTN_LOCAL;

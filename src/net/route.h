@@ -53,6 +53,11 @@ struct route_choice {
 /* The kernel's answer (RTM_GETROUTE for dst). 0, or -1 with errno
  * (ENETUNREACH, EHOSTUNREACH, ...). */
 int route_lookup_kernel(const struct net_addr *dst, struct route_choice *out);
+/* The same, for packets that leave by interface oif (0: any) with source
+ * address src (NULL: the kernel's choice), as nmap asks with -e and -S;
+ * the kernel refuses a source that is not one of ours. */
+int route_lookup_kernel_from(const struct net_addr *dst, int oif, const struct net_addr *src,
+                             struct route_choice *out);
 /* The answer from a loaded table and interface list, looking at the local
  * and main tables as the default policy rules do. 0, or -1 when no usable
  * route (or no source address) exists. */

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -74,7 +75,7 @@ static int open_capture(struct raw_io *io, char *err, size_t errlen)
 
 int raw_io_open(struct raw_io *io, int family, char *err, size_t errlen)
 {
-    *io = (struct raw_io){.family = family, .send_fd = -1, .pcap_fd = -1};
+    *io = (struct raw_io){.family = family, .send_fd = -1, .link_fd = -1, .pcap_fd = -1};
     io->send_fd = open_send_socket(family, err, errlen);
     if (io->send_fd < 0) return -1;
     if (open_capture(io, err, errlen) != 0) return -1;
@@ -99,11 +100,35 @@ int raw_io_set_filter(struct raw_io *io, const char *filter, char *err, size_t e
     return 0;
 }
 
+int raw_io_open_link(struct raw_io *io)
+{
+    if (io->link_fd >= 0) return 0;
+    /* Protocol 0: this socket only sends, it receives nothing. */
+    io->link_fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (io->link_fd < 0) return -1;
+    int size = SEND_BUFFER;
+    if (setsockopt(io->link_fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) != 0)
+        setsockopt(io->link_fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    return 0;
+}
+
+static bool to_link(const struct mmsghdr *m)
+{
+    const struct sockaddr *sa = m->msg_hdr.msg_name;
+    return sa && sa->sa_family == AF_PACKET;
+}
+
 int raw_io_send(struct raw_io *io, struct mmsghdr *msgs, unsigned n)
 {
     unsigned done = 0;
     while (done < n) {
-        int rc = sendmmsg(io->send_fd, msgs + done, n - done, 0);
+        /* A run of messages for one socket: IP packets or link frames. */
+        bool link = to_link(&msgs[done]);
+        unsigned run = 1;
+        while (done + run < n && to_link(&msgs[done + run]) == link)
+            run++;
+        int fd = link ? io->link_fd : io->send_fd;
+        int rc = fd < 0 ? (errno = EBADF, -1) : sendmmsg(fd, msgs + done, run, 0);
         if (rc > 0) {
             done += (unsigned)rc;
             continue;
@@ -119,6 +144,32 @@ int raw_io_send(struct raw_io *io, struct mmsghdr *msgs, unsigned n)
     return (int)done;
 }
 
+int raw_io_bind_device(struct raw_io *io, const char *dev)
+{
+    return setsockopt(io->send_fd, SOL_SOCKET, SO_BINDTODEVICE, dev, (socklen_t)strlen(dev) + 1);
+}
+
+void raw_io_watch_device(struct raw_io *io, int oif)
+{
+    if (oif <= 0) return;
+    for (unsigned i = 0; i < io->n_devices; i++)
+        if (io->devices[i] == oif) return;
+    if (io->n_devices < RAW_IO_DEVICES_MAX) io->devices[io->n_devices++] = oif;
+}
+
+void raw_io_watch_reset(struct raw_io *io)
+{
+    io->n_devices = 0;
+}
+
+bool raw_io_device_lost(const struct raw_io *io)
+{
+    char name[IF_NAMESIZE];
+    for (unsigned i = 0; i < io->n_devices; i++)
+        if (!if_indextoname((unsigned)io->devices[i], name) && errno == ENXIO) return true;
+    return false;
+}
+
 void raw_io_close(struct raw_io *io)
 {
     if (io->pcap) pcap_close(io->pcap);
@@ -126,4 +177,6 @@ void raw_io_close(struct raw_io *io)
     io->pcap_fd = -1;
     if (io->send_fd >= 0) close(io->send_fd);
     io->send_fd = -1;
+    if (io->link_fd >= 0) close(io->link_fd);
+    io->link_fd = -1;
 }

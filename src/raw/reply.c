@@ -331,6 +331,7 @@ bool reply_classify_syn(const struct raw_reply *r, uint8_t *state, uint8_t *reas
         return reply_icmp6_reason(r->icmp_code, reason);
     case REPLY_UDP:
     case REPLY_SCTP:
+    case REPLY_PROTO:
         return false;
     }
     return false;

@@ -21,6 +21,7 @@ enum reply_kind {
     REPLY_ICMP6,   /* the same in ICMPv6 */
     REPLY_UDP,     /* a UDP datagram from the target */
     REPLY_SCTP,    /* an SCTP packet from the target */
+    REPLY_PROTO,   /* -sO: any packet of the probed protocol from the target */
 };
 
 struct raw_reply {
@@ -37,6 +38,7 @@ struct raw_reply {
     uint8_t tcp_flags;
     uint8_t icmp_type, icmp_code;
     uint8_t ttl;        /* of the packet that arrived (TTL / hop limit) */
+    bool from_target;   /* -sO: an ICMP error sent by the probed host itself */
     uint32_t vtag;      /* SCTP: the verification tag, sent or quoted */
     uint8_t sctp_chunk; /* SCTP replies: the first chunk's type */
 };
@@ -69,6 +71,14 @@ enum pkt_status reply_parse(const uint8_t *l3, size_t len, struct raw_reply *out
  * destination-unreachable code; false for codes nmap ignores. */
 bool reply_icmp4_reason(uint8_t code, uint8_t *reason);
 bool reply_icmp6_reason(uint8_t code, uint8_t *reason);
+
+/* -sO's reading of a packet (raw/reply_ipproto.c), into up to two replies:
+ * an ICMP error about the quoted protocol (target_port is the protocol, our_port the
+ * quoted IPv4 ID), and, for any ICMP message from a host, nmap's "ICMP is
+ * open" reply for protocol 1 (58 in IPv6); any other packet is a
+ * REPLY_PROTO of its own protocol (our_port its TCP/UDP destination port). */
+enum pkt_status reply_parse_ipproto(const uint8_t *l3, size_t len, struct raw_reply out[2],
+                                    size_t *n);
 
 bool reply_classify_syn(const struct raw_reply *r, uint8_t *state, uint8_t *reason);
 

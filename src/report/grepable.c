@@ -74,11 +74,18 @@ static int put_ports_line(FILE *fp, const struct plan *plan, const struct host *
                           const struct port_view *v)
 {
     put_host_label(fp, h);
-    fputs("\tPorts: ", fp);
+    fputs(plan->ip_proto_scan ? "\tProtocols: " : "\tPorts: ", fp);
     bool first = true;
     for (size_t i = 0; i < v->n; i++) {
         const struct port_result *p = v->sorted[i];
         if (!port_view_shown(v, p)) continue;
+        if (p->proto == PROTO_IP) { /* -sO: "1/open/icmp/" */
+            fprintf(fp, "%s%u/%s/", first ? "" : ", ", p->port, port_state_name(p->state));
+            if (p->service && put_field(fp, p->service) != 0) return -1;
+            fputc('/', fp);
+            first = false;
+            continue;
+        }
         fprintf(fp, "%s%u/%s/%s//", first ? "" : ", ", p->port, port_state_name(p->state),
                 proto_name(p->proto));
         char text[SVC_VERSION_MAX];

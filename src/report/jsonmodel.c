@@ -19,7 +19,7 @@ static int put_scaninfo(struct jw *j, const struct plan *plan)
     struct scan_type {
         enum proto_index proto;
         const char *type;
-    } scans[4];
+    } scans[5];
     size_t n_scans = 0;
     if (plan->tcp_scan != TCP_SCAN_NONE)
         scans[n_scans++] = (struct scan_type){PROTO_TCP, tcp_scan_xml_type(plan->tcp_scan)};
@@ -27,6 +27,7 @@ static int put_scaninfo(struct jw *j, const struct plan *plan)
     for (unsigned t = SCTP_SCAN_INIT; t <= SCTP_SCAN_COOKIE; t <<= 1)
         if (plan->sctp_scan & t)
             scans[n_scans++] = (struct scan_type){PROTO_SCTP, sctp_scan_xml_type(t)};
+    if (plan->ip_proto_scan) scans[n_scans++] = (struct scan_type){PROTO_IP, "ipproto"};
     int rc = 0;
     for (size_t i = 0; i < n_scans; i++) {
         enum proto_index proto = scans[i].proto;
@@ -171,7 +172,7 @@ static int put_service(struct jw *j, const struct port_result *p)
     jw_kstring(j, "name", name ? name : "unknown");
     if (!s) {
         jw_kstring(j, "method", "table");
-        jw_kint(j, "conf", 3);
+        jw_kint(j, "conf", p->proto == PROTO_IP ? 8 : 3); /* as <service> in -oX */
         jw_object_end(j);
         return 0;
     }

@@ -55,6 +55,7 @@ const char *reason_name(enum reason r)
         [REASON_UDP_RESPONSE] = "udp-response",
         [REASON_INIT_ACK] = "init-ack",
         [REASON_ABORT] = "abort",
+        [REASON_PARAM_PROBLEM] = "param-problem",
     };
     if ((unsigned)r >= REASON_COUNT) return "unknown";
     return names[r];

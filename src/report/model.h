@@ -57,6 +57,7 @@ enum reason {
     REASON_UDP_RESPONSE,
     REASON_INIT_ACK,
     REASON_ABORT,
+    REASON_PARAM_PROBLEM, /* -sO over IPv6: an ICMPv6 parameter problem */
     REASON_COUNT
 };
 

@@ -8,6 +8,8 @@
 
 #include "cli/plan.h"
 #include "core/log.h"
+#include "core/runtime.h"
+#include "raw/packet_trace.h"
 #include "report/escape.h"
 #include "report/partial.h"
 #include "report/portview.h"
@@ -102,8 +104,9 @@ static void put_not_shown(FILE *fp, const struct port_view *v)
         const struct ignored_group *g = &v->groups[i];
         /* nmap picks "port" or "ports" by the state's total, not the group's. */
         bool one = v->state_count[g->state] == 1;
-        fprintf(fp, "%s%zu %s %s port%s (%s)", i ? ", " : "", g->count, port_state_name(g->state),
-                proto_name(g->proto), one ? "" : "s", reason_name(g->reason));
+        fprintf(fp, "%s%zu %s %s %s%s (%s)", i ? ", " : "", g->count, port_state_name(g->state),
+                port_view_group_proto(g), g->proto == PROTO_IP ? "protocol" : "port",
+                one ? "" : "s", reason_name(g->reason));
     }
     fputc('\n', fp);
 }
@@ -115,7 +118,11 @@ static char *cell_text(const struct port_result *p, int col, bool version_scan)
     char buf[SVC_VERSION_MAX];
     switch (col) {
     case COL_PORT:
-        snprintf(buf, sizeof buf, "%u/%s", p->port, proto_name(p->proto));
+        /* -sO's rows are the protocol number alone. */
+        if (p->proto == PROTO_IP)
+            snprintf(buf, sizeof buf, "%u", p->port);
+        else
+            snprintf(buf, sizeof buf, "%u/%s", p->port, proto_name(p->proto));
         break;
     case COL_STATE:
         snprintf(buf, sizeof buf, "%s", port_state_name(p->state));
@@ -153,9 +160,11 @@ static void put_row(FILE *fp, const char *const *cells, const size_t *width, con
 
 /* Columns are as wide as their widest cell, one space apart; the last one
  * is not padded (nmap's NmapOutputTable). */
-static int put_port_table(FILE *fp, const struct port_view *v, bool with_reason, bool version_scan)
+static int put_port_table(FILE *fp, const struct port_view *v, bool with_reason, bool version_scan,
+                          bool protocols)
 {
-    static const char *const header[N_COLS] = {"PORT", "STATE", "SERVICE", "REASON", "VERSION"};
+    const char *const header[N_COLS] = {protocols ? "PROTOCOL" : "PORT", "STATE", "SERVICE",
+                                        "REASON", "VERSION"};
     int cols[N_COLS], ncols = 0;
     for (int c = 0; c < N_COLS; c++)
         if ((c != COL_REASON || with_reason) && (c != COL_VERSION || version_scan))
@@ -247,7 +256,8 @@ static int put_ports(FILE *fp, const struct plan *plan, const struct host *h,
         fputs("Some closed ports may be reported as filtered due to --defeat-rst-ratelimit\n", fp);
     int rc = 0;
     if (v->n_ignored < v->n) {
-        rc = put_port_table(fp, v, plan->reason || plan->debugging, plan->version_scan);
+        rc = put_port_table(fp, v, plan->reason || plan->debugging, plan->version_scan,
+                            plan->ip_proto_scan);
         put_fingerprints(fp, v);
     }
     svc_put_info_line(fp, h);
@@ -333,6 +343,20 @@ static void put_data_files(FILE *fp, const struct plan *plan)
     }
 }
 
+/* nmap's count of raw packets under the "Nmap done" line, with -v or -d,
+ * when a raw engine ran: terminal (and -oS) only, as nmap's LOG_STDOUT. */
+static void put_raw_counts(FILE *fp, const struct run *run)
+{
+    int v = run->rt ? runtime_verbosity(run->rt) : run->plan->verbosity;
+    int d = run->rt ? runtime_debugging(run->rt) : run->plan->debugging;
+    if ((v <= 0 && d <= 0) || !ptrace_raw_used()) return;
+    struct ptrace_counts c;
+    ptrace_counts(&c);
+    char line[160];
+    ptrace_format_counts(&c, line, sizeof line);
+    fprintf(fp, "           %s\n", line);
+}
+
 static int normal_run_end(struct writer *w, const struct run *run)
 {
     const struct plan *plan = run->plan;
@@ -359,6 +383,7 @@ static int normal_run_end(struct writer *w, const struct run *run)
                   "try -Pn\n",
                   w->fp);
         fprintf(w->fp, "Nmap done: %s\n", summary);
+        put_raw_counts(w->fp, run);
     } else {
         char when[32];
         fmt_ctime(run->end_time.tv_sec, when, sizeof when);

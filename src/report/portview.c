@@ -210,6 +210,11 @@ char *ports_ranges_sorted(const uint16_t *ports, size_t n)
     return ranges;
 }
 
+const char *port_view_group_proto(const struct ignored_group *g)
+{
+    return g->proto == PROTO_IP ? "n/a" : proto_name(g->proto);
+}
+
 bool plan_scans_ports(const struct plan *plan)
 {
     if (plan->list_scan) return false;

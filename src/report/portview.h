@@ -62,6 +62,10 @@ char *port_view_group_ranges(const struct port_view *v, const struct ignored_gro
  * <scaninfo services=""> and "# Ports scanned:". Caller frees. */
 char *ports_ranges_sorted(const uint16_t *ports, size_t n);
 
+/* The protocol of an ignored group as nmap names it in "Not shown:" and
+ * <extrareasons proto="">: "n/a" for -sO's IP protocols. */
+const char *port_view_group_proto(const struct ignored_group *g);
+
 /* Whether the plan scans ports at all (not -sL). */
 bool plan_scans_ports(const struct plan *plan);
 /* --open leaves out hosts of a port scan that have no open, open|filtered

@@ -211,7 +211,7 @@ static void merge_host(struct host *h, const struct partial_host *rec, struct bu
     free(h->ports);
     h->ports = v;
     h->n_ports = n;
-    service_table_fill(h, b->plan->services);
+    service_table_fill(h, b->plan->services, b->plan->protocols);
 }
 
 void resume_group_merge(const struct resume *r, const struct plan *plan, struct resume_group *g)

@@ -52,6 +52,7 @@ static int put_scaninfo(FILE *fp, const struct plan *plan)
     for (unsigned t = SCTP_SCAN_INIT; t <= SCTP_SCAN_COOKIE; t <<= 1)
         if ((plan->sctp_scan & t) && put_one_scaninfo(fp, plan, PROTO_SCTP, sctp_scan_xml_type(t)))
             return -1;
+    if (plan->ip_proto_scan && put_one_scaninfo(fp, plan, PROTO_IP, "ipproto") != 0) return -1;
     return 0;
 }
 
@@ -146,6 +147,8 @@ static int put_extraports(FILE *fp, const struct port_view *v)
             if (g->state != state) continue;
             char *ranges = port_view_group_ranges(v, g);
             if (!ranges) return -1;
+            /* nmap writes proto="n/a" for -sO, which nmap.dtd refuses;
+             * cmap keeps "ip" so the document stays valid. */
             fprintf(fp, "<extrareasons reason=\"%s\" count=\"%zu\" proto=\"%s\" ports=\"%s\"/>\n",
                     reason_name(g->reason), g->count, proto_name(g->proto), ranges);
             free(ranges);
@@ -215,7 +218,17 @@ static int put_port(FILE *fp, const struct port_result *p)
             "reason_ttl=\"%u\"/>",
             proto_name(p->proto), p->port, port_state_name(p->state), reason_name(p->reason),
             p->reason_ttl);
-    if (svc_port_has_service(p) && put_service(fp, p) != 0) return -1;
+    if (p->proto == PROTO_IP) {
+        /* -sO: nmap writes the protocol's name on a line of its own, with
+         * its own attribute order and confidence. */
+        if (p->service) {
+            fputs("\n<service name=\"", fp);
+            put_xml(fp, p->service);
+            fputs("\" conf=\"8\" method=\"table\"/>", fp);
+        }
+    } else if (svc_port_has_service(p) && put_service(fp, p) != 0) {
+        return -1;
+    }
     fputs("</port>\n", fp);
     return 0;
 }

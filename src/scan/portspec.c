@@ -125,13 +125,12 @@ static size_t add_service_mask(struct parser *ps, const char *mask, unsigned ran
             n++;
         }
     }
+    /* nmap 7.93 takes a protocol name as a match but selects nothing with
+     * it: "-sO -p gre,1" scans protocol 1 only, "-sO -p gre" has "No ports
+     * specified". */
     const char *const *ip = ps->o->ip_proto_names;
-    for (unsigned p = 0; ip && (range & IP_BIT) && p < 256; p++) {
-        if (ip[p] && portspec_wildmatch(mask, ip[p])) {
-            ps->table[p] |= IP_BIT;
-            n++;
-        }
-    }
+    for (unsigned p = 0; ip && (range & IP_BIT) && p < 256; p++)
+        if (ip[p] && portspec_wildmatch(mask, ip[p])) n++;
     return n;
 }
 

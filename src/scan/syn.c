@@ -6,6 +6,8 @@
 #include "scan/syn.h"
 
 #include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,8 @@
 #include "core/runtime.h"
 #include "core/signals.h"
 #include "net/route.h"
+#include "net/source.h"
+#include "raw/packet_trace.h"
 #include "report/model.h"
 #include "report/progress.h"
 #include "scan/syn_engine.h"
@@ -40,6 +44,9 @@ int syn_scan_open(const struct plan *plan)
     if (raw_open) return 0;
     if (raw_io_open(&raw, plan->address_family, open_error, sizeof open_error) != 0) return -1;
     raw_open = true;
+    if (source_device()) raw_io_bind_device(&raw, source_device()); /* -e */
+    /* --send-eth: without a packet socket the probes go as IP packets. */
+    if (plan->send_eth) raw_io_open_link(&raw);
     return 0;
 }
 
@@ -154,10 +161,10 @@ static int init_host(struct syn_engine *e, struct sy_host *sh, struct host *host
     rl_init(&sh->rl);
     sh->check_port = -1;
     rtt_init(&sh->rtt, &e->cfg.lim);
-    /* What discovery (an ARP reply, a ping) or an earlier technique measured
-     * carries over, as nmap's per-target timeout does: a host that answers
-     * nothing is then not waited for with the 1 s initial timeout. */
-    if (host->have_times && host->srtt_us > 0)
+    /* As nmap's Target::to, the probe timeout starts from what host
+     * discovery (or an earlier scan of the run) measured: without it a
+     * silent host waits out the 1 s initial timeout on every probe. */
+    if (host->have_times && host->srtt_us > 0 && host->timeout_us > 0)
         sh->rtt = (struct rtt_est){
             .srtt = host->srtt_us, .rttvar = host->rttvar_us, .timeout = host->timeout_us};
     cwnd_init(&sh->win, &e->cfg.cc, e->start_us);
@@ -165,7 +172,7 @@ static int init_host(struct syn_engine *e, struct sy_host *sh, struct host *host
     sh->last_boost = e->start_us;
     sh->last_sent = e->start_us - sh->delay_us;
     struct route_choice rc;
-    if (host->addr.family != e->io->family || route_lookup_kernel(&host->addr, &rc) != 0) {
+    if (host->addr.family != e->io->family || source_route(&host->addr, &rc) != 0) {
         char a[NET_ADDR_STRLEN];
         net_addr_format(&host->addr, a, sizeof a);
         error("Failed to determine a route to %s: %s", a, strerror(errno));
@@ -173,6 +180,21 @@ static int init_host(struct syn_engine *e, struct sy_host *sh, struct host *host
         return 0;
     }
     memcpy(sh->self, rc.src.bytes, alen);
+    raw_io_watch_device(e->io, rc.oif);
+    /* --send-eth: a neighbour whose MAC discovery learnt gets Ethernet
+     * frames on the route's interface; others (routed, local, no MAC)
+     * still get IP packets, which the kernel frames. */
+    if (e->io->link_fd >= 0 && host->has_mac && rc.direct && !rc.local && rc.oif > 0) {
+        struct sockaddr_ll ll = {.sll_family = AF_PACKET,
+                                 .sll_protocol =
+                                     htons(host->addr.family == AF_INET6 ? ETH_P_IPV6 : ETH_P_IP),
+                                 .sll_ifindex = rc.oif,
+                                 .sll_halen = 6};
+        memcpy(ll.sll_addr, host->mac, 6);
+        memset(&sh->sa, 0, sizeof sh->sa);
+        memcpy(&sh->sa, &ll, sizeof ll);
+        sh->salen = sizeof ll;
+    }
     return 0;
 }
 
@@ -194,9 +216,12 @@ static int set_filter(struct syn_engine *e)
     char *f = malloc(cap);
     if (!f) return -1;
     bool v6 = e->io->family == AF_INET6;
-    len = (size_t)snprintf(f, cap, "(%s and dst portrange %u-%u or %s) and (",
-                           proto_name(e->tech->proto), COOKIE_SPORT_BASE,
-                           COOKIE_SPORT_BASE + COOKIE_SPORT_SPAN - 1, v6 ? "icmp6" : "icmp");
+    if (e->tech->capture)
+        len = (size_t)snprintf(f, cap, "(%s) and (", e->tech->capture);
+    else
+        len = (size_t)snprintf(f, cap, "(%s and dst portrange %u-%u or %s) and (",
+                               proto_name(e->tech->proto), COOKIE_SPORT_BASE,
+                               COOKIE_SPORT_BASE + COOKIE_SPORT_SPAN - 1, v6 ? "icmp6" : "icmp");
     size_t n_self = 0;
     for (size_t i = 0; i < e->n_hosts; i++) {
         struct sy_host *h = &e->hosts[i];
@@ -232,6 +257,7 @@ static int engine_init(struct syn_engine *e, const struct plan *plan,
     e->n_ports = plan->ports.count[t->proto];
     e->n_hosts = n_hosts;
     e->start_us = clock_mono_us();
+    raw_io_watch_reset(e->io);
     if (cookie_key_random(&e->key) != 0) return -1;
     e->port_index = malloc(65536 * sizeof *e->port_index);
     e->hosts = calloc(n_hosts ? n_hosts : 1, sizeof *e->hosts);
@@ -338,15 +364,28 @@ int raw_scan(const struct plan *plan, const struct scan_technique *t, struct hos
     for (size_t i = 0; i < n_hosts; i++)
         if (prepare_host(hosts[i], t, ports, n_ports) != 0) fatal("Out of memory for port results");
     static struct syn_engine e;
+    ptrace_mark_raw_used();
     if (engine_init(&e, plan, t, hosts, n_hosts, obs) != 0)
         fatal("Cannot set up the %s", t->task_name);
     int rc = sy_run(&e);
+    if (sy_device_lost()) {
+        /* What was found stays; the ports not yet answered keep the state
+         * silence gives them. */
+        for (size_t i = 0; i < n_hosts; i++)
+            e.hosts[i].done = true;
+        rc = -1;
+    }
     final_status(&e, obs);
     debug_counts(&e);
     for (size_t i = 0; i < n_hosts; i++)
         merge_host(&e.hosts[i]);
     engine_free(&e);
     return rc == 0 && !scan_stop_requested ? 0 : -1;
+}
+
+const char *syn_scan_failure(void)
+{
+    return sy_device_lost() ? SY_DEVICE_LOST : NULL;
 }
 
 int syn_scan(const struct plan *plan, struct host **hosts, size_t n_hosts,

@@ -31,6 +31,9 @@ struct scan_technique;
  * hosts' results for other protocols (an earlier technique's) are kept. */
 int raw_scan(const struct plan *plan, const struct scan_technique *t, struct host **hosts,
              size_t n_hosts, const struct scan_observer *obs);
+/* Why a raw scan of this run had to stop (its interface disappeared, in
+ * nmap's words), or NULL. */
+const char *syn_scan_failure(void);
 /* raw_scan() with the SYN technique. */
 int syn_scan(const struct plan *plan, struct host **hosts, size_t n_hosts,
              const struct scan_observer *obs);

@@ -18,6 +18,7 @@
 #include "core/loop.h"
 #include "core/runtime.h"
 #include "net/pkt/tcp.h"
+#include "raw/packet_trace.h"
 #include "raw/reply.h"
 #include "report/model.h"
 
@@ -75,7 +76,7 @@ static void add_probe(struct syn_engine *e, struct send_batch *b, struct sy_host
                       bool check, int64_t now)
 {
     uint16_t port = e->ports[idx];
-    int family = h->sa.ss_family;
+    int family = h->host->addr.family; /* h->sa may be a link address (--send-eth) */
     uint64_t hash = cookie_hash(&e->key, family, h->target, h->self, port);
     struct probe_spec p = {.family = family,
                            .self = h->self,
@@ -106,6 +107,22 @@ static void add_probe(struct syn_engine *e, struct send_batch *b, struct sy_host
         sy_note_send(e, h, idx, now);
 }
 
+static bool device_lost;
+
+bool sy_device_lost(void)
+{
+    return device_lost;
+}
+
+/* A probe that could not leave: a vanished interface ends the scan. */
+static void send_failed(struct syn_engine *e)
+{
+    e->count.send_errors++;
+    if (device_lost || !raw_io_device_lost(e->io)) return;
+    device_lost = true;
+    error("%s\n", SY_DEVICE_LOST); /* nmap's message has an empty line after it */
+}
+
 static void flush_batch(struct syn_engine *e, struct send_batch *b, int64_t now)
 {
     unsigned done = 0;
@@ -114,12 +131,15 @@ static void flush_batch(struct syn_engine *e, struct send_batch *b, int64_t now)
         if (rc < 0) {
             /* This probe cannot leave (a local firewall, no route): it is
              * counted as sent and times out, as nmap's failed sendto. */
-            e->count.send_errors++;
+            send_failed(e);
             done++;
             continue;
         }
-        for (int i = 0; i < rc; i++)
-            e->count.sent_bytes += b->iov[done + (unsigned)i].iov_len;
+        for (int i = 0; i < rc; i++) {
+            const struct iovec *v = &b->iov[done + (unsigned)i];
+            e->count.sent_bytes += v->iov_len;
+            ptrace_sent(v->iov_base, v->iov_len, PTRACE_IP);
+        }
         e->count.sent += (unsigned)rc;
         done += (unsigned)rc;
         if (rc == 0) break;
@@ -194,9 +214,11 @@ static bool match_reply(struct syn_engine *e, const struct raw_reply *r, struct 
     int tryno;
     if (echo == ECHO_SEQ) {
         tryno = cookie_check(hash, r->our_port, echoed);
-    } else {
+    } else if (echo == ECHO_PORT) {
         /* Only our port came back: the reply answers the latest try. */
         tryno = r->our_port == cookie_sport(hash) ? h->tryno[idx] : -1;
+    } else {
+        tryno = h->tryno[idx]; /* -sO: the protocol alone, as nmap */
     }
     if (tryno < 0 || (unsigned)tryno > h->tryno[idx] || h->pstate[idx] == PS_FRESH) return false;
     *hp = h;
@@ -244,12 +266,15 @@ static void on_packet(u_char *arg, const struct pcap_pkthdr *ph, const u_char *f
     e->count.received_bytes += ph->len;
     const uint8_t *l3;
     size_t l3_len;
-    struct raw_reply r;
     if (!reply_strip_link(e->io->dlt, frame, ph->caplen, &l3, &l3_len)) {
         e->count.malformed++;
         return;
     }
-    enum pkt_status st = reply_parse(l3, l3_len, &r);
+    ptrace_rcvd(l3, l3_len, PTRACE_IP);
+    struct raw_reply rs[2];
+    size_t n = 1;
+    enum pkt_status st =
+        e->tech->parse ? e->tech->parse(l3, l3_len, rs, &n) : reply_parse(l3, l3_len, &rs[0]);
     if (st == PKT_BAD_TYPE) {
         e->count.unmatched++;
         return;
@@ -258,7 +283,9 @@ static void on_packet(u_char *arg, const struct pcap_pkthdr *ph, const u_char *f
         e->count.malformed++;
         return;
     }
-    handle_reply(e, &r, clock_mono_us());
+    int64_t now = clock_mono_us();
+    for (size_t i = 0; i < n && i < 2; i++)
+        handle_reply(e, &rs[i], now);
 }
 
 void sy_drain_capture(struct syn_engine *e)
@@ -315,6 +342,10 @@ static int on_prepare(struct loop *loop, void *arg)
 {
     struct syn_engine *e = arg;
     int64_t now = loop_refresh_now(loop);
+    if (device_lost) {
+        loop_stop(loop);
+        return 1;
+    }
     sy_check_host_timeout(e, now);
     sy_expire(e, now);
     sy_finish_hosts(e);

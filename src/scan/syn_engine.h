@@ -160,6 +160,10 @@ void sy_check_host_timeout(struct syn_engine *e, int64_t now);
 void sy_finish_hosts(struct syn_engine *e);
 int64_t sy_next_deadline(const struct syn_engine *e, int64_t now);
 void sy_backoff(struct syn_engine *e, int64_t until);
+/* An interface the probes leave by disappeared: the engine stops (as
+ * nmap's run does, with this message on stderr). */
+#define SY_DEVICE_LOST "Error from pcap_next_ex: The interface disappeared"
+bool sy_device_lost(void);
 
 static inline uint32_t sy_now32(const struct syn_engine *e, int64_t now)
 {

@@ -36,6 +36,7 @@ enum echo_kind {
     ECHO_NONE = 0, /* nothing: cannot be ours */
     ECHO_PORT,     /* only our source port (UDP, a bare SYN) */
     ECHO_SEQ,      /* our source port and the sequence number in *seq */
+    ECHO_PROTO,    /* -sO: only the protocol, as nmap matches; answers the latest try */
 };
 
 struct scan_technique {
@@ -46,6 +47,13 @@ struct scan_technique {
     bool custom_flags;                 /* --scanflags was given */
     uint8_t silent_state;              /* enum port_state of a port that never answers */
     const struct payload_db *payloads; /* UDP: nmap-payloads, or NULL */
+
+    /* Capture filter for the technique's replies, before the engine's "and
+     * (dst host ...)"; NULL: its protocol to our source ports, and ICMP. */
+    const char *capture;
+    /* How a captured IP packet reads as replies (up to two, into out[]);
+     * NULL: reply_parse(), one reply. */
+    enum pkt_status (*parse)(const uint8_t *l3, size_t len, struct raw_reply out[2], size_t *n);
 
     /* How many packets one try at port sends (UDP: one per payload); NULL
      * means one. */
@@ -66,6 +74,7 @@ struct scan_technique {
 extern const struct scan_technique tech_syn, tech_ack, tech_window, tech_maimon, tech_null,
     tech_fin, tech_xmas, tech_udp;
 extern const struct scan_technique tech_sctp_init, tech_sctp_cookie;
+extern const struct scan_technique tech_ipproto;
 
 /* Shared by the TCP techniques (tech_tcp.c): a TCP probe with t->tcp_flags,
  * nmap's window 1024, and the MSS option when SYN is set. */

@@ -55,7 +55,7 @@ const char *sctp_scan_xml_type(unsigned t)
 bool plan_uses_raw(const struct plan *plan)
 {
     return !plan->list_scan && (tcp_entry(plan->tcp_scan) != NULL || plan->udp_scan ||
-                                sctp_entry(plan->sctp_scan) != NULL);
+                                sctp_entry(plan->sctp_scan) != NULL || plan->ip_proto_scan);
 }
 
 /* nmap-payloads, read on the first UDP scan and kept for the run. */
@@ -82,6 +82,7 @@ bool technique_for_plan(const struct plan *plan, enum proto_index proto, struct 
     const struct scan_technique *e = proto == PROTO_TCP    ? tcp_entry(plan->tcp_scan)
                                      : proto == PROTO_UDP  ? &tech_udp
                                      : proto == PROTO_SCTP ? sctp_entry(plan->sctp_scan)
+                                     : proto == PROTO_IP   ? &tech_ipproto
                                                            : NULL;
     if (!e) return false;
     *out = *e;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The raw engines' reply readers on arbitrary captured frames: the port
 // scan's (raw/reply.c: link layer, IPv4/IPv6, TCP, UDP, SCTP, ICMP errors
-// quoting a probe) and host discovery's (discovery/dreply.c, ARP and ND included).
+// quoting a probe), -sO's (raw/reply_ipproto.c and its verdict) and host
+// discovery's (discovery/dreply.c, ARP and ND included).
 // The first byte picks the link type. Whatever they accept must describe a
 // packet that fits in the input, and the SYN and SCTP verdicts must be a
 // state and reason nmap has.
@@ -13,6 +14,29 @@
 
 static const int dlts[] = {LINK_NULL,       LINK_EN10MB,     LINK_RAW,
                            LINK_LINUX_SLL,  LINK_RAW_ALT,    LINK_LINUX_SLL2};
+
+/* -sO's reader and verdict: at most two replies, each naming a protocol
+ * as its "port", and only nmap's states and reasons. */
+static void check_ipproto(const uint8_t *l3, size_t len)
+{
+    struct raw_reply rs[2];
+    size_t n = 99;
+    if (reply_parse_ipproto(l3, len, rs, &n) != PKT_OK) return;
+    FUZZ_CHECK(n >= 1 && n <= 2);
+    for (size_t i = 0; i < n; i++) {
+        FUZZ_CHECK(rs[i].family == 2 || rs[i].family == 10);
+        FUZZ_CHECK(rs[i].kind == REPLY_PROTO || rs[i].kind == REPLY_ICMP4 ||
+                   rs[i].kind == REPLY_ICMP6);
+        FUZZ_CHECK(rs[i].target_port == rs[i].proto);
+        uint32_t seq;
+        if (tech_ipproto.echo(&tech_ipproto, &rs[i], &seq) == ECHO_NONE) continue;
+        uint8_t state, reason;
+        if (tech_ipproto.classify(&tech_ipproto, &rs[i], &state, &reason)) {
+            FUZZ_CHECK(state > PORT_UNKNOWN && state < PORT_STATE_COUNT);
+            FUZZ_CHECK(reason < REASON_COUNT);
+        }
+    }
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -44,6 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 }
             }
         }
+        check_ipproto(l3, l3_len);
     }
     struct dreply d;
     (void)dreply_parse(dlt, frame, len, &d);

@@ -251,7 +251,32 @@ static void test_privileges(void **state)
     expect_fatal("You requested a scan type which requires root privileges.");
     cleanup(state);
     RUN("--privileged", "-sO", "127.0.0.1");
-    expect_refused("-sO");
+    expect_run();
+    assert_true(last.plan.ip_proto_scan);
+    assert_int_equal(last.plan.ports.count[PROTO_IP], 256);
+    cleanup(state);
+    RUN("--unprivileged", "-sO", "127.0.0.1");
+    expect_fatal("You requested a scan type which requires root privileges.");
+    cleanup(state);
+    RUN("--privileged", "-sO", "-sS", "127.0.0.1");
+    expect_fatal("Sorry, the IPProtoscan (-sO) must currently be used alone rather than combined "
+                 "with other scan types.");
+    cleanup(state);
+    /* nmap 7.93: a protocol name matches but selects nothing. */
+    RUN("--privileged", "-sO", "-p", "icmp,gre,255", "127.0.0.1");
+    expect_run();
+    assert_int_equal(last.plan.ports.count[PROTO_IP], 1);
+    cleanup(state);
+    RUN("--privileged", "-sO", "-p", "icmp", "127.0.0.1");
+    expect_fatal("No ports specified -- If you really don't want to scan any ports use ping "
+                 "scan...");
+    cleanup(state);
+    RUN("--privileged", "-sO", "-p", "[250-255]", "127.0.0.1");
+    expect_run();
+    assert_int_equal(last.plan.ports.count[PROTO_IP], 2); /* 253, 254 have names */
+    cleanup(state);
+    RUN("--privileged", "-sO", "-p", "256", "127.0.0.1");
+    expect_fatal("Protocols specified must be between 0 and 255 inclusive");
     cleanup(state);
     RUN("--privileged", "-sA", "127.0.0.1");
     expect_run();
@@ -405,7 +430,7 @@ static void test_refusals(void **state)
         {"--traceroute", "127.0.0.1", "--traceroute"},
         {"-trace", "127.0.0.1", "-trace"},
         {"--ttl", "300", "--ttl"}, /* the refusal wins over nmap's range error */
-        {"--send-eth", "127.0.0.1", "--send-eth"},
+        {"--badsum", "127.0.0.1", "--badsum"},
         {"-A", "127.0.0.1", "-A"},
         {"--versiondb", "x", "--versiondb"},
         {"--nsock-engine", "poll", "--nsock-engine poll"},
@@ -465,7 +490,7 @@ static void test_refusal_after_whole_line(void **state)
     RUN("-O", "--bogus");
     expect_usage_error("cmap: unrecognized option '--bogus'");
     cleanup(state);
-    RUN("-sO", "-p", "80"); /* -p consumed its argument: no stray target */
+    RUN("-sC", "-p", "80"); /* -p consumed its argument: no stray target */
     assert_int_equal(last.status, 1);
 }
 

@@ -17,6 +17,7 @@ The target's ICMP rate limits are off, so the rejected ports answer every
 try and neither program has to wait out the kernel's rationing.
 """
 
+import collections
 import os
 import re
 import select
@@ -298,3 +299,35 @@ def test_no_sctp_ports_warning(sctp_lab, cmap_bin):
     assert [line for line in cmap.stderr.splitlines() if "SCTP" in line] == warning
     assert cmap.returncode == nmap.returncode == 0
     assert "/sctp" not in cmap.stdout
+
+
+TRACE = re.compile(r"^(SENT|RCVD) \(\d+\.\d{4}s\) (.*)$")
+VOLATILE = [(re.compile(r"(\d+\.\d+\.\d+\.\d+|[0-9a-f:]*:[0-9a-f]+):\d+ "), r"\1:P "),
+            (re.compile(r"\b(ttl|id|vtag|hopl)=\d+"), r"\1=N"),
+            (re.compile(r"\b(flow|csum)=(0x)?[0-9a-fA-F]+"), r"\1=X")]
+
+
+def trace(text):
+    """Counter of (direction, line) with the values any two runs differ in
+    (ports, IDs, TTLs, tags, checksums) masked."""
+    lines = []
+    for line in text.splitlines():
+        m = TRACE.match(line)
+        if m:
+            body = m.group(2)
+            for rx, repl in VOLATILE:
+                body = rx.sub(repl, body)
+            lines.append((m.group(1), body))
+    return collections.Counter(lines)
+
+
+@pytest.mark.parametrize("family", ["v4", "v6"])
+def test_packet_trace(sctp_lab, cmap_bin, family):
+    """--packet-trace of an -sY that needs no retransmission: the same SENT
+    and RCVD lines (INIT ACK, ABORT, an ICMP error) as nmap's."""
+    argv = ["-sY", "-n", "-Pn", "-p", "1,7,21,80", "--packet-trace"]
+    argv += ["-6", TARGET_V6] if family == "v6" else [TARGET_V4]
+    got = {name: trace(labrun.run_in(sctp_lab.scanner, [exe] + argv, timeout=STEP_TIMEOUT).stdout)
+           for name, exe in (("nmap", labrun.NMAP), ("cmap", cmap_bin))}
+    assert sum(got["nmap"].values()) >= 10, got["nmap"]
+    assert got["cmap"] == got["nmap"]

@@ -309,11 +309,13 @@ VOLATILE = [(re.compile(r"(\d+\.\d+\.\d+\.\d+|[0-9a-f:]*:[0-9a-f]+):\d+ "), r"\1
 
 def trace(text):
     """Counter of (direction, line) with the values any two runs differ in
-    (ports, IDs, TTLs, tags, checksums) masked."""
+    (ports, IDs, TTLs, tags, checksums) masked. Neighbour solicitations and
+    advertisements are left out: the kernels exchange them whenever their
+    caches age, in the middle of a scan or not."""
     lines = []
     for line in text.splitlines():
         m = TRACE.match(line)
-        if m:
+        if m and not re.search(r"\(type=13[56]/", line):
             body = m.group(2)
             for rx, repl in VOLATILE:
                 body = rx.sub(repl, body)
@@ -329,5 +331,5 @@ def test_packet_trace(sctp_lab, cmap_bin, family):
     argv += ["-6", TARGET_V6] if family == "v6" else [TARGET_V4]
     got = {name: trace(labrun.run_in(sctp_lab.scanner, [exe] + argv, timeout=STEP_TIMEOUT).stdout)
            for name, exe in (("nmap", labrun.NMAP), ("cmap", cmap_bin))}
-    assert sum(got["nmap"].values()) >= 10, got["nmap"]
+    assert sum(got["nmap"].values()) >= 8, got["nmap"]  # 4 probes, 4 answers
     assert got["cmap"] == got["nmap"]

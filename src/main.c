@@ -25,6 +25,8 @@
 #include "scan/service_table.h"
 #include "service/service_scan.h"
 #include "target/targets.h"
+#include "trace/tnames.h"
+#include "trace/trace.h"
 
 /* The fatal hook needs these to close every output with exit="error". */
 static struct outputs *active_outputs;
@@ -170,6 +172,22 @@ static int version_group(struct run_ctx *c, struct host **hosts, size_t n)
     return rc;
 }
 
+/* --traceroute after the scans, as nmap's "Traceroute" task. */
+static int trace_stage(struct run_ctx *c, struct host **hosts, size_t n)
+{
+    if (n == 0) return 0;
+    struct task_event t = task_now("Traceroute", hosts, n, 0);
+    outputs_task_begin(c->out, c->run, &t);
+    struct scan_observer obs = {.ctx = c};
+    watch_observe(c->watch, &obs);
+    watch_task_begin(c->watch, t.name, c->run->hosts_total, c->run->hosts_up + n, n);
+    int rc = trace_group(c->plan, hosts, n, &obs);
+    task_finish(c, &t);
+    watch_task_end(c->watch);
+    if (rc == 0 && c->plan->dns != DNS_NEVER) trace_name_hops(hosts, n, c->rdns);
+    return rc;
+}
+
 /* One technique over the group: the connect scan, or a raw technique for
  * proto. Returns -1 if interrupted. */
 static int port_scan(struct run_ctx *c, struct host **hosts, size_t n, enum proto_index proto)
@@ -240,6 +258,7 @@ static int scan_group(struct run_ctx *c, struct host **all, size_t n_all)
     for (size_t i = 0; i < n; i++)
         service_table_fill(hosts[i], plan->services, plan->protocols);
     if (rc == 0 && !scan_stop_requested && plan->version_scan) rc = version_group(c, hosts, n);
+    if (rc == 0 && !scan_stop_requested && plan->traceroute) rc = trace_stage(c, hosts, n);
     free(hosts);
     return rc;
 }
@@ -356,6 +375,7 @@ int main(int argc, char **argv)
 
     int rc = outputs_run_begin(out, &run);
     source_check(); /* nmap complains about -e/-S after its banner */
+    trace_open(&plan); /* after the banner, as nmap refuses it */
     struct watch *watch = watch_open(&plan, &rt, out, &run);
     struct scan_observer trace_obs = {0}; /* --packet-trace's SENT/RCVD lines */
     watch_observe(watch, &trace_obs);
@@ -381,6 +401,7 @@ int main(int argc, char **argv)
     if (outputs_run_end(out, &run) != 0) rc = -1;
     active_outputs = NULL;
     outputs_free(out);
+    trace_close();
     syn_scan_close();
     discovery_close();
     plan_free(&plan);

@@ -17,6 +17,7 @@ static const cli_handler_fn handlers[OPT_COUNT] = {
     [OPT_REASON] = opt_flag,
     [OPT_OPEN] = opt_flag,
     [OPT_PACKET_TRACE] = opt_flag,
+    [OPT_TRACEROUTE] = opt_flag,
     [OPT_NONINTERACTIVE] = opt_flag,
     [OPT_APPEND_OUTPUT] = opt_flag,
     [OPT_RANDOMIZE_HOSTS] = opt_flag,

@@ -112,6 +112,9 @@ int opt_flag(struct cli_ctx *ctx, const struct getopt_item *item)
     case OPT_PACKET_TRACE:
         plan->packet_trace = true;
         break;
+    case OPT_TRACEROUTE:
+        plan->traceroute = true;
+        break;
     case OPT_NONINTERACTIVE:
         plan->noninteractive = true;
         break;

@@ -89,7 +89,7 @@ const struct cli_option cli_options[] = {
     {.name = "thc", .arg = ARG_NONE, .id = OPT_THC, .supported = true},
     {.name = "badsum", .arg = ARG_NONE, .id = OPT_BADSUM},
     {.name = "ttl", .arg = ARG_REQUIRED, .id = OPT_TTL},
-    {.name = "traceroute", .arg = ARG_NONE, .id = OPT_TRACEROUTE},
+    {.name = "traceroute", .arg = ARG_NONE, .id = OPT_TRACEROUTE, .supported = true},
     {.name = "reason", .arg = ARG_NONE, .id = OPT_REASON, .supported = true},
     {.name = "allports", .arg = ARG_NONE, .id = OPT_ALLPORTS, .supported = true},
     {.name = "version-intensity", .arg = ARG_REQUIRED, .id = OPT_VERSION_INTENSITY, .supported = true},

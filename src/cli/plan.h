@@ -148,6 +148,7 @@ struct plan {
     bool reason;          /* --reason (also implied by -d) */
     bool open_only;       /* --open */
     bool packet_trace;    /* --packet-trace */
+    bool traceroute;      /* --traceroute: after the scan, trace each up host */
     bool iflist;          /* --iflist: print interfaces and routes, then exit 0 */
     char *stylesheet;     /* --stylesheet / --webxml; NULL = default */
     bool no_stylesheet;   /* --no-stylesheet */

@@ -279,6 +279,7 @@ static void handle(struct run_state *s, int64_t now)
         memcpy(h->mac, r->mac, 6);
     }
     if (!dreply_verdict(r, &s->e->probes->v[idx], s->e->plan->ignore_rst, &reason)) return;
+    h->answered = s->e->probes->v[idx];
     host_up(s, h, reason, r->ttl, tryno, now);
 }
 

@@ -35,6 +35,7 @@ struct dhost {
     uint8_t tryno;
     bool done, up;
     uint8_t reason, ttl;
+    struct dprobe answered; /* the probe that proved it up (kind 0: none) */
     bool has_mac;
     uint8_t mac[6];
     int64_t sent_at; /* last send of the current round */

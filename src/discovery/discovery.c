@@ -151,6 +151,35 @@ static void classify(const struct plan *plan, const struct iface_list *ifs, stru
     }
 }
 
+/* The answered probe as --traceroute can send it again (nmap's ping
+ * probe): ICMP queries, TCP SYN and ACK, UDP; kind 0 for the others. */
+static struct ping_probe ping_probe_of(const struct dprobe *p, int family)
+{
+    struct ping_probe out = {0};
+    switch (p->kind) {
+    case DP_ICMP_ECHO:
+        out = (struct ping_probe){.kind = TRACE_ICMP, .icmp_type = family == AF_INET6 ? 128 : 8};
+        break;
+    case DP_ICMP_TS:
+        out = (struct ping_probe){.kind = TRACE_ICMP, .icmp_type = 13};
+        break;
+    case DP_ICMP_MASK:
+        out = (struct ping_probe){.kind = TRACE_ICMP, .icmp_type = 17};
+        break;
+    case DP_TCP_SYN:
+    case DP_TCP_ACK:
+        out = (struct ping_probe){.kind = TRACE_TCP, .port = p->arg,
+                                  .tcp_flags = p->kind == DP_TCP_SYN ? 0x02 : 0x10};
+        break;
+    case DP_UDP:
+        out = (struct ping_probe){.kind = TRACE_UDP, .port = p->arg};
+        break;
+    default:
+        break;
+    }
+    return out;
+}
+
 static void merge(const struct plan *plan, struct dhost *d)
 {
     struct host *h = d->host;
@@ -158,6 +187,7 @@ static void merge(const struct plan *plan, struct dhost *d)
     h->state = d->up ? HOST_STATE_UP : HOST_STATE_DOWN;
     h->reason = d->reason;
     h->reason_ttl = d->up ? d->ttl : 0;
+    if (d->up) h->ping = ping_probe_of(&d->answered, h->addr.family);
     if (d->has_mac) {
         h->has_mac = true;
         memcpy(h->mac, d->mac, 6);

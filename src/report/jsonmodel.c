@@ -9,6 +9,7 @@
 #include "report/portview.h"
 #include "report/svcfmt.h"
 #include "report/textfmt.h"
+#include "report/tracefmt.h"
 #include "scan/techniques.h"
 
 /* XML's <scaninfo>: one entry per scan type run, in nmap's order. */
@@ -274,6 +275,7 @@ static int put_up_host(struct jw *j, const struct plan *plan, const struct host 
     put_addresses(j, h);
     put_hostnames(j, h);
     int rc = scanned && !h->timed_out ? put_ports(j, plan, &v) : 0;
+    trace_put_json(j, h);
     if (h->have_times) put_times(j, h);
     jw_object_end(j);
     port_view_free(&v);

@@ -71,6 +71,15 @@ int run_debugging(const struct run *run)
     return run->rt ? runtime_debugging(run->rt) : run->plan->debugging;
 }
 
+void host_trace_free(struct host_trace *t)
+{
+    if (!t) return;
+    for (size_t i = 0; i < t->n_hops; i++)
+        free(t->hops[i].name);
+    free(t->hops);
+    free(t);
+}
+
 void service_info_free(struct service_info *svc)
 {
     if (!svc) return;

@@ -105,6 +105,35 @@ struct port_result {
     struct service_info *svc; /* -sV result, NULL when not probed */
 };
 
+/* --traceroute (src/trace): nmap's probe kinds as its output names them.
+ * TRACE_DIRECT: a neighbour, one hop and no probe ("TRACEROUTE" alone). */
+enum trace_kind { TRACE_DIRECT = 0, TRACE_TCP, TRACE_UDP, TRACE_ICMP };
+
+struct trace_hop {
+    uint8_t ttl;
+    bool timed_out;      /* no answer at this TTL: addr and rtt unset */
+    double rtt_ms;       /* < 0: not measured ("--") */
+    struct net_addr addr;
+    struct net_addr tag; /* the traced host whose probes found this hop */
+    char *name;          /* its PTR name, NULL when none was looked up or found */
+};
+
+struct host_trace {
+    uint8_t kind;  /* enum trace_kind */
+    uint8_t proto; /* IP protocol of the probes */
+    uint16_t port; /* TCP and UDP: destination port */
+    struct trace_hop *hops; /* lowest TTL first */
+    size_t n_hops;
+};
+
+/* The probe that got the best answer (nmap's "ping probe"), kept for
+ * --traceroute: kind 0 none, else enum trace_kind. */
+struct ping_probe {
+    uint8_t kind;
+    uint8_t tcp_flags, icmp_type;
+    uint16_t port;
+};
+
 struct host {
     struct net_addr addr;
     char *target_name;            /* hostname as the user gave it, NULL for literals */
@@ -131,7 +160,12 @@ struct host {
     /* Latency (from the scan's RTT estimate); valid when have_times. */
     bool have_times;
     int64_t srtt_us, rttvar_us, timeout_us;
+
+    struct ping_probe ping;   /* set by discovery */
+    struct host_trace *trace; /* --traceroute; NULL when not traced */
 };
+
+void host_trace_free(struct host_trace *t);
 
 struct runtime;
 

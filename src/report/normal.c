@@ -16,6 +16,7 @@
 #include "report/progress.h"
 #include "report/svcfmt.h"
 #include "report/textfmt.h"
+#include "report/tracefmt.h"
 #include "report/writer.h"
 
 /* nmap numbers the columns in this order; VERSION comes last. */
@@ -235,12 +236,12 @@ static void put_fingerprints(FILE *fp, const struct port_view *v)
     }
 }
 
-/* final_times: nmap's -d line with the host's timing state, which it
- * prints on the terminal only. */
+/* The port table and what belongs to it; the lines nmap prints after its
+ * MAC address (Service Info, the trace, final times) and the empty line
+ * that ends the host are put_up_host()'s. */
 static int put_ports(FILE *fp, const struct plan *plan, const struct host *h,
-                     const struct port_view *v, bool final_times)
+                     const struct port_view *v)
 {
-    if (v->n == 0) return 0;
     if (v->n_ignored == v->n) {
         fprintf(fp, "All %zu scanned ports on ", v->n);
         put_name_ip(fp, h);
@@ -260,14 +261,11 @@ static int put_ports(FILE *fp, const struct plan *plan, const struct host *h,
                             plan->ip_proto_scan);
         put_fingerprints(fp, v);
     }
-    svc_put_info_line(fp, h);
-    if (final_times && h->have_times)
-        fprintf(fp, "Final times for host: srtt: %lld rttvar: %lld  to: %lld\n",
-                (long long)h->srtt_us, (long long)h->rttvar_us, (long long)h->timeout_us);
-    fputc('\n', fp);
     return rc;
 }
 
+/* nmap's order after the port table: MAC address, Service Info, the
+ * traceroute, then (-d, terminal only) the final times. */
 static int put_up_host(FILE *fp, const struct plan *plan, const struct host *h, bool final_times)
 {
     struct port_view v;
@@ -280,13 +278,15 @@ static int put_up_host(FILE *fp, const struct plan *plan, const struct host *h, 
         fputc('\n', fp);
         put_host_status(fp, plan, h);
         put_name_notes(fp, h);
+        bool ports = false;
         if (h->timed_out) {
             fputs("Skipping host ", fp);
             put_name_ip(fp, h);
             fputs(" due to host timeout\n", fp);
         } else {
             if (plan->verbosity > 1 || plan->debugging > 0) put_scan_times(fp, h);
-            if (scanned) rc = put_ports(fp, plan, h, &v, final_times);
+            ports = scanned && v.n > 0;
+            if (ports) rc = put_ports(fp, plan, h, &v);
         }
         if (h->has_mac) {
             const uint8_t *m = h->mac;
@@ -295,6 +295,12 @@ static int put_up_host(FILE *fp, const struct plan *plan, const struct host *h, 
             put_safe(fp, h->mac_vendor ? h->mac_vendor : "Unknown");
             fputs(")\n", fp);
         }
+        if (ports) svc_put_info_line(fp, h);
+        bool traced = trace_put_normal(fp, h, plan->debugging > 0);
+        if (ports && final_times && h->have_times)
+            fprintf(fp, "Final times for host: srtt: %lld rttvar: %lld  to: %lld\n",
+                    (long long)h->srtt_us, (long long)h->rttvar_us, (long long)h->timeout_us);
+        if (ports || traced) fputc('\n', fp);
     }
     port_view_free(&v);
     return rc;

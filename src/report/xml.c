@@ -8,6 +8,7 @@
 #include "cli/plan.h"
 #include "core/log.h"
 #include "report/escape.h"
+#include "report/tracefmt.h"
 #include "report/partial.h"
 #include "report/portview.h"
 #include "report/svcfmt.h"
@@ -261,6 +262,7 @@ static int put_up_host(FILE *fp, const struct plan *plan, const struct host *h)
         put_address(fp, h);
         put_hostnames(fp, h, true);
         if (scanned && !h->timed_out) rc = put_ports(fp, &v);
+        trace_put_xml(fp, h);
         if (h->have_times)
             fprintf(fp, "<times srtt=\"%lld\" rttvar=\"%lld\" to=\"%lld\"/>\n",
                     (long long)h->srtt_us, (long long)h->rttvar_us, (long long)h->timeout_us);

@@ -70,6 +70,7 @@ void hostgroup_clear(struct hostgroup *g)
         for (size_t j = 0; j < h->n_ports; j++)
             service_info_free(h->ports[j].svc);
         free(h->ports);
+        host_trace_free(h->trace);
         free(h);
         g->hosts[i] = NULL;
     }

@@ -55,6 +55,11 @@ const char *syn_scan_open_error(void)
     return open_error;
 }
 
+struct raw_io *syn_scan_raw_io(void)
+{
+    return raw_open ? &raw : NULL;
+}
+
 void syn_scan_close(void)
 {
     if (raw_open) raw_io_close(&raw);

@@ -21,6 +21,9 @@ struct host;
 int syn_scan_open(const struct plan *plan);
 /* The message of the last failed syn_scan_open(). */
 const char *syn_scan_open_error(void);
+/* The raw socket and capture syn_scan_open() opened, NULL when none: later
+ * raw stages (--traceroute) reuse them rather than open another capture. */
+struct raw_io *syn_scan_raw_io(void);
 /* Releases what syn_scan_open() opened (also safe when it failed). */
 void syn_scan_close(void);
 

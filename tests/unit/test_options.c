@@ -427,8 +427,6 @@ static void test_refusals(void **state)
     (void)state;
     static const char *const cases[][3] = {
         {"-O", "127.0.0.1", "-O"},
-        {"--traceroute", "127.0.0.1", "--traceroute"},
-        {"-trace", "127.0.0.1", "-trace"},
         {"--ttl", "300", "--ttl"}, /* the refusal wins over nmap's range error */
         {"--badsum", "127.0.0.1", "--badsum"},
         {"-A", "127.0.0.1", "-A"},

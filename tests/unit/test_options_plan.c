@@ -167,6 +167,11 @@ static void test_stylesheets_and_switches(void **state)
     assert_true(last.plan.system_dns);
     assert_int_equal(last.plan.dns, DNS_ALWAYS);
     cleanup(state);
+    /* --traceroute and its unique prefix (nmap's -trace) */
+    RUN("-sn", "-trace", "127.0.0.1");
+    expect_run();
+    assert_true(last.plan.traceroute);
+    cleanup(state);
     RUN("-sL", "--webxml", "127.0.0.1");
     expect_run();
     assert_string_equal(last.plan.stylesheet, "https://svn.nmap.org/nmap/docs/nmap.xsl");

@@ -207,9 +207,24 @@ static int port_scan(struct run_ctx *c, struct host **hosts, size_t n, enum prot
     return rc;
 }
 
+/* -sY, -sZ, or both as nmap runs them: INIT first, each its own task. */
+static int sctp_scans(struct run_ctx *c, struct host **hosts, size_t n)
+{
+    int rc = 0;
+    for (unsigned t = SCTP_SCAN_INIT; t <= SCTP_SCAN_COOKIE && rc == 0; t <<= 1) {
+        if (!(c->plan->sctp_scan & t) || scan_stop_requested) continue;
+        struct plan one = *c->plan;
+        one.sctp_scan = t;
+        struct run_ctx sub = *c;
+        sub.plan = &one;
+        rc = port_scan(&sub, hosts, n, PROTO_SCTP);
+    }
+    return rc;
+}
+
 /* Discovery, then the port scan of the hosts found up (the TCP technique,
- * then UDP, as nmap orders its tasks), then version detection. Returns -1
- * if interrupted. */
+ * then UDP, then SCTP, as nmap orders its tasks), then version detection.
+ * Returns -1 if interrupted. */
 static int scan_group(struct run_ctx *c, struct host **all, size_t n_all)
 {
     const struct plan *plan = c->plan;
@@ -226,8 +241,9 @@ static int scan_group(struct run_ctx *c, struct host **all, size_t n_all)
     if (rc != 0) n = 0;
     bool tcp = plan->tcp_scan != TCP_SCAN_NONE && plan->ports.count[PROTO_TCP] > 0;
     bool udp = plan->udp_scan && plan->ports.count[PROTO_UDP] > 0;
+    bool sctp = plan->sctp_scan != SCTP_SCAN_NONE && plan->ports.count[PROTO_SCTP] > 0;
     bool ipproto = plan->ip_proto_scan && plan->ports.count[PROTO_IP] > 0;
-    bool scan_ports = n > 0 && !plan->ping_scan && (tcp || udp || ipproto);
+    bool scan_ports = n > 0 && !plan->ping_scan && (tcp || udp || sctp || ipproto);
     /* Hosts the port scan will not take are finished once discovery is (an
      * interrupted port scan leaves its unfinished hosts for --resume). */
     for (size_t i = 0; i < n_all && rc == 0; i++)
@@ -236,6 +252,7 @@ static int scan_group(struct run_ctx *c, struct host **all, size_t n_all)
     if (scan_ports && tcp) rc = port_scan(c, hosts, n, PROTO_TCP);
     if (scan_ports && udp && rc == 0 && !scan_stop_requested)
         rc = port_scan(c, hosts, n, PROTO_UDP);
+    if (scan_ports && sctp && rc == 0 && !scan_stop_requested) rc = sctp_scans(c, hosts, n);
     if (scan_ports && ipproto && rc == 0 && !scan_stop_requested)
         rc = port_scan(c, hosts, n, PROTO_IP);
     for (size_t i = 0; i < n; i++)

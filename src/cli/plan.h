@@ -25,6 +25,13 @@ enum tcp_scan_type {
     TCP_SCAN_XMAS,    /* -sX */
 };
 
+/* Flags: nmap runs both when both are given, INIT first. */
+enum sctp_scan_type {
+    SCTP_SCAN_NONE = 0,
+    SCTP_SCAN_INIT = 1,   /* -sY */
+    SCTP_SCAN_COOKIE = 2, /* -sZ */
+};
+
 enum dns_mode {
     DNS_DEFAULT = 0, /* reverse-resolve hosts that are up */
     DNS_NEVER,       /* -n */
@@ -114,6 +121,7 @@ struct plan {
     bool scanflags_set;    /* --scanflags was given: */
     uint8_t scanflags;     /* the raw TCP probes' flags */
     bool udp_scan;         /* -sU, after the TCP scan as nmap */
+    unsigned sctp_scan;    /* -sY and/or -sZ (enum sctp_scan_type), after UDP */
     bool ip_proto_scan;    /* -sO: alone (nmap refuses it with other scan types) */
 
     /* Service and version detection. */

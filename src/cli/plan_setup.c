@@ -78,8 +78,7 @@ static uint64_t shuffle_seed(void)
     return (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ (uint64_t)getpid();
 }
 
-/* nmap's warnings for qualified ports of a protocol no scan type covers.
- * SCTP and IP protocol scans do not exist yet, so S: and P: never are. */
+/* nmap's warnings for qualified ports of a protocol no scan type covers. */
 static void warn_unused_qualifiers(struct cli_ctx *ctx, const char *spec, const bool *want)
 {
     static const struct {
@@ -121,6 +120,7 @@ static int build_ports(struct cli_ctx *ctx)
         .exclude_spec = ctx->exclude_ports,
         .want = {[PROTO_TCP] = plan->tcp_scan != TCP_SCAN_NONE,
                  [PROTO_UDP] = plan->udp_scan,
+                 [PROTO_SCTP] = plan->sctp_scan != SCTP_SCAN_NONE,
                  [PROTO_IP] = plan->ip_proto_scan},
         .fast = ctx->fast,
         .top_ports = ctx->top_ports,
@@ -142,6 +142,9 @@ static int build_ports(struct cli_ctx *ctx)
     if (req.want[PROTO_UDP] && plan->ports.count[PROTO_UDP] == 0)
         cli_warn(ctx, "WARNING: UDP scan was requested, but no udp ports were specified.  "
                       "Skipping this scan type.");
+    if (req.want[PROTO_SCTP] && plan->ports.count[PROTO_SCTP] == 0)
+        cli_warn(ctx, "WARNING: a SCTP scan type was requested, but no sctp ports were "
+                      "specified.  Skipping this scan type.");
     return 0;
 }
 

@@ -142,6 +142,8 @@ static void fill_plan(struct cli_ctx *ctx)
     for (size_t i = 0; i < sizeof tcp_types / sizeof tcp_types[0]; i++)
         if (ctx->scans & tcp_types[i].bit) plan->tcp_scan = tcp_types[i].type;
     plan->udp_scan = (ctx->scans & SCAN_UDP) != 0;
+    plan->sctp_scan = ((ctx->scans & SCAN_SCTP_INIT) ? SCTP_SCAN_INIT : 0) |
+                      ((ctx->scans & SCAN_SCTP_COOKIE) ? SCTP_SCAN_COOKIE : 0);
     plan->ip_proto_scan = (ctx->scans & SCAN_IPPROTO) != 0;
     plan->ping_scan = (ctx->scans & SCAN_NO_PORTS) && !plan->list_scan;
     plan->dns = ctx->never_resolve ? DNS_NEVER : ctx->always_resolve ? DNS_ALWAYS : DNS_DEFAULT;

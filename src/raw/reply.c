@@ -13,6 +13,7 @@
 #include "net/pkt/ipv4.h"
 #include "net/pkt/ipv6.h"
 #include "net/pkt/pktbuf.h"
+#include "net/pkt/sctp.h"
 #include "net/pkt/tcp.h"
 #include "net/pkt/udp.h"
 #include "report/model.h"
@@ -132,10 +133,49 @@ static enum pkt_status parse_quoted_udp(struct pktbuf l4, struct raw_reply *out)
     return PKT_OK;
 }
 
+/* Every chunk is walked (sctp_parse); the scans read the first. The
+ * checksum is not verified, for the same reason as TCP's. */
+static enum pkt_status parse_sctp(struct pktbuf pkt, struct raw_reply *out)
+{
+    struct sctp_info s;
+    enum pkt_status st = sctp_parse(pkt, &s);
+    if (st != PKT_OK) return st;
+    out->kind = REPLY_SCTP;
+    out->proto = IPPROTO_SCTP;
+    out->target_port = s.sport;
+    out->our_port = s.dport;
+    out->vtag = s.vtag;
+    out->sctp_chunk = s.first_type;
+    return PKT_OK;
+}
+
+/* The first 8 bytes of our quoted SCTP probe: its ports and tag. */
+static enum pkt_status parse_quoted_sctp(struct pktbuf l4, struct raw_reply *out)
+{
+    struct sctp_info s;
+    enum pkt_status st = sctp_parse_quoted(l4, &s);
+    if (st != PKT_OK) return st;
+    out->proto = IPPROTO_SCTP;
+    out->our_port = s.sport;
+    out->target_port = s.dport;
+    out->vtag = s.vtag;
+    return PKT_OK;
+}
+
 static enum pkt_status parse_quoted(uint8_t proto, struct pktbuf l4, struct raw_reply *out)
 {
     if (proto == IPPROTO_TCP) return parse_quoted_tcp(l4, out);
     if (proto == IPPROTO_UDP) return parse_quoted_udp(l4, out);
+    if (proto == IPPROTO_SCTP) return parse_quoted_sctp(l4, out);
+    return PKT_BAD_TYPE;
+}
+
+/* A TCP, UDP or SCTP packet from the target; PKT_BAD_TYPE for others. */
+static enum pkt_status parse_l4(uint8_t proto, struct pktbuf l4, struct raw_reply *out)
+{
+    if (proto == IPPROTO_TCP) return parse_tcp(l4, out);
+    if (proto == IPPROTO_UDP) return parse_udp(l4, out);
+    if (proto == IPPROTO_SCTP) return parse_sctp(l4, out);
     return PKT_BAD_TYPE;
 }
 
@@ -148,10 +188,10 @@ static enum pkt_status parse_v4(const uint8_t *l3, size_t len, struct raw_reply 
     if (ip.is_fragment) return PKT_BAD_TYPE;
     out->family = AF_INET;
     out->ttl = ip.ttl;
-    if (ip.proto == IPPROTO_TCP || ip.proto == IPPROTO_UDP) {
+    if (ip.proto == IPPROTO_TCP || ip.proto == IPPROTO_UDP || ip.proto == IPPROTO_SCTP) {
         memcpy(out->target, ip.src, 4);
         memcpy(out->self, ip.dst, 4);
-        return ip.proto == IPPROTO_TCP ? parse_tcp(ip.payload, out) : parse_udp(ip.payload, out);
+        return parse_l4(ip.proto, ip.payload, out);
     }
     if (ip.proto != IPPROTO_ICMP) return PKT_BAD_TYPE;
     struct icmp4_info ic;
@@ -175,10 +215,10 @@ static enum pkt_status parse_v6(const uint8_t *l3, size_t len, struct raw_reply 
     if (ip.is_fragment) return PKT_BAD_TYPE;
     out->family = AF_INET6;
     out->ttl = ip.hop_limit;
-    if (ip.proto == IPPROTO_TCP || ip.proto == IPPROTO_UDP) {
+    if (ip.proto == IPPROTO_TCP || ip.proto == IPPROTO_UDP || ip.proto == IPPROTO_SCTP) {
         memcpy(out->target, ip.src, 16);
         memcpy(out->self, ip.dst, 16);
-        return ip.proto == IPPROTO_TCP ? parse_tcp(ip.payload, out) : parse_udp(ip.payload, out);
+        return parse_l4(ip.proto, ip.payload, out);
     }
     if (ip.proto != IPPROTO_ICMPV6) return PKT_BAD_TYPE;
     struct icmp6_info ic;
@@ -290,6 +330,7 @@ bool reply_classify_syn(const struct raw_reply *r, uint8_t *state, uint8_t *reas
         *state = PORT_FILTERED;
         return reply_icmp6_reason(r->icmp_code, reason);
     case REPLY_UDP:
+    case REPLY_SCTP:
     case REPLY_PROTO:
         return false;
     }

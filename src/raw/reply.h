@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // A captured packet turned into what a port scan needs to know of it: which
 // probe it may answer (addresses, ports, the echoed sequence number) and
-// what it says (TCP flags and window, a UDP datagram, or an ICMP/ICMPv6
-// unreachable and its code quoting a TCP or UDP probe), then nmap 7.93's
-// verdict for a SYN probe (the other techniques' are in src/scan/tech_*.c). Pure functions over bytes, so
-// every hostile input can be unit-tested and fuzzed.
+// what it says (TCP flags and window, a UDP datagram, an SCTP packet's tag
+// and first chunk, or an ICMP/ICMPv6 unreachable and its code quoting a
+// TCP, UDP or SCTP probe), then nmap 7.93's verdict for a SYN probe (the
+// other techniques' are in src/scan/tech_*.c). Pure functions over bytes,
+// so every hostile input can be unit-tested and fuzzed.
 #ifndef CMAP_RAW_REPLY_H
 #define CMAP_RAW_REPLY_H
 
@@ -19,6 +20,7 @@ enum reply_kind {
     REPLY_ICMP4,   /* an ICMP error quoting one of our TCP probes */
     REPLY_ICMP6,   /* the same in ICMPv6 */
     REPLY_UDP,     /* a UDP datagram from the target */
+    REPLY_SCTP,    /* an SCTP packet from the target */
     REPLY_PROTO,   /* -sO: any packet of the probed protocol from the target */
 };
 
@@ -30,13 +32,15 @@ struct raw_reply {
     uint16_t target_port, our_port;
     bool has_echo;       /* echoed_seq is meaningful (ACK set, or quoted) */
     uint32_t echoed_seq; /* ack - 1, or the quoted sequence number */
-    uint8_t proto;       /* of the probe: IPPROTO_TCP or IPPROTO_UDP */
+    uint8_t proto;       /* of the probe: IPPROTO_TCP, IPPROTO_UDP or IPPROTO_SCTP */
     uint32_t seq, ack;   /* TCP replies: as sent by the target */
     uint16_t window;     /* TCP replies */
     uint8_t tcp_flags;
     uint8_t icmp_type, icmp_code;
-    uint8_t ttl;      /* of the packet that arrived (TTL / hop limit) */
-    bool from_target; /* -sO: an ICMP error sent by the probed host itself */
+    uint8_t ttl;        /* of the packet that arrived (TTL / hop limit) */
+    bool from_target;   /* -sO: an ICMP error sent by the probed host itself */
+    uint32_t vtag;      /* SCTP: the verification tag, sent or quoted */
+    uint8_t sctp_chunk; /* SCTP replies: the first chunk's type */
 };
 
 /* Link-layer types handled (pcap DLT numbers). */

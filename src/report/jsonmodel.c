@@ -12,34 +12,41 @@
 #include "report/tracefmt.h"
 #include "scan/techniques.h"
 
-/* XML's <scaninfo>: one entry per scanned protocol. */
+/* XML's <scaninfo>: one entry per scan type run, in nmap's order. */
 static int put_scaninfo(struct jw *j, const struct plan *plan)
 {
     jw_key(j, "scaninfo");
     jw_array_begin(j, false);
+    struct scan_type {
+        enum proto_index proto;
+        const char *type;
+    } scans[5];
+    size_t n_scans = 0;
+    if (plan->tcp_scan != TCP_SCAN_NONE)
+        scans[n_scans++] = (struct scan_type){PROTO_TCP, tcp_scan_xml_type(plan->tcp_scan)};
+    if (plan->udp_scan) scans[n_scans++] = (struct scan_type){PROTO_UDP, "udp"};
+    for (unsigned t = SCTP_SCAN_INIT; t <= SCTP_SCAN_COOKIE; t <<= 1)
+        if (plan->sctp_scan & t)
+            scans[n_scans++] = (struct scan_type){PROTO_SCTP, sctp_scan_xml_type(t)};
+    if (plan->ip_proto_scan) scans[n_scans++] = (struct scan_type){PROTO_IP, "ipproto"};
     int rc = 0;
-    for (int proto = PROTO_TCP; proto < PROTO_COUNT; proto++) {
+    for (size_t i = 0; i < n_scans; i++) {
+        enum proto_index proto = scans[i].proto;
         size_t n = plan->ports.count[proto];
-        bool scanned = proto == PROTO_TCP   ? plan->tcp_scan != TCP_SCAN_NONE
-                       : proto == PROTO_UDP ? plan->udp_scan
-                       : proto == PROTO_IP  ? plan->ip_proto_scan
-                                            : false;
-        if (!plan_scans_ports(plan) || !scanned || n == 0) continue;
+        if (!plan_scans_ports(plan) || n == 0) continue;
         char *services = ports_ranges_sorted(plan->ports.ports[proto], n);
         if (!services) {
             rc = -1;
             continue;
         }
         jw_object_begin(j);
-        const char *type = proto == PROTO_IP ? "ipproto" : "udp";
-        if (proto == PROTO_TCP) type = tcp_scan_xml_type(plan->tcp_scan);
-        jw_kstring(j, "type", type);
+        jw_kstring(j, "type", scans[i].type);
         if (proto == PROTO_TCP && plan->scanflags_set) {
             char flags[32];
             tech_format_scanflags(plan->scanflags, flags, sizeof flags);
             jw_kstring(j, "scanflags", flags);
         }
-        jw_kstring(j, "protocol", proto_name((enum proto_index)proto));
+        jw_kstring(j, "protocol", proto_name(proto));
         jw_kint(j, "numservices", (int64_t)n);
         jw_kstring(j, "services", services);
         jw_object_end(j);
@@ -322,9 +329,10 @@ void json_task_progress(struct jw *j, const struct progress_event *e)
     jw_key(j, "percent");
     jw_fixed2(j, e->percent);
     if (e->have_etc) {
-        jw_kint(j, "remaining", isfinite(e->remaining) && fabs(e->remaining) < 9e15
-                                    ? (int64_t)(e->remaining + (e->remaining < 0 ? -0.5 : 0.5))
-                                    : 0);
+        jw_kint(j, "remaining",
+                isfinite(e->remaining) && fabs(e->remaining) < 9e15
+                    ? (int64_t)(e->remaining + (e->remaining < 0 ? -0.5 : 0.5))
+                    : 0);
         jw_kint(j, "etc", (int64_t)e->etc);
     }
     jw_object_end(j);

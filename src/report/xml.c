@@ -50,6 +50,9 @@ static int put_scaninfo(FILE *fp, const struct plan *plan)
         put_one_scaninfo(fp, plan, PROTO_TCP, tcp_scan_xml_type(plan->tcp_scan)) != 0)
         return -1;
     if (plan->udp_scan && put_one_scaninfo(fp, plan, PROTO_UDP, "udp") != 0) return -1;
+    for (unsigned t = SCTP_SCAN_INIT; t <= SCTP_SCAN_COOKIE; t <<= 1)
+        if ((plan->sctp_scan & t) && put_one_scaninfo(fp, plan, PROTO_SCTP, sctp_scan_xml_type(t)))
+            return -1;
     if (plan->ip_proto_scan && put_one_scaninfo(fp, plan, PROTO_IP, "ipproto") != 0) return -1;
     return 0;
 }

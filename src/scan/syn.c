@@ -107,24 +107,54 @@ static uint8_t silent_state(const struct plan *plan, const struct scan_technique
 
 /* The technique's ports, appended after the results of other protocols
  * (an earlier technique of the same run) and replacing its own protocol's;
- * every port starts as silence makes it. */
+ * every port starts as silence makes it, except one an earlier technique
+ * of the same protocol got an answer from (-sY then -sZ): as nmap's, that
+ * answer stands until a new one comes. */
 static int prepare_host(struct host *h, const struct scan_technique *t, uint8_t silent,
                         const uint16_t *ports, size_t n)
 {
-    size_t kept = 0;
+    size_t kept = 0, n_known = 0;
+    struct port_result *known = NULL;
     for (size_t i = 0; i < h->n_ports; i++)
-        if (h->ports[i].proto != t->proto)
-            h->ports[kept++] = h->ports[i];
-        else
-            service_info_free(h->ports[i].svc);
+        n_known += h->ports[i].proto == t->proto && h->ports[i].reason != REASON_NO_RESPONSE;
+    if (n_known && !(known = malloc(n_known * sizeof *known))) return -1;
+    n_known = 0;
+    for (size_t i = 0; i < h->n_ports; i++) {
+        struct port_result *pr = &h->ports[i];
+        if (pr->proto != t->proto) {
+            h->ports[kept++] = *pr;
+            continue;
+        }
+        service_info_free(pr->svc);
+        pr->svc = NULL;
+        if (pr->reason != REASON_NO_RESPONSE) known[n_known++] = *pr;
+    }
     struct port_result *v = realloc(h->ports, (kept + n ? kept + n : 1) * sizeof *v);
-    if (!v) return -1;
+    if (!v) {
+        free(known);
+        return -1;
+    }
     h->ports = v;
     for (size_t i = 0; i < n; i++)
         v[kept + i] = (struct port_result){.port = ports[i],
                                            .proto = (uint8_t)t->proto,
                                            .state = silent,
                                            .reason = REASON_NO_RESPONSE};
+    if (n_known) {
+        int32_t *slot = malloc(65536 * sizeof *slot);
+        if (!slot) {
+            free(known);
+            return -1;
+        }
+        for (size_t p = 0; p < 65536; p++)
+            slot[p] = -1;
+        for (size_t i = 0; i < n; i++)
+            slot[ports[i]] = (int32_t)(kept + i);
+        for (size_t i = 0; i < n_known; i++)
+            if (slot[known[i].port] >= 0) v[slot[known[i].port]] = known[i];
+        free(slot);
+    }
+    free(known);
     h->n_ports = kept + n;
     h->timed_out = false;
     if (h->start_time.tv_sec == 0) clock_wall(&h->start_time);

@@ -73,6 +73,7 @@ struct scan_technique {
 /* The techniques (tech_*.c). Copy one to change its flags or payloads. */
 extern const struct scan_technique tech_syn, tech_ack, tech_window, tech_maimon, tech_null,
     tech_fin, tech_xmas, tech_udp;
+extern const struct scan_technique tech_sctp_init, tech_sctp_cookie;
 extern const struct scan_technique tech_ipproto;
 
 /* Shared by the TCP techniques (tech_tcp.c): a TCP probe with t->tcp_flags,

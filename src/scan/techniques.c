@@ -38,10 +38,24 @@ const char *tcp_scan_xml_type(enum tcp_scan_type t)
     return e ? e->xml_type : "connect";
 }
 
+/* The first of the SCTP types in t (INIT runs before COOKIE-ECHO). */
+static const struct scan_technique *sctp_entry(unsigned t)
+{
+    return (t & SCTP_SCAN_INIT)     ? &tech_sctp_init
+           : (t & SCTP_SCAN_COOKIE) ? &tech_sctp_cookie
+                                    : NULL;
+}
+
+const char *sctp_scan_xml_type(unsigned t)
+{
+    const struct scan_technique *e = sctp_entry(t);
+    return e ? e->xml_type : NULL;
+}
+
 bool plan_uses_raw(const struct plan *plan)
 {
-    return !plan->list_scan &&
-           (tcp_entry(plan->tcp_scan) != NULL || plan->udp_scan || plan->ip_proto_scan);
+    return !plan->list_scan && (tcp_entry(plan->tcp_scan) != NULL || plan->udp_scan ||
+                                sctp_entry(plan->sctp_scan) != NULL || plan->ip_proto_scan);
 }
 
 /* nmap-payloads, read on the first UDP scan and kept for the run. */
@@ -65,10 +79,11 @@ static const struct payload_db *udp_payloads(const struct plan *plan)
 
 bool technique_for_plan(const struct plan *plan, enum proto_index proto, struct scan_technique *out)
 {
-    const struct scan_technique *e = proto == PROTO_TCP   ? tcp_entry(plan->tcp_scan)
-                                     : proto == PROTO_UDP ? &tech_udp
-                                     : proto == PROTO_IP  ? &tech_ipproto
-                                                          : NULL;
+    const struct scan_technique *e = proto == PROTO_TCP    ? tcp_entry(plan->tcp_scan)
+                                     : proto == PROTO_UDP  ? &tech_udp
+                                     : proto == PROTO_SCTP ? sctp_entry(plan->sctp_scan)
+                                     : proto == PROTO_IP   ? &tech_ipproto
+                                                           : NULL;
     if (!e) return false;
     *out = *e;
     if (proto == PROTO_TCP && plan->scanflags_set) {

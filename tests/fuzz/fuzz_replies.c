@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // The raw engines' reply readers on arbitrary captured frames: the port
-// scan's (raw/reply.c: link layer, IPv4/IPv6, TCP, UDP, ICMP errors quoting
-// a probe), -sO's (raw/reply_ipproto.c and its verdict) and host
+// scan's (raw/reply.c: link layer, IPv4/IPv6, TCP, UDP, SCTP, ICMP errors
+// quoting a probe), -sO's (raw/reply_ipproto.c and its verdict) and host
 // discovery's (discovery/dreply.c, ARP and ND included).
 // The first byte picks the link type. Whatever they accept must describe a
-// packet that fits in the input, and the SYN verdict must be a state and
-// reason nmap has.
+// packet that fits in the input, and the SYN and SCTP verdicts must be a
+// state and reason nmap has.
 #include "discovery/dreply.h"
 #include "fuzz_common.h"
 #include "raw/reply.h"
@@ -52,11 +52,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct raw_reply r;
         if (reply_parse(l3, l3_len, &r) == PKT_OK) {
             FUZZ_CHECK(r.family == 2 || r.family == 10); /* AF_INET, AF_INET6 */
-            FUZZ_CHECK(r.kind >= REPLY_TCP && r.kind <= REPLY_UDP);
+            FUZZ_CHECK(r.kind >= REPLY_TCP && r.kind <= REPLY_SCTP);
             uint8_t state, reason;
             if (reply_classify_syn(&r, &state, &reason)) {
                 FUZZ_CHECK(state > PORT_UNKNOWN && state < PORT_STATE_COUNT);
                 FUZZ_CHECK(reason < REASON_COUNT);
+            }
+            const struct scan_technique *sctp[] = {&tech_sctp_init, &tech_sctp_cookie};
+            for (size_t i = 0; i < 2; i++) {
+                uint32_t seq;
+                (void)sctp[i]->echo(sctp[i], &r, &seq);
+                if (sctp[i]->classify(sctp[i], &r, &state, &reason)) {
+                    FUZZ_CHECK(state > PORT_UNKNOWN && state < PORT_STATE_COUNT);
+                    FUZZ_CHECK(reason < REASON_COUNT);
+                }
             }
         }
         check_ipproto(l3, l3_len);

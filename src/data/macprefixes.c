@@ -3,15 +3,16 @@
 // blanks, then a vendor name of printable characters; anything else stops
 // the load with the line that broke it. Entries are kept sorted by
 // (prefix length, value) so a lookup is one binary search per length.
-#include "data/slurp.h"
 #include "data/macprefixes.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "data/lineerr.h"
+#include "data/slurp.h"
 
 #define MIN_DIGITS 6
 #define MAX_DIGITS 12
@@ -32,27 +33,6 @@ struct mac_prefixes {
     uint16_t lengths; /* bit d set: some prefix has d digits */
 };
 
-struct parser {
-    const char *label;
-    size_t lineno;
-    char *err;
-    size_t errlen;
-};
-
-static void *fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void *fail(struct parser *p, const char *fmt, ...)
-{
-    if (!p->err || p->errlen == 0) return NULL;
-    int n = snprintf(p->err, p->errlen, "%s:%zu: ", p->label, p->lineno);
-    if (n < 0 || (size_t)n >= p->errlen) return NULL;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
-    va_end(ap);
-    return NULL;
-}
-
 static int hexval(char c)
 {
     if (c >= '0' && c <= '9') return c - '0';
@@ -69,30 +49,30 @@ static int cmp_entry(const void *a, const void *b)
 }
 
 /* One non-comment line into e; the vendor is copied to names + *used. */
-static bool parse_line(struct parser *p, const char *s, size_t len, struct mac_entry *e,
+static bool parse_line(struct line_error *p, const char *s, size_t len, struct mac_entry *e,
                        char *names, size_t *used)
 {
     size_t i = 0;
     uint64_t v = 0;
     while (i < len && hexval(s[i]) >= 0) {
-        if (i == MAX_DIGITS) return fail(p, "prefix longer than %d hex digits", MAX_DIGITS);
+        if (i == MAX_DIGITS) return line_error_fail(p, "prefix longer than %d hex digits", MAX_DIGITS);
         v = v << 4 | (uint64_t)hexval(s[i]);
         i++;
     }
     if (i < MIN_DIGITS)
-        return fail(p, "prefix must be %d to %d hex digits", MIN_DIGITS, MAX_DIGITS);
+        return line_error_fail(p, "prefix must be %d to %d hex digits", MIN_DIGITS, MAX_DIGITS);
     uint8_t digits = (uint8_t)i;
-    if (i == len || (s[i] != ' ' && s[i] != '\t')) return fail(p, "no blank after the prefix");
+    if (i == len || (s[i] != ' ' && s[i] != '\t')) return line_error_fail(p, "no blank after the prefix");
     while (i < len && (s[i] == ' ' || s[i] == '\t'))
         i++;
     size_t end = len;
     while (end > i && (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\r'))
         end--;
-    if (end == i) return fail(p, "no vendor name");
-    if (end - i > MAX_VENDOR) return fail(p, "vendor name longer than %d bytes", MAX_VENDOR);
+    if (end == i) return line_error_fail(p, "no vendor name");
+    if (end - i > MAX_VENDOR) return line_error_fail(p, "vendor name longer than %d bytes", MAX_VENDOR);
     for (size_t k = i; k < end; k++)
         if (((unsigned char)s[k] < 0x20 && s[k] != '\t') || s[k] == 0x7f)
-            return fail(p, "control character in the vendor name");
+            return line_error_fail(p, "control character in the vendor name");
     *e = (struct mac_entry){.value = v, .digits = digits, .vendor = (uint32_t)*used};
     /* A tab inside the name becomes a space: names go into terminal and
      * grepable output, where a tab would read as a field separator. */
@@ -114,8 +94,8 @@ static bool is_skipped(const char *s, size_t len)
 struct mac_prefixes *macprefixes_parse(const char *text, size_t len, const char *label, char *err,
                                        size_t errlen)
 {
-    struct parser p = {.label = label, .err = err, .errlen = errlen};
-    if (len > MAX_FILE_SIZE) return fail(&p, "file larger than %u bytes", MAX_FILE_SIZE);
+    struct line_error p = {.label = label, .err = err, .errlen = errlen};
+    if (len > MAX_FILE_SIZE) return line_error_fail(&p, "file larger than %u bytes", MAX_FILE_SIZE);
     size_t lines = 1;
     for (size_t i = 0; i < len; i++)
         lines += text[i] == '\n';
@@ -124,7 +104,7 @@ struct mac_prefixes *macprefixes_parse(const char *text, size_t len, const char 
     if (db) db->names = malloc(len + 1);
     if (!db || !db->entries || !db->names) {
         macprefixes_free(db);
-        return fail(&p, "out of memory");
+        return line_error_fail(&p, "out of memory");
     }
     size_t used = 0, pos = 0;
     while (pos < len) {
@@ -133,7 +113,7 @@ struct mac_prefixes *macprefixes_parse(const char *text, size_t len, const char 
         p.lineno++;
         if (memchr(text + pos, '\0', llen)) {
             macprefixes_free(db);
-            return fail(&p, "NUL byte in the line");
+            return line_error_fail(&p, "NUL byte in the line");
         }
         if (!is_skipped(text + pos, llen)) {
             struct mac_entry *e = &db->entries[db->n];

@@ -6,12 +6,12 @@
 // reader of the file would expect.
 #include "data/protocols.h"
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/lineerr.h"
 #include "data/slurp.h"
 
 /* The real file is about 8 KB; refuse something absurd. */
@@ -24,27 +24,6 @@ struct protocols_db {
     size_t n;
 };
 
-struct parser {
-    const char *label;
-    size_t lineno;
-    char *err;
-    size_t errlen;
-};
-
-static void *fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void *fail(struct parser *p, const char *fmt, ...)
-{
-    if (!p->err || p->errlen == 0) return NULL;
-    int n = snprintf(p->err, p->errlen, "%s:%zu: ", p->label, p->lineno);
-    if (n < 0 || (size_t)n >= p->errlen) return NULL;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
-    va_end(ap);
-    return NULL;
-}
-
 static bool is_blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\r';
@@ -56,7 +35,7 @@ static bool name_char(char c)
 }
 
 /* One non-comment line; the name is copied to store + *used. */
-static bool parse_line(struct parser *p, struct protocols_db *db, const char *s, size_t len,
+static bool parse_line(struct line_error *p, struct protocols_db *db, const char *s, size_t len,
                        size_t *used)
 {
     size_t i = 0;
@@ -66,24 +45,24 @@ static bool parse_line(struct parser *p, struct protocols_db *db, const char *s,
     while (i < len && name_char(s[i]))
         i++;
     size_t name_len = i - name;
-    if (name_len == 0) return fail(p, "bad character in the protocol name");
+    if (name_len == 0) return line_error_fail(p, "bad character in the protocol name");
     if (name_len > PROTOCOLS_NAME_MAX)
-        return fail(p, "protocol name longer than %d bytes", PROTOCOLS_NAME_MAX);
-    if (i == len || !is_blank(s[i])) return fail(p, "no blank after the protocol name");
+        return line_error_fail(p, "protocol name longer than %d bytes", PROTOCOLS_NAME_MAX);
+    if (i == len || !is_blank(s[i])) return line_error_fail(p, "no blank after the protocol name");
     while (i < len && is_blank(s[i]))
         i++;
-    if (i == len || s[i] < '0' || s[i] > '9') return fail(p, "no protocol number");
+    if (i == len || s[i] < '0' || s[i] > '9') return line_error_fail(p, "no protocol number");
     unsigned num = 0;
     while (i < len && s[i] >= '0' && s[i] <= '9') {
         num = num * 10 + (unsigned)(s[i] - '0');
-        if (num >= N_PROTOS) return fail(p, "protocol number above 255");
+        if (num >= N_PROTOS) return line_error_fail(p, "protocol number above 255");
         i++;
     }
     size_t after = i;
     while (i < len && is_blank(s[i]))
         i++;
     if (i < len && (s[i] != '#' || i == after))
-        return fail(p, "unexpected text after the protocol number");
+        return line_error_fail(p, "unexpected text after the protocol number");
     if (db->names[num]) return true; /* the first name stays */
     memcpy(db->store + *used, s + name, name_len);
     db->store[*used + name_len] = '\0';
@@ -104,13 +83,13 @@ static bool is_skipped(const char *s, size_t len)
 struct protocols_db *protocols_parse(const char *text, size_t len, const char *label, char *err,
                                      size_t errlen)
 {
-    struct parser p = {.label = label, .err = err, .errlen = errlen};
-    if (len > MAX_FILE_SIZE) return fail(&p, "file larger than %u bytes", MAX_FILE_SIZE);
+    struct line_error p = {.label = label, .err = err, .errlen = errlen};
+    if (len > MAX_FILE_SIZE) return line_error_fail(&p, "file larger than %u bytes", MAX_FILE_SIZE);
     struct protocols_db *db = calloc(1, sizeof *db);
     if (db) db->store = malloc(len + 1);
     if (!db || !db->store) {
         protocols_free(db);
-        return fail(&p, "out of memory");
+        return line_error_fail(&p, "out of memory");
     }
     size_t used = 0, pos = 0;
     while (pos < len) {
@@ -119,7 +98,7 @@ struct protocols_db *protocols_parse(const char *text, size_t len, const char *l
         p.lineno++;
         bool ok = true;
         if (memchr(text + pos, '\0', llen))
-            ok = fail(&p, "NUL byte in the line");
+            ok = line_error_fail(&p, "NUL byte in the line");
         else if (!is_skipped(text + pos, llen))
             ok = parse_line(&p, db, text + pos, llen, &used);
         if (!ok) {

@@ -109,19 +109,28 @@ static int cmp_addr(const void *a, const void *b)
     return memcmp(x->ends.target, y->ends.target, 16);
 }
 
-static struct dhost *host_by_addr(struct run_state *s, const uint8_t *addr16)
+/* The first place in by_addr holding addr16, or e->n when none does. A
+ * target named twice on the command line is two hosts at one address,
+ * next to each other in by_addr: an answer is each one's (as nmap's). */
+static size_t first_by_addr(struct run_state *s, const uint8_t *addr16)
 {
     size_t lo = 0, hi = s->e->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = memcmp(addr16, s->e->hosts[s->by_addr[mid]]->ends.target, 16);
-        if (c == 0) return s->e->hosts[s->by_addr[mid]];
-        if (c < 0)
-            hi = mid;
-        else
+        if (memcmp(s->e->hosts[s->by_addr[mid]]->ends.target, addr16, 16) < 0)
             lo = mid + 1;
+        else
+            hi = mid;
     }
-    return NULL;
+    if (lo < s->e->n && memcmp(s->e->hosts[s->by_addr[lo]]->ends.target, addr16, 16) == 0)
+        return lo;
+    return s->e->n;
+}
+
+static struct dhost *host_by_addr(struct run_state *s, const uint8_t *addr16)
+{
+    size_t i = first_by_addr(s, addr16);
+    return i < s->e->n ? s->e->hosts[s->by_addr[i]] : NULL;
 }
 
 /* --- sending ----------------------------------------------------------------- */
@@ -250,15 +259,12 @@ static void host_up(struct run_state *s, struct dhost *h, uint8_t reason, uint8_
     s->remaining--;
 }
 
-static void handle(struct run_state *s, int64_t now)
+static void handle_host(struct run_state *s, struct dhost *h, int64_t now)
 {
     struct dreply *r = &s->reply;
-    uint8_t addr[16] = {0};
-    memcpy(addr, r->target, r->family == AF_INET6 ? 16 : 4);
-    struct dhost *h = host_by_addr(s, addr);
     /* Not probed yet: an answer to the kernel's own ARP or ND, say, is not
      * an answer to us and has no round trip to time. */
-    if (!h || h->done || h->ends.family != r->family || h->sent_at == 0) return;
+    if (h->done || h->ends.family != r->family || h->sent_at == 0) return;
     uint8_t reason;
     if (r->kind == DR_ARP || r->kind == DR_ND) {
         if ((h->method == DM_ARP) != (r->kind == DR_ARP) || h->method == DM_IP) return;
@@ -281,6 +287,16 @@ static void handle(struct run_state *s, int64_t now)
     if (!dreply_verdict(r, &s->e->probes->v[idx], s->e->plan->ignore_rst, &reason)) return;
     h->answered = s->e->probes->v[idx];
     host_up(s, h, reason, r->ttl, tryno, now);
+}
+
+static void handle(struct run_state *s, int64_t now)
+{
+    const struct dreply *r = &s->reply;
+    uint8_t addr[16] = {0};
+    memcpy(addr, r->target, r->family == AF_INET6 ? 16 : 4);
+    for (size_t i = first_by_addr(s, addr);
+         i < s->e->n && memcmp(s->e->hosts[s->by_addr[i]]->ends.target, addr, 16) == 0; i++)
+        handle_host(s, s->e->hosts[s->by_addr[i]], now);
 }
 
 static void on_packet(u_char *arg, const struct pcap_pkthdr *ph, const u_char *frame)

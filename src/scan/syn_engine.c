@@ -183,31 +183,27 @@ static int addr_cmp(const struct syn_engine *e, const uint8_t *a, uint32_t host_
     return memcmp(a, e->hosts[host_idx].target, len);
 }
 
-static struct sy_host *host_by_addr(struct syn_engine *e, const uint8_t *addr)
+/* The first place in by_addr holding addr, or n_hosts when none does. A
+ * target named twice on the command line is two hosts at one address,
+ * next to each other in by_addr; a reply is each one's, as nmap's. */
+static size_t first_by_addr(const struct syn_engine *e, const uint8_t *addr)
 {
     size_t lo = 0, hi = e->n_hosts;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = addr_cmp(e, addr, e->by_addr[mid]);
-        if (c == 0) return &e->hosts[e->by_addr[mid]];
-        if (c < 0)
-            hi = mid;
-        else
+        if (addr_cmp(e, addr, e->by_addr[mid]) > 0)
             lo = mid + 1;
+        else
+            hi = mid;
     }
-    return NULL;
+    return lo < e->n_hosts && addr_cmp(e, addr, e->by_addr[lo]) == 0 ? lo : e->n_hosts;
 }
 
-/* Which try of which port this reply answers, if it is ours at all. */
-static bool match_reply(struct syn_engine *e, const struct raw_reply *r, struct sy_host **hp,
-                        uint32_t *idxp, unsigned *trynop)
+/* Which try of which of h's ports this reply answers, if it is h's at all. */
+static bool match_host(struct syn_engine *e, const struct raw_reply *r, enum echo_kind echo,
+                       uint32_t echoed, struct sy_host *h, uint32_t *idxp, unsigned *trynop)
 {
-    if (r->family != e->io->family) return false;
-    uint32_t echoed = 0;
-    enum echo_kind echo = e->tech->echo(e->tech, r, &echoed);
-    if (echo == ECHO_NONE) return false;
-    struct sy_host *h = host_by_addr(e, r->target);
-    if (!h || h->done) return false;
+    if (h->done) return false;
     int32_t idx = e->port_index[r->target_port];
     if (idx < 0) return false;
     uint64_t hash = cookie_hash(&e->key, r->family, r->target, r->self, r->target_port);
@@ -221,21 +217,15 @@ static bool match_reply(struct syn_engine *e, const struct raw_reply *r, struct 
         tryno = h->tryno[idx]; /* -sO: the protocol alone, as nmap */
     }
     if (tryno < 0 || (unsigned)tryno > h->tryno[idx] || h->pstate[idx] == PS_FRESH) return false;
-    *hp = h;
     *idxp = (uint32_t)idx;
     *trynop = (unsigned)tryno;
     return true;
 }
 
-static void handle_reply(struct syn_engine *e, const struct raw_reply *r, int64_t now)
+/* A reply matched to h's port idx: its state, or a duplicate. */
+static void take_reply(struct syn_engine *e, const struct raw_reply *r, struct sy_host *h,
+                       uint32_t idx, unsigned tryno, int64_t now)
 {
-    struct sy_host *h;
-    uint32_t idx;
-    unsigned tryno;
-    if (!match_reply(e, r, &h, &idx, &tryno)) {
-        e->count.unmatched++;
-        return;
-    }
     /* The replies hosts ration (ICMP errors, RSTs) feed the scheduler's
      * model of that rationing, duplicates and the rate check's included. */
     bool error = r->kind == REPLY_ICMP4 || r->kind == REPLY_ICMP6 ||
@@ -257,6 +247,24 @@ static void handle_reply(struct syn_engine *e, const struct raw_reply *r, int64_
     pr->reason_ttl = r->ttl;
     const struct scan_observer *obs = e->obs;
     if (obs && obs->port_found) obs->port_found(obs->ctx, h->host, pr);
+}
+
+static void handle_reply(struct syn_engine *e, const struct raw_reply *r, int64_t now)
+{
+    uint32_t echoed = 0;
+    enum echo_kind echo =
+        r->family == e->io->family ? e->tech->echo(e->tech, r, &echoed) : ECHO_NONE;
+    bool matched = false;
+    for (size_t i = echo == ECHO_NONE ? e->n_hosts : first_by_addr(e, r->target);
+         i < e->n_hosts && addr_cmp(e, r->target, e->by_addr[i]) == 0; i++) {
+        struct sy_host *h = &e->hosts[e->by_addr[i]];
+        uint32_t idx;
+        unsigned tryno;
+        if (!match_host(e, r, echo, echoed, h, &idx, &tryno)) continue;
+        matched = true;
+        take_reply(e, r, h, idx, tryno, now);
+    }
+    if (!matched) e->count.unmatched++;
 }
 
 static void on_packet(u_char *arg, const struct pcap_pkthdr *ph, const u_char *frame)

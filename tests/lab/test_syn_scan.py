@@ -128,3 +128,24 @@ def test_no_raw_capability(lab, run_in, cmap_bin):
     assert "falling back to a connect scan" in run.stderr, run.describe()
     assert 'type="connect"' in run.stdout
     assert 'portid="22"><state state="open" reason="syn-ack"' in run.stdout
+
+
+@pytest.mark.parametrize("options", [["-sS", "-p", "22,80,443"], ["-sU", "-p", "7,9"], ["-sn"]],
+                         ids=["syn", "udp", "ping"])
+def test_target_named_twice(scan_both, options):
+    """A target given twice is two hosts for nmap: discovery and the port
+    scan answer both (an answer used to reach only the first, leaving the
+    second down or filtered)."""
+    open_host, other = TARGETS["open"].v4, TARGETS["reject"].v4
+    runs = scan_both(["-n", "--reason"] + options, [open_host, other, open_host], formats="X")
+    require_success(runs)
+    per_run = {}
+    for name, run in runs.items():
+        root = scanout.parse_xml(run.files["X"])
+        hosts = [(scanout.host_address(h), h.find("status").get("state"),
+                  sorted((p.get("portid"), p.find("state").get("state"),
+                          p.find("state").get("reason")) for p in h.findall("ports/port")))
+                 for h in root.findall("host")]
+        per_run[name] = (sorted(hosts), scanout.xml_run_summary(run.files["X"])["hosts"])
+    assert per_run["cmap"] == per_run["nmap"]
+    assert per_run["cmap"][1] == (("up", "3"), ("down", "0"), ("total", "3"))

@@ -17,23 +17,12 @@ static int put_scaninfo(struct jw *j, const struct plan *plan)
 {
     jw_key(j, "scaninfo");
     jw_array_begin(j, false);
-    struct scan_type {
-        enum proto_index proto;
-        const char *type;
-    } scans[5];
-    size_t n_scans = 0;
-    if (plan->tcp_scan != TCP_SCAN_NONE)
-        scans[n_scans++] = (struct scan_type){PROTO_TCP, tcp_scan_xml_type(plan->tcp_scan)};
-    if (plan->udp_scan) scans[n_scans++] = (struct scan_type){PROTO_UDP, "udp"};
-    for (unsigned t = SCTP_SCAN_INIT; t <= SCTP_SCAN_COOKIE; t <<= 1)
-        if (plan->sctp_scan & t)
-            scans[n_scans++] = (struct scan_type){PROTO_SCTP, sctp_scan_xml_type(t)};
-    if (plan->ip_proto_scan) scans[n_scans++] = (struct scan_type){PROTO_IP, "ipproto"};
+    struct scan_type scans[SCAN_TYPES_MAX];
+    size_t n_scans = plan_scan_types(plan, scans);
     int rc = 0;
     for (size_t i = 0; i < n_scans; i++) {
         enum proto_index proto = scans[i].proto;
         size_t n = plan->ports.count[proto];
-        if (!plan_scans_ports(plan) || n == 0) continue;
         char *services = ports_ranges_sorted(plan->ports.ports[proto], n);
         if (!services) {
             rc = -1;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scan/techniques.h"
+
 bool port_state_ignored(enum port_state state, size_t count, const struct plan *plan)
 {
     if (plan->debugging > 2) return false;
@@ -226,4 +228,17 @@ bool plan_scans_ports(const struct plan *plan)
 bool port_view_host_hidden(const struct port_view *v, const struct plan *plan)
 {
     return plan->open_only && plan_scans_ports(plan) && !port_view_has_open(v);
+}
+
+size_t plan_scan_types(const struct plan *plan, struct scan_type out[SCAN_TYPES_MAX])
+{
+    size_t n = 0;
+    if (!plan_scans_ports(plan)) return 0;
+    if (plan->tcp_scan != TCP_SCAN_NONE)
+        out[n++] = (struct scan_type){PROTO_TCP, tcp_scan_xml_type(plan->tcp_scan)};
+    if (plan->udp_scan) out[n++] = (struct scan_type){PROTO_UDP, "udp"};
+    for (unsigned t = SCTP_SCAN_INIT; t <= SCTP_SCAN_COOKIE; t <<= 1)
+        if (plan->sctp_scan & t) out[n++] = (struct scan_type){PROTO_SCTP, sctp_scan_xml_type(t)};
+    if (plan->ip_proto_scan) out[n++] = (struct scan_type){PROTO_IP, "ipproto"};
+    return n;
 }

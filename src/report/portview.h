@@ -68,6 +68,18 @@ const char *port_view_group_proto(const struct ignored_group *g);
 
 /* Whether the plan scans ports at all (not -sL). */
 bool plan_scans_ports(const struct plan *plan);
+
+/* One scan type of the run, as <scaninfo> names it. */
+struct scan_type {
+    enum proto_index proto;
+    const char *type; /* "syn", "udp", "sctpinit", "ipproto"... */
+};
+#define SCAN_TYPES_MAX 5
+/* The run's scan types in nmap's order (TCP, UDP, SCTP INIT, SCTP
+ * COOKIE-ECHO, IP protocol): every one requested, also one left without
+ * ports (nmap lists it with numservices 0); none for a run without a port
+ * scan. Returns how many. */
+size_t plan_scan_types(const struct plan *plan, struct scan_type out[SCAN_TYPES_MAX]);
 /* --open leaves out hosts of a port scan that have no open, open|filtered
  * or unfiltered port (they still count as up). */
 bool port_view_host_hidden(const struct port_view *v, const struct plan *plan);

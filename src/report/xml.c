@@ -22,38 +22,27 @@
  * dies before run_begin still gets a complete, valid document. */
 static char xml_head_written;
 
-/* One line per scanned protocol, TCP first, as nmap; --scanflags shows on
- * the TCP line whatever the TCP type. */
-static int put_one_scaninfo(FILE *fp, const struct plan *plan, enum proto_index proto,
-                            const char *type)
-{
-    size_t n = plan->ports.count[proto];
-    if (n == 0) return 0;
-    char *services = ports_ranges_sorted(plan->ports.ports[proto], n);
-    if (!services) return -1;
-    fprintf(fp, "<scaninfo type=\"%s\"", type);
-    if (proto == PROTO_TCP && plan->scanflags_set) {
-        char flags[32];
-        tech_format_scanflags(plan->scanflags, flags, sizeof flags);
-        fprintf(fp, " scanflags=\"%s\"", flags);
-    }
-    fprintf(fp, " protocol=\"%s\" numservices=\"%zu\" services=\"%s\"/>\n", proto_name(proto), n,
-            services);
-    free(services);
-    return 0;
-}
-
+/* One line per scan type, as nmap (scan/techniques.c: plan_scan_types);
+ * --scanflags shows on the TCP line whatever the TCP type. */
 static int put_scaninfo(FILE *fp, const struct plan *plan)
 {
-    if (!plan_scans_ports(plan)) return 0;
-    if (plan->tcp_scan != TCP_SCAN_NONE &&
-        put_one_scaninfo(fp, plan, PROTO_TCP, tcp_scan_xml_type(plan->tcp_scan)) != 0)
-        return -1;
-    if (plan->udp_scan && put_one_scaninfo(fp, plan, PROTO_UDP, "udp") != 0) return -1;
-    for (unsigned t = SCTP_SCAN_INIT; t <= SCTP_SCAN_COOKIE; t <<= 1)
-        if ((plan->sctp_scan & t) && put_one_scaninfo(fp, plan, PROTO_SCTP, sctp_scan_xml_type(t)))
-            return -1;
-    if (plan->ip_proto_scan && put_one_scaninfo(fp, plan, PROTO_IP, "ipproto") != 0) return -1;
+    struct scan_type scans[SCAN_TYPES_MAX];
+    size_t n_scans = plan_scan_types(plan, scans);
+    for (size_t i = 0; i < n_scans; i++) {
+        enum proto_index proto = scans[i].proto;
+        size_t n = plan->ports.count[proto];
+        char *services = ports_ranges_sorted(plan->ports.ports[proto], n);
+        if (!services) return -1;
+        fprintf(fp, "<scaninfo type=\"%s\"", scans[i].type);
+        if (proto == PROTO_TCP && plan->scanflags_set) {
+            char flags[32];
+            tech_format_scanflags(plan->scanflags, flags, sizeof flags);
+            fprintf(fp, " scanflags=\"%s\"", flags);
+        }
+        fprintf(fp, " protocol=\"%s\" numservices=\"%zu\" services=\"%s\"/>\n",
+                proto_name(proto), n, services);
+        free(services);
+    }
     return 0;
 }
 

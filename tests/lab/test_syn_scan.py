@@ -149,3 +149,18 @@ def test_target_named_twice(scan_both, options):
         per_run[name] = (sorted(hosts), scanout.xml_run_summary(run.files["X"])["hosts"])
     assert per_run["cmap"] == per_run["nmap"]
     assert per_run["cmap"][1] == (("up", "3"), ("down", "0"), ("total", "3"))
+
+
+@pytest.mark.parametrize("options", [["-sS", "-sU", "-p", "U:7"], ["-sU", "-sY", "-p", "U:7"]],
+                         ids=["no-tcp-ports", "no-sctp-ports"])
+def test_scan_type_without_ports_still_listed(scan_both, options):
+    """A requested scan type left without ports is skipped with nmap's
+    warning but still listed in <scaninfo>, numservices 0, as nmap does."""
+    runs = scan_both(["-n", "-Pn"] + options, [TARGETS["open"].v4], formats="X")
+    require_success(runs)
+    summaries = {name: scanout.xml_run_summary(run.files["X"])["scaninfo"]
+                 for name, run in runs.items()}
+    assert summaries["cmap"] == summaries["nmap"]
+    assert any(("numservices", "0") in info for info in summaries["cmap"])
+    for name, run in runs.items():
+        assert "but no" in run.stdout + run.stderr, name

@@ -138,6 +138,15 @@ static void discovery_task(void *ctx, bool begin, const char *name, struct host 
     }
 }
 
+/* nmap writes a <hosthint> for a host its ping scan finds up, when a port
+ * scan follows. */
+static void discovery_hint(void *ctx, const struct host *host, enum reason reason)
+{
+    struct run_ctx *c = ctx;
+    if (c->plan->ping_scan) return;
+    outputs_host_hint(c->out, c->run, host, reason);
+}
+
 /* The hosts discovery found up, in group order, at the front of hosts;
  * returns how many. */
 static size_t up_hosts(struct host **hosts, size_t n, struct host **up)
@@ -233,7 +242,7 @@ static int scan_group(struct run_ctx *c, struct host **all, size_t n_all)
         all[i]->state = HOST_STATE_UNKNOWN;
         all[i]->reason = REASON_UNKNOWN;
     }
-    if (!plan->list_scan) rc = discover_hosts(plan, all, n_all, discovery_task, c);
+    if (!plan->list_scan) rc = discover_hosts(plan, all, n_all, discovery_task, discovery_hint, c);
     resolve_names(c, all, n_all);
     struct host **hosts = calloc(n_all ? n_all : 1, sizeof *hosts);
     if (!hosts) fatal("Out of memory");

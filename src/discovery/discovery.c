@@ -215,7 +215,8 @@ static const char *task_name(uint8_t method)
 
 /* One engine run over the hosts of group `which` (link or IP). */
 static int run_batch(const struct plan *plan, struct dhost *all, size_t n, bool link,
-                     const struct dprobe_list *probes, discovery_task_fn task, void *ctx)
+                     const struct dprobe_list *probes, discovery_task_fn task,
+                     discovery_hint_fn hint, void *ctx)
 {
     struct dhost **sel = calloc(n, sizeof *sel);
     struct host **hosts = calloc(n, sizeof *hosts);
@@ -246,6 +247,16 @@ static int run_batch(const struct plan *plan, struct dhost *all, size_t n, bool 
         size_t per_host = link ? 1 : probes->n;
         if (task) task(ctx, true, task_name(method), hosts, k, per_host);
         rc = method == DM_CONNECT ? dconnect_run(&e) : dengine_run(&e);
+        /* The batch's verdicts into its hosts now (merge again at the end
+         * changes nothing), so the hints can show them. */
+        for (size_t i = 0; i < k; i++) {
+            merge(plan, sel[i]);
+            if (hint && sel[i]->up)
+                hint(ctx, sel[i]->host,
+                     method == DM_ARP  ? REASON_ARP_RESPONSE
+                     : method == DM_ND ? REASON_ND_RESPONSE
+                                       : REASON_UNKNOWN_RESPONSE);
+        }
         if (task) task(ctx, false, task_name(method), hosts, k, per_host);
     }
     free(sel);
@@ -254,7 +265,7 @@ static int run_batch(const struct plan *plan, struct dhost *all, size_t n, bool 
 }
 
 int discover_hosts(const struct plan *plan, struct host **hosts, size_t n, discovery_task_fn task,
-                   void *ctx)
+                   discovery_hint_fn hint, void *ctx)
 {
     struct dhost *d = calloc(n ? n : 1, sizeof *d);
     if (!d) fatal("Out of memory for host discovery");
@@ -270,8 +281,8 @@ int discover_hosts(const struct plan *plan, struct host **hosts, size_t n, disco
     if (dprobe_list_make(&probes, &plan->ping, plan->address_family,
                          plan->privileged && raw_open) != 0)
         fatal("Out of memory for host discovery");
-    int rc = run_batch(plan, d, n, true, &probes, task, ctx);
-    if (rc == 0) rc = run_batch(plan, d, n, false, &probes, task, ctx);
+    int rc = run_batch(plan, d, n, true, &probes, task, hint, ctx);
+    if (rc == 0) rc = run_batch(plan, d, n, false, &probes, task, hint, ctx);
     for (size_t i = 0; i < n; i++)
         merge(plan, &d[i]);
     dprobe_list_free(&probes);

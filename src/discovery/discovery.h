@@ -11,8 +11,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "report/model.h"
+
 struct plan;
-struct host;
 
 /* Opens the raw socket, capture and packet socket discovery needs, before
  * privileges are dropped. 0, or -1 (the message is in
@@ -29,11 +30,15 @@ void discovery_close(void);
  * probes the probes per host ("Scanning 4 hosts [4 ports/host]"). */
 typedef void (*discovery_task_fn)(void *ctx, bool begin, const char *name, struct host **hosts,
                                   size_t n, size_t probes);
+/* Called for each host a batch found up, before the batch's task ends
+ * (nmap's <hosthint>); reason is the one nmap's hint gives: arp-response
+ * or nd-response for a neighbour, unknown-response for an IP ping. */
+typedef void (*discovery_hint_fn)(void *ctx, const struct host *host, enum reason reason);
 
 /* Sets state, reason, reason_ttl, latency and MAC address of every host.
  * Hosts without a route are marked HOST_STATE_SKIPPED (nmap: "setup_target:
  * failed to determine route"). Returns -1 when interrupted. */
 int discover_hosts(const struct plan *plan, struct host **hosts, size_t n, discovery_task_fn task,
-                   void *ctx);
+                   discovery_hint_fn hint, void *ctx);
 
 #endif

@@ -56,6 +56,7 @@ const char *reason_name(enum reason r)
         [REASON_INIT_ACK] = "init-ack",
         [REASON_ABORT] = "abort",
         [REASON_PARAM_PROBLEM] = "param-problem",
+        [REASON_UNKNOWN_RESPONSE] = "unknown-response",
     };
     if ((unsigned)r >= REASON_COUNT) return "unknown";
     return names[r];

@@ -58,6 +58,7 @@ enum reason {
     REASON_INIT_ACK,
     REASON_ABORT,
     REASON_PARAM_PROBLEM, /* -sO over IPv6: an ICMPv6 parameter problem */
+    REASON_UNKNOWN_RESPONSE, /* <hosthint> of a host an IP ping found up */
     REASON_COUNT
 };
 

@@ -111,6 +111,7 @@ enum event_kind {
     EV_RUN_BEGIN,
     EV_HOST_DONE,
     EV_HOST_PARTIAL,
+    EV_HOST_HINT,
     EV_TASK_BEGIN,
     EV_TASK_END,
     EV_TASK_PROGRESS,
@@ -126,6 +127,7 @@ struct event {
     const struct port_result *port;
     const char *line;
     bool to_file;
+    enum reason reason; /* EV_HOST_HINT */
 };
 
 /* The writer's handler for e; optional handlers that are absent write nothing. */
@@ -139,6 +141,8 @@ static int deliver(struct writer *w, const struct run *run, const struct event *
         return ops->host_done(w, run, e->host);
     case EV_HOST_PARTIAL:
         return ops->host_partial ? ops->host_partial(w, run, e->host) : 0;
+    case EV_HOST_HINT:
+        return ops->host_hint ? ops->host_hint(w, run, e->host, e->reason) : 0;
     case EV_TASK_BEGIN:
         return ops->task_begin ? ops->task_begin(w, run, e->task) : 0;
     case EV_TASK_END:
@@ -181,6 +185,12 @@ int outputs_host_done(struct outputs *o, const struct run *run, const struct hos
 int outputs_host_partial(struct outputs *o, const struct run *run, const struct host *host)
 {
     return emit(o, run, &(struct event){.kind = EV_HOST_PARTIAL, .host = host});
+}
+
+int outputs_host_hint(struct outputs *o, const struct run *run, const struct host *host,
+                      enum reason reason)
+{
+    return emit(o, run, &(struct event){.kind = EV_HOST_HINT, .host = host, .reason = reason});
 }
 
 int outputs_task_begin(struct outputs *o, const struct run *run, const struct task_event *t)

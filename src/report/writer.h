@@ -68,6 +68,10 @@ struct writer_ops {
     /* A host the run was interrupted in: its finished ports, as a record
      * --resume reads back (report/partial.h). Files only; NULL: none. */
     int (*host_partial)(struct writer *w, const struct run *run, const struct host *host);
+    /* A host discovery just found up, before its port scan: nmap's
+     * <hosthint>, with reason the hint's own. NULL: none. */
+    int (*host_hint)(struct writer *w, const struct run *run, const struct host *host,
+                     enum reason reason);
 };
 
 extern const struct writer_ops normal_writer_ops;
@@ -88,6 +92,8 @@ int outputs_host_done(struct outputs *o, const struct run *run, const struct hos
 /* For a host left unfinished by an interruption, instead of host_done. */
 int outputs_host_partial(struct outputs *o, const struct run *run, const struct host *host);
 int outputs_task_begin(struct outputs *o, const struct run *run, const struct task_event *t);
+int outputs_host_hint(struct outputs *o, const struct run *run, const struct host *host,
+                      enum reason reason);
 int outputs_task_end(struct outputs *o, const struct run *run, const struct task_event *t);
 /* Safe to call from scan worker threads. */
 int outputs_port_found(struct outputs *o, const struct run *run, const struct host *host,

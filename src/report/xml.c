@@ -344,6 +344,19 @@ static int xml_task_progress(struct writer *w, const struct run *run,
     return flush_status(w->fp);
 }
 
+/* nmap's <hosthint>: a host its ping scan found up, written then (inside
+ * the ping task), before its names are known. */
+static int xml_host_hint(struct writer *w, const struct run *run, const struct host *h,
+                         enum reason reason)
+{
+    (void)run;
+    fputs("<hosthint>", w->fp);
+    put_status(w->fp, "up", reason, 0);
+    put_address(w->fp, h);
+    fputs("<hostnames>\n</hostnames>\n</hosthint>\n", w->fp);
+    return flush_status(w->fp);
+}
+
 /* A comment keeps the document valid against nmap.dtd; --resume reads it. */
 static int xml_host_partial(struct writer *w, const struct run *run, const struct host *h)
 {
@@ -362,4 +375,5 @@ const struct writer_ops xml_writer_ops = {
     .task_end = xml_task_end,
     .task_progress = xml_task_progress,
     .host_partial = xml_host_partial,
+    .host_hint = xml_host_hint,
 };

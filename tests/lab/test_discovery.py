@@ -11,6 +11,7 @@ with two hosts and a /16 is routed with five hosts up, a /24 rejected with
 host-unreachable and everything else silent.
 """
 
+import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -179,3 +180,34 @@ def test_single_down_host_note(wide, scan_both, run_in, programs, lab):
     strip = lambda lines: [line.split(" scanned in")[0] for line in lines]
     assert strip(outs["cmap"]) == strip(outs["nmap"])
     assert outs["cmap"][0].startswith("Note: Host seems down.")
+
+
+def hosthints(text):
+    """<hosthint> elements as (status, addresses) tuples, sorted (nmap
+    writes them in the order replies arrive)."""
+    hints = []
+    for hint in ET.fromstring(text).findall("hosthint"):
+        status = hint.find("status")
+        addrs = tuple((a.get("addr"), a.get("addrtype")) for a in hint.findall("address"))
+        hints.append((status.get("state"), status.get("reason"), status.get("reason_ttl"), addrs))
+    return sorted(hints)
+
+
+@pytest.mark.parametrize("options", [["-p", "80"], ["--send-ip", "-p", "80"], ["-sn"],
+                                     ["-6", "-p", "80"], ["-sT", "-Pn", "-p", "80"]],
+                         ids=["arp", "ip-ping", "ping-only", "nd", "no-ping"])
+def test_hosthints_as_nmap(scan_both, tmp_path, options):
+    """nmap's <hosthint> for each host its ping scan finds up when a port
+    scan follows: arp-response / nd-response, unknown-response for an IP
+    ping, none for -sn, localhost or -Pn without a neighbour probe."""
+    v6 = "-6" in options
+    targets = ([ROLES["open"].v6] if v6 else
+               [ROLES["open"].v4, ROLES["dark"].v4, "127.0.0.1"])
+    runs = scan_both(["-n"] + options, targets, formats="X")
+    require_success(runs)
+    assert hosthints(runs["cmap"].files["X"]) == hosthints(runs["nmap"].files["X"])
+    path = tmp_path / "cmap.xml"
+    path.write_text(runs["cmap"].files["X"])
+    check = subprocess.run(["xmllint", "--noout", "--dtdvalid", "/usr/share/nmap/nmap.dtd",
+                            str(path)], capture_output=True, text=True, timeout=30)
+    assert check.returncode == 0, check.stderr

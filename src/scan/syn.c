@@ -190,7 +190,10 @@ static void fill_config(struct sy_config *c, const struct plan *plan,
     c->defeat_closed = udp ? plan->defeat_icmp_ratelimit
                            : tech->proto == PROTO_TCP && !noresp_open && plan->defeat_rst_ratelimit;
     if (c->defeat_closed) c->rate_checks = false;
-    c->silent_rate = SILENT_RATE;
+    /* Probes to silent hosts skip the group window, and with it
+     * --max-parallelism: a user who bounds parallelism or spaces probes
+     * (--scan-delay, -T0 to -T2) gets nmap's window for every host. */
+    c->silent_rate = t->max_parallelism > 0 || t->scan_delay > 0 ? 0 : SILENT_RATE;
     c->min_rate = t->min_rate;
     c->max_rate = t->max_rate;
     c->host_timeout_us = t->host_timeout > 0 ? t->host_timeout : 0;

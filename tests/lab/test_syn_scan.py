@@ -9,6 +9,7 @@ unreachables of several codes. Host-level lines differ on purpose for now
 no discovery yet), so hosts are compared on their ports only.
 """
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -164,3 +165,19 @@ def test_scan_type_without_ports_still_listed(scan_both, options):
     assert any(("numservices", "0") in info for info in summaries["cmap"])
     for name, run in runs.items():
         assert "but no" in run.stdout + run.stderr, name
+
+
+def test_max_parallelism_holds_for_silent_hosts(lab, run_in, cmap_bin):
+    """Probes to hosts that have not answered yet go outside the group
+    window only when the user left parallelism and delay to cmap: with
+    --max-parallelism 1 every probe waits for the one before it, as nmap's
+    (10 silent ports over two silent hosts: no two probes within 50 ms)."""
+    targets = [TARGETS["dark"].v4, TARGETS["filtered"].v4]
+    run = run_in(lab.scanner, [cmap_bin, "-sS", "-Pn", "-n", "--max-parallelism", "1",
+                               "--max-retries", "0", "--packet-trace", "-p", "135-139"]
+                 + targets, timeout=60)
+    assert run.returncode == 0, run.stderr
+    sent = [float(m) for m in re.findall(r"^SENT \((\d+\.\d+)s\) TCP ", run.stdout, re.M)]
+    assert len(sent) == 10, run.stdout
+    gaps = [b - a for a, b in zip(sent, sent[1:])]
+    assert min(gaps) >= 0.05, gaps

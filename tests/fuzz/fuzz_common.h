@@ -52,4 +52,26 @@ static inline FILE *fuzz_memstream(char **buf, size_t *len)
     return fp;
 }
 
+/* Lines in the input (a last line without a newline counts). */
+static inline size_t fuzz_count_lines(const uint8_t *data, size_t size)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < size; i++)
+        n += data[i] == '\n';
+    return n;
+}
+
+/* A data-file parser's error must read "label:line: what", with a line
+ * inside the input and some text after it. */
+static inline void fuzz_check_line_error(const char *err, const char *label, const uint8_t *data,
+                                         size_t size)
+{
+    size_t len = strlen(label);
+    FUZZ_CHECK(strncmp(err, label, len) == 0 && err[len] == ':');
+    char *end;
+    unsigned long line = strtoul(err + len + 1, &end, 10);
+    FUZZ_CHECK(line >= 1 && line <= fuzz_count_lines(data, size));
+    FUZZ_CHECK(end[0] == ':' && end[1] == ' ' && end[2] != '\0');
+}
+
 #endif

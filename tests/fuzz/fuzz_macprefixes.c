@@ -10,23 +10,6 @@
 
 #define LABEL "fuzz-mac"
 
-static size_t count_lines(const uint8_t *data, size_t size)
-{
-    size_t n = 1;
-    for (size_t i = 0; i < size; i++)
-        n += data[i] == '\n';
-    return n;
-}
-
-static void check_error(const char *err, const uint8_t *data, size_t size)
-{
-    FUZZ_CHECK(strncmp(err, LABEL ":", strlen(LABEL ":")) == 0);
-    char *end;
-    unsigned long line = strtoul(err + strlen(LABEL ":"), &end, 10);
-    FUZZ_CHECK(line >= 1 && line <= count_lines(data, size));
-    FUZZ_CHECK(end[0] == ':' && end[1] == ' ' && end[2] != '\0');
-}
-
 static void check_vendor(const char *v)
 {
     if (!v) return;
@@ -68,10 +51,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct mac_prefixes *db = macprefixes_parse(text, size, LABEL, err, sizeof err);
     free(text);
     if (!db) {
-        check_error(err, data, size);
+        fuzz_check_line_error(err, LABEL, data, size);
         return 0;
     }
-    FUZZ_CHECK(macprefixes_count(db) <= count_lines(data, size));
+    FUZZ_CHECK(macprefixes_count(db) <= fuzz_count_lines(data, size));
     check_lookups(db, data, size);
     macprefixes_free(db);
     return 0;

@@ -11,14 +11,6 @@
 
 #define LABEL "fuzz-payloads"
 
-static size_t count_lines(const uint8_t *data, size_t size)
-{
-    size_t n = 1;
-    for (size_t i = 0; i < size; i++)
-        n += data[i] == '\n';
-    return n;
-}
-
 static size_t count_udp(const uint8_t *data, size_t size)
 {
     size_t n = 0;
@@ -39,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(strncmp(err, LABEL ":", strlen(LABEL ":")) == 0);
         char *end;
         unsigned long line = strtoul(err + strlen(LABEL ":"), &end, 10);
-        FUZZ_CHECK(line >= 1 && line <= count_lines(data, size));
+        FUZZ_CHECK(line >= 1 && line <= fuzz_count_lines(data, size));
         FUZZ_CHECK(end[0] == ':' && end[1] == ' ' && end[2] != '\0');
         free(text);
         return 0;

@@ -9,23 +9,6 @@
 
 #define LABEL "fuzz-probes"
 
-static size_t count_lines(const uint8_t *data, size_t size)
-{
-    size_t n = 1;
-    for (size_t i = 0; i < size; i++)
-        n += data[i] == '\n';
-    return n;
-}
-
-static void check_error(const char *err, const uint8_t *data, size_t size)
-{
-    FUZZ_CHECK(strncmp(err, LABEL ":", strlen(LABEL ":")) == 0);
-    char *end;
-    unsigned long line = strtoul(err + strlen(LABEL ":"), &end, 10);
-    FUZZ_CHECK(line >= 1 && line <= count_lines(data, size));
-    FUZZ_CHECK(end[0] == ':' && end[1] == ' ' && end[2] != '\0');
-}
-
 static int in_db(const struct vscan_db *db, const struct vscan_probe *p)
 {
     return p >= db->probes && p < db->probes + db->probe_count;
@@ -104,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct vscan_db *db = vscan_parse(text, size, LABEL, err, sizeof err);
     free(text);
     if (!db) {
-        check_error(err, data, size);
+        fuzz_check_line_error(err, LABEL, data, size);
         return 0;
     }
     size_t lines = 0;

@@ -10,23 +10,6 @@
 
 #define LABEL "fuzz-proto"
 
-static size_t count_lines(const uint8_t *data, size_t size)
-{
-    size_t n = 1;
-    for (size_t i = 0; i < size; i++)
-        n += data[i] == '\n';
-    return n;
-}
-
-static void check_error(const char *err, const uint8_t *data, size_t size)
-{
-    FUZZ_CHECK(strncmp(err, LABEL ":", strlen(LABEL ":")) == 0);
-    char *end;
-    unsigned long line = strtoul(err + strlen(LABEL ":"), &end, 10);
-    FUZZ_CHECK(line >= 1 && line <= count_lines(data, size));
-    FUZZ_CHECK(end[0] == ':' && end[1] == ' ' && end[2] != '\0');
-}
-
 static void check_name(const char *name)
 {
     if (!name) return;
@@ -46,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct protocols_db *db = protocols_parse(text, size, LABEL, err, sizeof err);
     free(text);
     if (!db) {
-        check_error(err, data, size);
+        fuzz_check_line_error(err, LABEL, data, size);
         return 0;
     }
     size_t named = 0;
@@ -58,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         named += name != NULL;
     }
     FUZZ_CHECK(named == protocols_count(db));
-    FUZZ_CHECK(named <= count_lines(data, size));
+    FUZZ_CHECK(named <= fuzz_count_lines(data, size));
     protocols_free(db);
     return 0;
 }

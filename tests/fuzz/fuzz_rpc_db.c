@@ -11,14 +11,6 @@
 
 #define LABEL "fuzz-rpc"
 
-static size_t count_lines(const uint8_t *data, size_t size)
-{
-    size_t n = 1;
-    for (size_t i = 0; i < size; i++)
-        n += data[i] == '\n';
-    return n;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* An exact-size, unterminated copy: the parser takes a length. */
@@ -31,13 +23,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(strncmp(err, LABEL ":", strlen(LABEL ":")) == 0);
         char *end;
         unsigned long line = strtoul(err + strlen(LABEL ":"), &end, 10);
-        FUZZ_CHECK(line >= 1 && line <= count_lines(data, size));
+        FUZZ_CHECK(line >= 1 && line <= fuzz_count_lines(data, size));
         FUZZ_CHECK(end[0] == ':' && end[1] == ' ' && end[2] != '\0');
         free(text);
         return 0;
     }
     size_t n = rpc_db_count(db);
-    FUZZ_CHECK(n <= count_lines(data, size));
+    FUZZ_CHECK(n <= fuzz_count_lines(data, size));
     for (size_t i = 0; i < n; i++) {
         uint32_t prog = rpc_db_program(db, i);
         const char *name = rpc_db_name(db, prog);

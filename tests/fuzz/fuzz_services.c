@@ -25,24 +25,7 @@ static void check_entry(const struct services_db *db, const struct service_entry
     FUZZ_CHECK(services_name(db, e->port, (enum proto_index)e->proto) == e->name);
 }
 
-static size_t count_lines(const uint8_t *data, size_t size)
-{
-    size_t n = 1;
-    for (size_t i = 0; i < size; i++)
-        n += data[i] == '\n';
-    return n;
-}
-
 /* "fuzz-services:N: message" with 1 <= N <= the number of lines. */
-static void check_error(const char *err, const uint8_t *data, size_t size)
-{
-    FUZZ_CHECK(strncmp(err, LABEL ":", strlen(LABEL ":")) == 0);
-    char *end;
-    unsigned long line = strtoul(err + strlen(LABEL ":"), &end, 10);
-    FUZZ_CHECK(line >= 1 && line <= count_lines(data, size));
-    FUZZ_CHECK(end[0] == ':' && end[1] == ' ' && end[2] != '\0');
-}
-
 /* The input as a file (memfd), for the loader that maps files. */
 static int as_file(const uint8_t *data, size_t size, char *path, size_t pathlen)
 {
@@ -120,7 +103,7 @@ static void check_db(const uint8_t *data, size_t size)
     struct services_db *db = services_parse(text, size, LABEL, err, sizeof err);
     free(text);
     if (!db) {
-        check_error(err, data, size);
+        fuzz_check_line_error(err, LABEL, data, size);
     } else {
         size_t count;
         const struct service_entry *e = services_entries(db, &count);

@@ -81,6 +81,46 @@ void host_trace_free(struct host_trace *t)
     free(t);
 }
 
+void script_elems_free(struct script_elem *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(e[i].key);
+        free(e[i].value);
+        script_elems_free(e[i].children, e[i].n_children);
+    }
+    free(e);
+}
+
+void script_results_free(struct script_result *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(r[i].id);
+        free(r[i].output);
+        script_elems_free(r[i].elems, r[i].n_elems);
+    }
+    free(r);
+}
+
+const struct port_scripts *host_port_scripts(const struct host *h, uint8_t proto, uint16_t port)
+{
+    for (size_t i = 0; i < h->n_port_scripts; i++)
+        if (h->port_scripts[i].port == port && h->port_scripts[i].proto == proto)
+            return &h->port_scripts[i];
+    return NULL;
+}
+
+void host_scripts_free(struct host *h)
+{
+    script_results_free(h->host_scripts, h->n_host_scripts);
+    h->host_scripts = NULL;
+    h->n_host_scripts = 0;
+    for (size_t i = 0; i < h->n_port_scripts; i++)
+        script_results_free(h->port_scripts[i].scripts, h->port_scripts[i].n_scripts);
+    free(h->port_scripts);
+    h->port_scripts = NULL;
+    h->n_port_scripts = 0;
+}
+
 void service_info_free(struct service_info *svc)
 {
     if (!svc) return;

@@ -135,6 +135,39 @@ struct ping_probe {
     uint16_t port;
 };
 
+/* NSE (--script, -sC, -sV's version scripts): one script's result, as
+ * nmap's <script id output> element. `output` is the text normal output
+ * prints (nmap's formatting of a returned table when the script gave no
+ * string; it may start with "\n"); `elems` is the structured result that
+ * XML writes as nested <table key>/<elem key> (none for a plain string).
+ * Everything is heap-owned; script_results_free() releases a list. */
+struct script_elem {
+    char *key;   /* NULL for an array item */
+    char *value; /* a leaf's text; NULL for a table */
+    struct script_elem *children; /* a table's items, in nmap's order */
+    size_t n_children;
+};
+
+struct script_result {
+    char *id; /* the script's name without ".nse" */
+    char *output;
+    struct script_elem *elems;
+    size_t n_elems;
+};
+
+/* The results of portrule scripts on one port of a host. Kept beside the
+ * port list, not in port_result, so a -p- scan does not carry a pointer per
+ * port for the few ports scripts ever touch. */
+struct port_scripts {
+    uint16_t port;
+    uint8_t proto; /* enum proto_index */
+    struct script_result *scripts; /* in the order they finished */
+    size_t n_scripts;
+};
+
+void script_elems_free(struct script_elem *e, size_t n);
+void script_results_free(struct script_result *r, size_t n);
+
 struct host {
     struct net_addr addr;
     char *target_name;            /* hostname as the user gave it, NULL for literals */
@@ -164,7 +197,19 @@ struct host {
 
     struct ping_probe ping;   /* set by discovery */
     struct host_trace *trace; /* --traceroute; NULL when not traced */
+
+    /* NSE results: hostrule scripts ("Host script results"), and portrule
+     * scripts per port (writers look a port up with host_port_scripts). */
+    struct script_result *host_scripts;
+    size_t n_host_scripts;
+    struct port_scripts *port_scripts;
+    size_t n_port_scripts;
 };
+
+/* The scripts that ran on one port of h, or NULL. */
+const struct port_scripts *host_port_scripts(const struct host *h, uint8_t proto, uint16_t port);
+/* Releases h's script results (both lists). */
+void host_scripts_free(struct host *h);
 
 void host_trace_free(struct host_trace *t);
 
@@ -180,6 +225,12 @@ struct run {
     /* Set when the run ends on an error: XML gets exit="error". */
     const char *error_message;
     bool interrupted;
+    /* NSE prerule and postrule results ("Pre-scan script results", XML
+     * <prescript>/<postscript>); heap-owned, freed at the end of the run. */
+    struct script_result *pre_scripts;
+    size_t n_pre_scripts;
+    struct script_result *post_scripts;
+    size_t n_post_scripts;
 };
 
 const char *port_state_name(enum port_state s); /* "open", "open|filtered", ... */

@@ -95,6 +95,7 @@ void hostgroup_clear(struct hostgroup *g)
             service_info_free(h->ports[j].svc);
         free(h->ports);
         host_trace_free(h->trace);
+        host_scripts_free(h);
         free(h);
         g->hosts[i] = NULL;
     }

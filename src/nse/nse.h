@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+// The Nmap Scripting Engine as the scan pipeline sees it: a run that has
+// scripts to run (--script, -sC, -A, or -sV's version scripts) opens the
+// engine once, runs its phases around the scan, and closes it.
+//
+// The engine itself (Lua, LPeg, OpenSSL, zlib and the nmap API for scripts)
+// lives in a loadable module, cmap-nse.so, loaded here on first use: a scan
+// without scripts maps none of it. The module calls back into the binary
+// (the event loop, data-file search, the result model), which is why the
+// binary exports its symbols.
+#ifndef CMAP_NSE_NSE_H
+#define CMAP_NSE_NSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct plan;
+struct run;
+struct host;
+
+/* True when the plan runs any script (the engine must be opened). */
+bool nse_wanted(const struct plan *plan);
+
+struct nse;
+
+/* Load the module, start Lua, run nse_main.lua over the plan's rules
+ * (which loads and selects the scripts). NULL after printing nmap's
+ * message when that fails; the run then ends as nmap's does. */
+struct nse *nse_open(const struct plan *plan, struct run *run);
+
+/* nmap's three phases. Each returns 0, or -1 when interrupted or when the
+ * engine failed (the message is printed). Results go into the model:
+ * run->pre_scripts/post_scripts, host->host_scripts/port_scripts, and
+ * port service info changed by nmap.set_port_version. */
+int nse_pre_scan(struct nse *nse);
+int nse_scan_group(struct nse *nse, struct host **hosts, size_t n);
+int nse_post_scan(struct nse *nse);
+
+void nse_close(struct nse *nse);
+
+#endif

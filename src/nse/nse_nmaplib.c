@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: MIT
+// Placeholder while this library is written (never merged into main as is).
+#include "nse/nse_host.h"
+
+int luaopen_nmap(lua_State *L)
+{
+    return luaL_error(L, "nmap: not built yet");
+}

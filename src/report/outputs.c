@@ -112,6 +112,7 @@ enum event_kind {
     EV_HOST_DONE,
     EV_HOST_PARTIAL,
     EV_HOST_HINT,
+    EV_PRE_SCRIPTS,
     EV_TASK_BEGIN,
     EV_TASK_END,
     EV_TASK_PROGRESS,
@@ -143,6 +144,8 @@ static int deliver(struct writer *w, const struct run *run, const struct event *
         return ops->host_partial ? ops->host_partial(w, run, e->host) : 0;
     case EV_HOST_HINT:
         return ops->host_hint ? ops->host_hint(w, run, e->host, e->reason) : 0;
+    case EV_PRE_SCRIPTS:
+        return ops->pre_scripts ? ops->pre_scripts(w, run) : 0;
     case EV_TASK_BEGIN:
         return ops->task_begin ? ops->task_begin(w, run, e->task) : 0;
     case EV_TASK_END:
@@ -191,6 +194,11 @@ int outputs_host_hint(struct outputs *o, const struct run *run, const struct hos
                       enum reason reason)
 {
     return emit(o, run, &(struct event){.kind = EV_HOST_HINT, .host = host, .reason = reason});
+}
+
+int outputs_pre_scripts(struct outputs *o, const struct run *run)
+{
+    return emit(o, run, &(struct event){.kind = EV_PRE_SCRIPTS});
 }
 
 int outputs_task_begin(struct outputs *o, const struct run *run, const struct task_event *t)

@@ -72,6 +72,10 @@ struct writer_ops {
      * <hosthint>, with reason the hint's own. NULL: none. */
     int (*host_hint)(struct writer *w, const struct run *run, const struct host *host,
                      enum reason reason);
+    /* NSE's prerule results (run->pre_scripts), once they are known, before
+     * the first host: "Pre-scan script results:" / <prescript>. NULL: none.
+     * Postrule results (run->post_scripts) are written by run_end. */
+    int (*pre_scripts)(struct writer *w, const struct run *run);
 };
 
 extern const struct writer_ops normal_writer_ops;
@@ -94,6 +98,8 @@ int outputs_host_partial(struct outputs *o, const struct run *run, const struct 
 int outputs_task_begin(struct outputs *o, const struct run *run, const struct task_event *t);
 int outputs_host_hint(struct outputs *o, const struct run *run, const struct host *host,
                       enum reason reason);
+/* After NSE's pre-scan phase, when run->n_pre_scripts > 0. */
+int outputs_pre_scripts(struct outputs *o, const struct run *run);
 int outputs_task_end(struct outputs *o, const struct run *run, const struct task_event *t);
 /* Safe to call from scan worker threads. */
 int outputs_port_found(struct outputs *o, const struct run *run, const struct host *host,

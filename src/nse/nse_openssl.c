@@ -32,6 +32,21 @@
 /* rand_bytes and friends: 16 MiB per call. */
 #define MAX_RAND_BYTES (1 << 24)
 
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+/* The providers luaopen_openssl loads, kept for the life of the process. */
+static OSSL_PROVIDER *legacy_prov, *default_prov;
+#endif
+
+/* What to add to "not available" errors: MD4, DES, RC4 and CAST5 need the
+ * legacy provider. */
+static const char *legacy_hint(void)
+{
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+    if (!legacy_prov) return " (OpenSSL's legacy provider could not be loaded)";
+#endif
+    return "";
+}
+
 struct lua_bn {
     BIGNUM *bn; /* NULL only after __gc */
 };
@@ -365,7 +380,7 @@ static int named_digest(lua_State *L, const char *alg)
     const char *msg = luaL_checklstring(L, 1, &len);
     EVP_MD *fetched;
     const EVP_MD *md = find_md(alg, &fetched);
-    if (!md) return luaL_error(L, "openssl: digest %s is not available", alg);
+    if (!md) return luaL_error(L, "openssl: digest %s is not available%s", alg, legacy_hint());
     return push_digest(L, md, fetched, alg, msg, len);
 }
 
@@ -381,7 +396,7 @@ static int l_digest(lua_State *L)
     const char *msg = luaL_checklstring(L, 2, &len);
     EVP_MD *fetched;
     const EVP_MD *md = find_md(alg, &fetched);
-    if (!md) return luaL_error(L, "Unknown digest algorithm: %s", alg);
+    if (!md) return luaL_error(L, "Unknown digest algorithm: %s%s", alg, legacy_hint());
     return push_digest(L, md, fetched, alg, msg, len);
 }
 
@@ -394,7 +409,7 @@ static int l_hmac(lua_State *L)
     luaL_argcheck(L, klen <= INT_MAX, 2, "key too long");
     EVP_MD *fetched;
     const EVP_MD *md = find_md(alg, &fetched);
-    if (!md) return luaL_error(L, "Unknown digest algorithm: %s", alg);
+    if (!md) return luaL_error(L, "Unknown digest algorithm: %s%s", alg, legacy_hint());
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int outlen = 0;
     unsigned char *r = HMAC(md, key, (int)klen, (const unsigned char *)msg, mlen, out, &outlen);
@@ -458,7 +473,7 @@ static int cipher(lua_State *L, int enc)
     if (!c) c = fetched = EVP_CIPHER_fetch(NULL, alg, NULL);
 #endif
     ERR_clear_error();
-    if (!c) return luaL_error(L, "Unknown cipher algorithm: %s", alg);
+    if (!c) return luaL_error(L, "Unknown cipher algorithm: %s%s", alg, legacy_hint());
 
     luaL_Buffer b;
     unsigned char *out = (unsigned char *)luaL_buffinitsize(L, &b, dlen + 2 * EVP_MAX_BLOCK_LENGTH);
@@ -607,8 +622,8 @@ static void load_providers(void)
     static int done;
     if (done) return;
     done = 1;
-    (void)OSSL_PROVIDER_load(NULL, "legacy");
-    (void)OSSL_PROVIDER_load(NULL, "default");
+    legacy_prov = OSSL_PROVIDER_load(NULL, "legacy");
+    default_prov = OSSL_PROVIDER_load(NULL, "default");
     ERR_clear_error();
 #endif
 }

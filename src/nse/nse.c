@@ -24,6 +24,7 @@
 #define ERR_MAX 16384 /* a Lua error with its traceback */
 
 struct nse {
+    const struct plan *plan;
     void *handle;
     struct nse_engine *engine;
     nse_module_run_fn run;
@@ -66,6 +67,7 @@ struct nse *nse_open(const struct plan *plan, struct run *run, struct outputs *o
     char *err = calloc(1, ERR_MAX);
     struct nse *nse = calloc(1, sizeof *nse);
     if (!err || !nse) fatal("Out of memory starting NSE");
+    nse->plan = plan;
     nse->handle = load_module(plan, err, ERR_MAX);
     if (!nse->handle) fatal("NSE: failed to initialize the script engine:\n%s\n", err);
     /* POSIX: a data pointer from dlsym converts to the function's type. */
@@ -92,8 +94,11 @@ static int run_phase(struct nse *nse, enum nse_phase phase, struct host **hosts,
     return scan_stop_requested ? -1 : 0;
 }
 
+/* As nmap, the pre- and post-scan phases run for --script and -sC only,
+ * not for -sV's version scripts alone. */
 int nse_pre_scan(struct nse *nse)
 {
+    if (!nse || !nse->plan->script_scan) return 0;
     return run_phase(nse, NSE_PHASE_PRE, NULL, 0);
 }
 
@@ -104,6 +109,7 @@ int nse_scan_group(struct nse *nse, struct host **hosts, size_t n)
 
 int nse_post_scan(struct nse *nse)
 {
+    if (!nse || !nse->plan->script_scan) return 0;
     return run_phase(nse, NSE_PHASE_POST, NULL, 0);
 }
 

@@ -416,7 +416,7 @@ int main(int argc, char **argv)
     source_setup(&plan); /* -e/-S, which the raw sockets are bound by */
     open_raw_engine(&plan);
     resume_prepare(resume, &plan);
-    struct run run = {.plan = &plan, .rt = &rt};
+    struct run run = {.plan = &plan, .rt = &rt, .script_scan = plan.script_scan};
     gettimeofday(&run.start_time, NULL);
     struct outputs *out = outputs_open(&plan);
     active_outputs = out;

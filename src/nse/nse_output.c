@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/plan.h"
 #include "core/log.h"
 #include "nse/nse_engine.h"
 #include "report/model.h"
@@ -243,6 +244,14 @@ int nse_xml_write_escaped(lua_State *L)
 
 /* ---- one result ----------------------------------------------------------- */
 
+/* Results are reported only when scripts were asked for (--script, -sC):
+ * the version scripts -sV runs by itself change service fields, and nmap
+ * shows none of their output. */
+static bool reported(lua_State *L)
+{
+    return nse_engine_of(L)->ctx.plan->script_scan;
+}
+
 /* Build the result for id from (tab, str) at the given stack slots. */
 static void make_result(lua_State *L, const char *id, int tab_idx, int str_idx,
                         struct script_result *r)
@@ -304,6 +313,7 @@ static void append(lua_State *L, struct script_result **list, size_t *n,
 void nse_output_script(lua_State *L, const char *id, int tab_idx, int str_idx)
 {
     struct nse_engine *e = nse_engine_of(L);
+    if (!reported(L)) return;
     struct script_result r;
     make_result(L, id, tab_idx, str_idx, &r);
     struct run *run = e->ctx.run;
@@ -315,6 +325,7 @@ void nse_output_script(lua_State *L, const char *id, int tab_idx, int str_idx)
 
 void nse_output_host(lua_State *L, struct host *h, const char *id, int tab_idx, int str_idx)
 {
+    if (!reported(L)) return;
     struct script_result r;
     make_result(L, id, tab_idx, str_idx, &r);
     append(L, &h->host_scripts, &h->n_host_scripts, &r);
@@ -323,6 +334,7 @@ void nse_output_host(lua_State *L, struct host *h, const char *id, int tab_idx, 
 void nse_output_port(lua_State *L, struct host *h, const struct port_result *p, const char *id,
                      int tab_idx, int str_idx)
 {
+    if (!reported(L)) return;
     struct script_result r;
     make_result(L, id, tab_idx, str_idx, &r);
     struct port_scripts *ps = NULL;

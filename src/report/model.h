@@ -59,6 +59,7 @@ enum reason {
     REASON_ABORT,
     REASON_PARAM_PROBLEM, /* -sO over IPv6: an ICMPv6 parameter problem */
     REASON_UNKNOWN_RESPONSE, /* <hosthint> of a host an IP ping found up */
+    REASON_SCRIPT_SET, /* an NSE script changed the state (nmap.set_port_state) */
     REASON_COUNT
 };
 

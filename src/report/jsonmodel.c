@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/plan.h"
 #include "core/log.h"
@@ -201,6 +202,28 @@ static int put_service(struct jw *j, const struct port_result *p)
     return rc;
 }
 
+/* Script text as nmap's XML carries it (and so as its readers know it):
+ * printable ASCII, tab, newline and CR kept, every other byte as the text
+ * "\xHH". */
+static void put_script_text(struct jw *j, const char *key, const char *s)
+{
+    size_t len = strlen(s);
+    char *kept = malloc(len * 4 + 1), *o = kept;
+    if (!kept) {
+        jw_kstring(j, key, ""); /* out of memory: the record stays well formed */
+        return;
+    }
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 0x20 && *p < 0x7f) || *p == '\t' || *p == '\n' || *p == '\r')
+            *o++ = (char)*p;
+        else
+            o += sprintf(o, "\\x%02X", *p);
+    }
+    *o = '\0';
+    jw_kstring(j, key, kept);
+    free(kept);
+}
+
 /* The XML's nested <table key>/<elem key>: {"key", "value"} for a leaf,
  * {"key", "elems": [...]} for a table; no key for an array item. */
 static void put_script_elems(struct jw *j, const struct script_elem *e, size_t n, int depth)
@@ -209,9 +232,9 @@ static void put_script_elems(struct jw *j, const struct script_elem *e, size_t n
     jw_array_begin(j, false);
     for (size_t i = 0; i < n; i++) {
         jw_object_begin(j);
-        if (e[i].key) jw_kstring(j, "key", e[i].key);
+        if (e[i].key) put_script_text(j, "key", e[i].key);
         if (e[i].value)
-            jw_kstring(j, "value", e[i].value);
+            put_script_text(j, "value", e[i].value);
         else
             put_script_elems(j, e[i].children, depth < JSON_SCRIPT_MAX_DEPTH ? e[i].n_children : 0,
                              depth + 1);
@@ -227,8 +250,8 @@ void json_scripts(struct jw *j, const char *key, const struct script_result *r, 
     jw_array_begin(j, false);
     for (size_t i = 0; i < n; i++) {
         jw_object_begin(j);
-        jw_kstring(j, "id", r[i].id ? r[i].id : "");
-        jw_kstring(j, "output", r[i].output ? r[i].output : "");
+        put_script_text(j, "id", r[i].id ? r[i].id : "");
+        put_script_text(j, "output", r[i].output ? r[i].output : "");
         if (r[i].n_elems) put_script_elems(j, r[i].elems, r[i].n_elems, 1);
         jw_object_end(j);
     }

@@ -437,6 +437,8 @@ static void json_members(void **state)
                                 "  \\n    z\",\"elems\":[{\"value\":\"x\"},{\"value\":\"y\"},"
                                 "{\"elems\":[{\"value\":\"z\"}]}]}"));
     assert_non_null(strstr(got, "\"prescripts\":[{\"id\":\"cmapout-b\",\"output\":\"b pre\"},"));
+    /* Bytes outside printable ASCII as nmap's XML has them. */
+    assert_non_null(strstr(got, "\"output\":\"a<b>&\\\"c'\\ttab\\\\x01ctl \\\\xC3\\\\xA9 --x\""));
     assert_non_null(strstr(got, "{\"key\":\"sub\",\"elems\":[{\"key\":\"key\",\"value\":\"v\"},"
                                 "{\"key\":\"empty\",\"elems\":[]}]}"));
     assert_non_null(strstr(got, "\"postscripts\":[{\"id\":\"cmapout-a\",\"output\":\"post text\\n"

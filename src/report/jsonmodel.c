@@ -268,7 +268,8 @@ int json_script_record(struct jw *j, const char *type, const struct script_resul
     return 1;
 }
 
-static int put_port(struct jw *j, const struct host *h, const struct port_result *p)
+static int put_port(struct jw *j, const struct host *h, const struct port_result *p,
+                    bool scripts)
 {
     jw_object_begin(j);
     jw_kstring(j, "protocol", proto_name(p->proto));
@@ -280,7 +281,8 @@ static int put_port(struct jw *j, const struct host *h, const struct port_result
     jw_kint(j, "reason_ttl", p->reason_ttl);
     jw_object_end(j);
     int rc = svc_port_has_service(p) ? put_service(j, p) : 0;
-    const struct port_scripts *ps = host_port_scripts(h, p->proto, p->port);
+    /* -sV's version scripts alone show nothing, as in the XML. */
+    const struct port_scripts *ps = scripts ? host_port_scripts(h, p->proto, p->port) : NULL;
     if (ps) json_scripts(j, "scripts", ps->scripts, ps->n_scripts);
     jw_object_end(j);
     return rc;
@@ -289,9 +291,10 @@ static int put_port(struct jw *j, const struct host *h, const struct port_result
 /* Every scanned port, folded or not, so a reader needs no range parsing;
  * with --open only the ports the XML lists (the rest stay counted in
  * extraports), as the user asked for those alone. */
-static int put_ports(struct jw *j, const struct plan *plan, const struct host *h,
+static int put_ports(struct jw *j, const struct run *run, const struct host *h,
                      const struct port_view *v)
 {
+    const struct plan *plan = run->plan;
     jw_key(j, "ports");
     jw_object_begin(j);
     int rc = put_extraports(j, v);
@@ -299,7 +302,7 @@ static int put_ports(struct jw *j, const struct plan *plan, const struct host *h
     jw_array_begin(j, false);
     for (size_t i = 0; i < v->n; i++)
         if ((!plan->open_only || port_view_shown(v, v->sorted[i])) &&
-            put_port(j, h, v->sorted[i]) != 0)
+            put_port(j, h, v->sorted[i], run->script_scan) != 0)
             rc = -1;
     jw_array_end(j);
     jw_object_end(j);
@@ -316,8 +319,9 @@ static void put_times(struct jw *j, const struct host *h)
     jw_object_end(j);
 }
 
-static int put_up_host(struct jw *j, const struct plan *plan, const struct host *h)
+static int put_up_host(struct jw *j, const struct run *run, const struct host *h)
 {
+    const struct plan *plan = run->plan;
     struct port_view v;
     if (port_view_build(&v, h, plan) != 0) return -1;
     bool scanned = plan_scans_ports(plan);
@@ -333,8 +337,8 @@ static int put_up_host(struct jw *j, const struct plan *plan, const struct host 
     put_status(j, "up", h->reason, h->reason_ttl);
     put_addresses(j, h);
     put_hostnames(j, h);
-    int rc = scanned && !h->timed_out ? put_ports(j, plan, h, &v) : 0;
-    if (!h->timed_out) json_scripts(j, "hostscripts", h->host_scripts, h->n_host_scripts);
+    int rc = scanned && !h->timed_out ? put_ports(j, run, h, &v) : 0;
+    if (!h->timed_out && run->script_scan) json_scripts(j, "hostscripts", h->host_scripts, h->n_host_scripts);
     trace_put_json(j, h);
     if (h->have_times) put_times(j, h);
     jw_object_end(j);
@@ -359,7 +363,7 @@ static void put_bare_host(struct jw *j, const struct host *h)
 int json_host(struct jw *j, const struct run *run, const struct host *h)
 {
     const struct plan *plan = run->plan;
-    if (h->state == HOST_STATE_UP) return put_up_host(j, plan, h);
+    if (h->state == HOST_STATE_UP) return put_up_host(j, run, h);
     if (h->state == HOST_STATE_UNKNOWN || (h->state == HOST_STATE_DOWN && plan->verbosity > 0)) {
         put_bare_host(j, h);
         return 1;

@@ -202,6 +202,25 @@ def test_empty_output_is_an_error_on_stderr(scans):
             assert "no string output." in run.files["N"]
 
 
+def test_version_scripts_alone_show_nothing(svc_host, scan_both):
+    """-sV without --script runs the version scripts (http-server-header
+    has something to say about nginx) but nmap shows none of their output;
+    with a --script, it does."""
+    options = ["-sV", "-sT", "-Pn", "-n", "-p", "22,80"]
+    runs = scan_both(options, [SVC.v4], formats="NX", timeout=TIMEOUT, parallel=True)
+    for prog, run in runs.items():
+        assert run.returncode == 0, run.describe()
+        assert "http-server-header" not in run.files["N"], prog
+        assert "<script" not in run.files["X"], prog
+    assert normal_lines(runs["cmap"].files["N"]) == normal_lines(runs["nmap"].files["N"])
+    runs = scan_both(options + ["--script", SCRIPT_B], [SVC.v4], formats="NX", timeout=TIMEOUT,
+                     parallel=True)
+    for prog, run in runs.items():
+        assert "|_http-server-header: nginx/" in run.files["N"], prog
+    assert normal_lines(runs["cmap"].files["N"]) == normal_lines(runs["nmap"].files["N"])
+    assert xml_scripts(runs["cmap"].files["X"]) == xml_scripts(runs["nmap"].files["X"])
+
+
 def test_comparison_can_fail(scans):
     """The normalisation keeps what matters: another script's result, or a
     result moved to another port, is noticed."""

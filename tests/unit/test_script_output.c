@@ -458,6 +458,28 @@ static void json_members(void **state)
     free(w.command);
 }
 
+/* -sV alone runs the version scripts for what they learn about services;
+ * nmap shows none of their results (o.script is off). */
+static void version_scripts_alone_show_nothing(void **state)
+{
+    (void)state;
+    struct world w;
+    custom_world(&w);
+    w.run.script_scan = false;
+    w.run.n_pre_scripts = w.run.n_post_scripts = 0;
+    const struct writer_ops *ops[] = {&normal_writer_ops, &xml_writer_ops, &json_writer_ops,
+                                      &jsonl_writer_ops};
+    for (size_t i = 0; i < 4; i++) {
+        char *got = render(ops[i], false, &w);
+        assert_null(strstr(got, "one line"));
+        assert_null(strstr(got, "line three"));
+        assert_null(strstr(got, "Bug in"));
+        assert_non_null(strstr(got, "6379"));
+        free(got);
+    }
+    free(w.command);
+}
+
 /* A hostile script's structure nested far deeper than Lua allows stays
  * bounded in every writer. */
 static void deep_structures_are_cut(void **state)
@@ -608,6 +630,7 @@ int main(void)
         cmocka_unit_test(open_hides_host_scripts),
         cmocka_unit_test(json_members),
         cmocka_unit_test(deep_structures_are_cut),
+        cmocka_unit_test(version_scripts_alone_show_nothing),
         cmocka_unit_test(xml_is_dtd_valid),
         cmocka_unit_test(json_is_schema_valid),
     };

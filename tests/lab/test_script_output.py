@@ -54,6 +54,10 @@ SCENARIOS = {
     "ping-scan": (["-sn", "-n", "--script", SCRIPT_C, "--script-args", "cmapout-c.host"],
                   [SVC.v4, TARGETS["open"].v4]),
     "ping-scan-no-host-scripts": (["-sn", "-n", "--script", SCRIPT_C], [SVC.v4]),
+    # Host scripts come before the traceroute, after MAC and port table.
+    "ping-scan-trace": (["-sn", "-n", "--traceroute", "--script", SCRIPT_B], [SVC.v4]),
+    "syn-trace": (["-sS", "-Pn", "-n", "--traceroute", "-p", "22", "--script", SCRIPT_B],
+                  [SVC.v4]),
     # Silent UDP ports: every one open|filtered, folded, with script results
     # no format shows; an empty host script output.
     "udp-folded": (["-sU", "-Pn", "-n", "--max-retries", "0", "-p", "1-30,81", "--script",
@@ -109,6 +113,7 @@ VOLATILE = [
     (re.compile(r"^MAC Address: .*"), "MAC Address: M"),
     (re.compile(r" at \d\d:\d\d"), " at T"),
     (re.compile(r"[0-9.]+s elapsed"), "Es elapsed"),
+    (re.compile(r"^1   [0-9.]+ ms "), "1   R ms "),
 ]
 # Lines that are not the writers': headers, trailers, the data directory
 # (nmap finds its own through its binary's path), retransmission warnings

@@ -370,13 +370,13 @@ static void on_timer(struct loop *loop, struct loop_timer *timer, void *arg)
     finish(s);
 }
 
-bool nse_sock_start(lua_State *L, struct nse_sock *s, enum nse_sock_op op)
+bool nse_sock_start(lua_State *L, struct nse_sock *s, enum nse_sock_op op, bool try_now)
 {
     s->op = op;
     s->st = NS_OK;
     s->err = 0;
-    unsigned want;
-    if (step(s, &want) == STEP_DONE) {
+    unsigned want = LOOP_WRITABLE; /* a connect in progress: SO_ERROR means nothing yet */
+    if (try_now && step(s, &want) == STEP_DONE) {
         s->op = OP_NONE;
         if (s->out_ref != LUA_NOREF) {
             luaL_unref(L, LUA_REGISTRYINDEX, s->out_ref);

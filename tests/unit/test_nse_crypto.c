@@ -373,6 +373,43 @@ static void test_zlib_bomb(void **state)
         "eq(#zlib.inflate(c):read(1000), 1000, 'a bounded read is fine')\n");
 }
 
+/* nselib's own test suites of the libraries that use openssl or zlib
+ * (http's gzip bodies, smbauth's LM/NTLM, sasl, mssql, vnc), loaded from
+ * nmap's installed nselib with a minimal stand-in for the `nmap` module
+ * (their suites use no sockets). Skipped where nmap's files are absent. */
+static const char nselib_driver[] =
+    "package.path = '/usr/share/nmap/nselib/?.lua'\n"
+    "local noop = function() end\n"
+    "local out = {}\n"
+    "package.loaded.nmap = {registry = {args = {}}, verbosity = function() return 0 end,\n"
+    "  debugging = function() return 1 end, log_write = function(_, s) out[#out + 1] = s end,\n"
+    "  clock_ms = function() return 0 end, clock = os.clock, timing_level = function() return 3 end,\n"
+    "  address_family = function() return 'inet' end, is_privileged = function() return false end,\n"
+    "  mutex = function() return function() return true end end, condvar = function() return noop end,\n"
+    "  socket = {sleep = noop}, fetchfile = noop}\n"
+    "rawset(require 'stdnse', 'silent_require', require)\n"
+    "local libs = {'http', 'smbauth', 'sasl', 'mssql', 'vnc'}\n"
+    "local fails = require('unittest').run_tests(libs)\n"
+    "for lib, n in pairs(fails) do error(('%s: %s failed'):format(lib, tostring(n))) end\n"
+    "local suites = 0\n"
+    "for a, b in table.concat(out):gmatch('(%d+) of (%d+) tests passed') do\n"
+    "  suites = suites + 1\n"
+    "  eq(a, b, 'tests passed')\n"
+    "end\n"
+    /* a library that fails to load is only logged: count the suites */
+    "eq(suites, #libs, 'suites run (' .. table.concat(out):gsub('%s+', ' ') .. ')')\n"
+    /* http's gzip cases ran: its suite has them only when zlib loads */
+    "assert(table.concat(out):find('Testing http'), 'http suite')\n";
+
+static void test_nselib_suites(void **state)
+{
+    (void)state;
+    FILE *f = fopen("/usr/share/nmap/nselib/unittest.lua", "r");
+    if (!f) skip();
+    fclose(f);
+    run(nselib_driver);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -387,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_zlib_inflate),
         cmocka_unit_test(test_zlib_deflate),
         cmocka_unit_test(test_zlib_bomb),
+        cmocka_unit_test(test_nselib_suites),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -343,6 +343,20 @@ static void test_zlib_deflate(void **state)
         "eq(zlib.decompress(zs), 'Hello, World!', 'zlib round trip')\n"
         "eq(zlib.inflate(zs):read('*a'), 'Hello, World!', 'inflate of deflate')\n"
         "fails('closed zlib stream', d2.write, d2, 'more')\n"
+        /* a preset dictionary: needed to inflate, given as the third argument */
+        "local dparts = {}\n"
+        "local dd = zlib.deflate(function(s) dparts[#dparts + 1] = s end, 9, 8, 15, 8, 0, 'abcdefgh dict')\n"
+        "dd:write(('abcdefgh'):rep(100)); dd:close()\n"
+        "local dz = table.concat(dparts)\n"
+        "fails('a dictionary is needed', function() return zlib.inflate(dz):read('*a') end)\n"
+        "eq(zlib.inflate(dz, 15, 'abcdefgh dict'):read('*a'), ('abcdefgh'):rep(100), 'dictionary')\n"
+        /* a source with :peek: inflate consumes only the compressed bytes */
+        "local buf = dz .. 'TRAILER'\n"
+        "local src = {pos = 1}\n"
+        "function src:peek(n) return buf:sub(self.pos, self.pos + n - 1) end\n"
+        "function src:read(n) local s = buf:sub(self.pos, self.pos + n - 1); self.pos = self.pos + n; return s end\n"
+        "eq(zlib.inflate(src, 15, 'abcdefgh dict'):read('*a'), ('abcdefgh'):rep(100), 'peek source')\n"
+        "eq(buf:sub(src.pos), 'TRAILER', 'peek leaves the rest')\n"
         /* one-shot */
         "local c, code = zlib.compress(text)\n"
         "eq(code, 1, 'Z_STREAM_END'); eq(zlib.decompress(c), text, 'compress round trip')\n"

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include "cli/plan.h"
 #include "core/log.h"
@@ -14,6 +15,7 @@
 #include "discovery/discovery.h"
 #include "net/iflist.h"
 #include "net/source.h"
+#include "nse/nse.h"
 #include "raw/packet_trace.h"
 #include "report/watch.h"
 #include "report/resume.h"
@@ -49,6 +51,7 @@ struct run_ctx {
     struct run *run;
     struct watch *watch; /* keys, --stats-every, progress line */
     struct rdns *rdns;   /* the parallel resolver; NULL with -n or --system-dns */
+    struct nse *nse;     /* the script engine; NULL when no script runs */
     struct task_event dns_task;
 };
 
@@ -268,6 +271,9 @@ static int scan_group(struct run_ctx *c, struct host **all, size_t n_all)
         service_table_fill(hosts[i], plan->services, plan->protocols);
     if (rc == 0 && !scan_stop_requested && plan->version_scan) rc = version_group(c, hosts, n);
     if (rc == 0 && !scan_stop_requested && plan->traceroute) rc = trace_stage(c, hosts, n);
+    /* Scripts last, as nmap: they see the ports, versions and route. */
+    if (rc == 0 && !scan_stop_requested && c->nse && n > 0)
+        rc = nse_scan_group(c->nse, hosts, n);
     free(hosts);
     return rc;
 }
@@ -325,7 +331,8 @@ static int run_scan(struct run_ctx *c, struct target_iter *targets)
         if (syn_scan_failure()) break; /* nmap's run ends there */
     }
     hostgroup_free(&group);
-    if (run->hosts_total == 0 && !run->interrupted)
+    /* nmap does not warn when the run was for --script-updatedb. */
+    if (run->hosts_total == 0 && !run->interrupted && !c->plan->script_updatedb)
         error("WARNING: No targets were specified, so 0 hosts scanned.");
     return rc;
 }
@@ -344,6 +351,39 @@ static void open_raw_engine(struct plan *plan)
     plan->tcp_scan = TCP_SCAN_CONNECT;
 }
 
+/* --script-help: nmap's banner, the descriptions (as XML too with -oX),
+ * and nothing else; no scan. */
+static int script_help(struct plan *plan)
+{
+    bool stdout_taken = false;
+    for (int i = 0; i < OUT_FORMAT_COUNT; i++)
+        if (i != OUT_NORMAL && plan->output_path[i] && strcmp(plan->output_path[i], "-") == 0)
+            stdout_taken = true;
+    if (!stdout_taken && !plan->silent_stdout) {
+        time_t now = time(NULL);
+        struct tm tm;
+        char when[64] = "";
+        if (localtime_r(&now, &tm)) strftime(when, sizeof when, "%Y-%m-%d %H:%M %Z", &tm);
+        printf("Starting %s %s ( %s ) at %s\n", CMAP_NAME, CMAP_VERSION, CMAP_URL, when);
+        fflush(stdout);
+    }
+    struct run run = {.plan = plan};
+    nse_close(nse_open(plan, &run, NULL));
+    plan_free(plan);
+    return 0;
+}
+
+/* The script engine around the scan: opened (loading the scripts) and
+ * its pre-scan phase run before the first host group, as nmap's. */
+static void open_scripts(struct run_ctx *c)
+{
+    if (!nse_wanted(c->plan)) return;
+    c->nse = nse_open(c->plan, c->run, c->out);
+    if (nse_pre_scan(c->nse) != 0) c->run->interrupted = true;
+    if (c->run->n_pre_scripts > 0 && outputs_pre_scripts(c->out, c->run) != 0)
+        error("Failed to write the pre-scan script results");
+}
+
 int main(int argc, char **argv)
 {
     signals_install();
@@ -357,6 +397,7 @@ int main(int argc, char **argv)
         resume_free(resume);
         return status;
     }
+    if (plan.script_help) return script_help(&plan);
     struct runtime rt;
     runtime_init(&rt, &plan);
 
@@ -375,7 +416,7 @@ int main(int argc, char **argv)
     source_setup(&plan); /* -e/-S, which the raw sockets are bound by */
     open_raw_engine(&plan);
     resume_prepare(resume, &plan);
-    struct run run = {.plan = &plan, .rt = &rt};
+    struct run run = {.plan = &plan, .rt = &rt, .script_scan = plan.script_scan};
     gettimeofday(&run.start_time, NULL);
     struct outputs *out = outputs_open(&plan);
     active_outputs = out;
@@ -396,8 +437,11 @@ int main(int argc, char **argv)
     struct rdns_events dns_events = {.task_begin = dns_task_begin, .task_end = dns_task_end,
                                      .debug = dns_debug, .warning = dns_warning, .ctx = &ctx};
     if (plan.dns != DNS_NEVER && !plan.system_dns) ctx.rdns = rdns_open(&plan, &dns_events);
-    if (resume && run_resumed_hosts(&ctx, resume) != 0) rc = -1;
-    if (run_scan(&ctx, targets) != 0) rc = -1;
+    open_scripts(&ctx);
+    if (resume && !run.interrupted && run_resumed_hosts(&ctx, resume) != 0) rc = -1;
+    if (!run.interrupted && run_scan(&ctx, targets) != 0) rc = -1;
+    if (ctx.nse && !run.interrupted && nse_post_scan(ctx.nse) != 0) run.interrupted = true;
+    nse_close(ctx.nse);
     rdns_close(ctx.rdns);
     ptrace_set_sink(NULL, NULL, NULL);
     watch_close(watch);
@@ -410,6 +454,8 @@ int main(int argc, char **argv)
     if (outputs_run_end(out, &run) != 0) rc = -1;
     active_outputs = NULL;
     outputs_free(out);
+    script_results_free(run.pre_scripts, run.n_pre_scripts);
+    script_results_free(run.post_scripts, run.n_post_scripts);
     trace_close();
     syn_scan_close();
     discovery_close();

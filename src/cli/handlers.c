@@ -93,6 +93,13 @@ static const cli_handler_fn handlers[OPT_COUNT] = {
     [OPT_DROP_USER] = opt_drop_user,
     [OPT_INTERFACE] = opt_source,
     [OPT_SPOOF_SOURCE] = opt_source,
+    [OPT_SCRIPT] = opt_script,
+    [OPT_SCRIPT_HELP] = opt_script,
+    [OPT_SCRIPT_ARGS] = opt_script,
+    [OPT_SCRIPT_ARGS_FILE] = opt_script,
+    [OPT_SCRIPT_TRACE] = opt_script,
+    [OPT_SCRIPT_UPDATEDB] = opt_script,
+    [OPT_SCRIPT_TIMEOUT] = opt_script,
 };
 
 int cli_handle_option(struct cli_ctx *ctx, const struct getopt_item *item)

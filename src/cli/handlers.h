@@ -58,6 +58,9 @@ int opt_nsock_engine(struct cli_ctx *ctx, const struct getopt_item *item);
 /* opt_version.c */
 int opt_version_detection(struct cli_ctx *ctx, const struct getopt_item *item);
 
+/* opt_script.c */
+int opt_script(struct cli_ctx *ctx, const struct getopt_item *item);
+
 /* opt_ports.c */
 int opt_ports(struct cli_ctx *ctx, const struct getopt_item *item);
 int opt_port_selection(struct cli_ctx *ctx, const struct getopt_item *item);

@@ -37,7 +37,7 @@ static const struct scan_letter scan_letters[] = {
     {.letter = 'P', .bits = SCAN_NO_PORTS, .supported = true, .given = "sP", .deprecated_by = "sn"},
     {.letter = 'V', .bits = SCAN_VERSION, .supported = true},
     {.letter = 'R', .bits = SCAN_VERSION, .supported = true, .given = "sR", .deprecated_by = "sV"},
-    {.letter = 'C', .bits = SCAN_SCRIPT},
+    {.letter = 'C', .bits = SCAN_SCRIPT, .supported = true},
 };
 
 struct ping_letter {

@@ -182,6 +182,9 @@ void plan_free(struct plan *plan)
     protocols_free((struct protocols_db *)plan->protocols);
     for (int i = 0; i < OUT_FORMAT_COUNT; i++)
         free(plan->output_path[i]);
+    free_strings(plan->script_rules, plan->n_script_rules);
+    free(plan->script_args);
+    free(plan->script_args_file);
     free(plan->stylesheet);
     free(plan->datadir);
     free(plan->servicedb);

@@ -130,6 +130,17 @@ struct plan {
     bool version_trace;     /* --version-trace */
     bool version_all_ports; /* --allports: ignore the probe file's Exclude */
 
+    /* NSE (--script, -sC; -sV also runs the "version" scripts). */
+    bool script_scan;       /* --script or -sC: nse_main.lua's cnse.default */
+    char **script_rules;    /* --script split at commas (nmap's rules), in order */
+    size_t n_script_rules;
+    char *script_args;      /* --script-args as typed (Lua parses it) */
+    char *script_args_file; /* --script-args-file */
+    bool script_trace;      /* --script-trace (also --packet-trace) */
+    bool script_updatedb;   /* --script-updatedb */
+    bool script_help;       /* --script-help: describe script_rules, then exit */
+    double script_timeout;  /* --script-timeout in seconds; 0 = none */
+
     /* Ports (empty for -sL). */
     struct port_list ports;
     const struct services_db *services; /* loaded nmap-services */

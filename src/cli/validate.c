@@ -153,6 +153,9 @@ static void fill_plan(struct cli_ctx *ctx)
     plan->version_scan =
         (ctx->scans & SCAN_VERSION) != 0 && !plan->list_scan && !plan->ip_proto_scan;
     if (plan->verbosity > 1) plan->reason = true;
+    /* -sC is --script=default; --packet-trace traces script I/O too. */
+    if (ctx->scans & SCAN_SCRIPT) plan->script_scan = true;
+    if (plan->packet_trace) plan->script_trace = true;
 }
 
 int cli_validate(struct cli_ctx *ctx)

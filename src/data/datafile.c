@@ -136,7 +136,15 @@ static void not_found_message(const struct places *pl, const char *name, char *o
     }
 }
 
-int datafile_find(const struct datafile_ctx *ctx, const char *name, char *out, size_t outlen)
+static bool readable_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode) && access(path, R_OK | X_OK) == 0;
+}
+
+/* The search itself: 1 for a file, 2 for a directory (when dirs_ok), -1. */
+static int find_in_places(const struct datafile_ctx *ctx, const char *name, bool dirs_ok,
+                          char *out, size_t outlen)
 {
     struct places pl;
     char path[PATH_MAX];
@@ -149,15 +157,27 @@ int datafile_find(const struct datafile_ctx *ctx, const char *name, char *out, s
     for (size_t i = 0; i < pl.count; i++) {
         int n = snprintf(path, sizeof path, "%s/%s", pl.dir[i], name);
         if (n <= 0 || (size_t)n >= sizeof path || (size_t)n >= outlen) continue;
-        if (!readable_file(path)) continue;
+        int kind = readable_file(path) ? 1 : dirs_ok && readable_dir(path) ? 2 : 0;
+        if (!kind) continue;
         memcpy(out, path, (size_t)n + 1);
         remember_dir(pl.dir[i]);
-        warn_about_local_copy(name, path);
+        if (kind == 1) warn_about_local_copy(name, path);
         if (ctx && ctx->debugging >= 2) printf("Fetchfile found %s\n", path);
-        return 0;
+        return kind;
     }
     not_found_message(&pl, name, out, outlen);
     return -1;
+}
+
+int datafile_find(const struct datafile_ctx *ctx, const char *name, char *out, size_t outlen)
+{
+    return find_in_places(ctx, name, false, out, outlen) < 0 ? -1 : 0;
+}
+
+int datafile_find_entry(const struct datafile_ctx *ctx, const char *name, char *out,
+                        size_t outlen)
+{
+    return find_in_places(ctx, name, true, out, outlen);
 }
 
 const char *datafile_last_dir(void)

@@ -17,6 +17,11 @@ struct datafile_ctx {
  * naming every place searched. */
 int datafile_find(const struct datafile_ctx *ctx, const char *name, char *out, size_t outlen);
 
+/* The same search, where a directory also matches (NSE's "scripts/",
+ * "nselib/"): 1 for a file, 2 for a directory, -1 as datafile_find. */
+int datafile_find_entry(const struct datafile_ctx *ctx, const char *name, char *out,
+                        size_t outlen);
+
 /* The directory a file was found in (for "Read data files from:" with -v). */
 const char *datafile_last_dir(void);
 

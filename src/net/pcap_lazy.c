@@ -45,6 +45,9 @@ FORWARD(int, pcap_set_buffer_size, (pcap_t * p, int size), (p, size))
 FORWARD(int, pcap_set_immediate_mode, (pcap_t * p, int on), (p, on))
 FORWARD(int, pcap_set_promisc, (pcap_t * p, int on), (p, on))
 FORWARD(int, pcap_set_snaplen, (pcap_t * p, int snaplen), (p, snaplen))
+FORWARD(int, pcap_set_timeout, (pcap_t * p, int ms), (p, ms)) /* NSE's pcap sockets */
+FORWARD(int, pcap_next_ex, (pcap_t * p, struct pcap_pkthdr **h, const u_char **data),
+        (p, h, data))
 FORWARD(int, pcap_setdirection, (pcap_t * p, pcap_direction_t d), (p, d))
 FORWARD(int, pcap_setfilter, (pcap_t * p, struct bpf_program *fp), (p, fp))
 FORWARD(int, pcap_setnonblock, (pcap_t * p, int nonblock, char *errbuf), (p, nonblock, errbuf))

@@ -1,3 +1,123 @@
 // SPDX-License-Identifier: MIT
-// Placeholder while this file is written (never merged into main as is).
+// The binary's side of NSE: decide whether a run needs the engine, load
+// cmap-nse.so when it does, and call its entry points (nse_module.h). The
+// module is looked for beside the binary first (a build tree, or an
+// install that keeps them together), then in CMAP_NSE_LIBDIR.
 #include "nse/nse.h"
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/plan.h"
+#include "core/log.h"
+#include "core/signals.h"
+#include "nse/nse_module.h"
+
+#ifndef CMAP_NSE_LIBDIR
+#define CMAP_NSE_LIBDIR "/usr/local/lib/cmap"
+#endif
+
+#define MODULE_NAME "cmap-nse.so"
+#define ERR_MAX 16384 /* a Lua error with its traceback */
+
+struct nse {
+    const struct plan *plan;
+    void *handle;
+    struct nse_engine *engine;
+    nse_module_run_fn run;
+    nse_module_close_fn close;
+};
+
+bool nse_wanted(const struct plan *plan)
+{
+    return plan->script_scan || plan->version_scan || plan->script_updatedb ||
+           plan->script_help;
+}
+
+/* dlopen the module from the first place that has it; on failure a
+ * message naming every path tried and why each failed. */
+static void *load_module(const struct plan *plan, char *err, size_t errlen)
+{
+    char paths[2][PATH_MAX];
+    size_t n = 0;
+    const char *slash = plan->exe_path ? strrchr(plan->exe_path, '/') : NULL;
+    if (slash) {
+        int len = (int)(slash - plan->exe_path);
+        int w = snprintf(paths[n], sizeof paths[n], "%.*s/%s", len, plan->exe_path, MODULE_NAME);
+        if (w > 0 && (size_t)w < sizeof paths[n]) n++;
+    }
+    snprintf(paths[n++], sizeof paths[0], "%s/%s", CMAP_NSE_LIBDIR, MODULE_NAME);
+    size_t used = (size_t)snprintf(err, errlen, "cannot load the NSE module %s; tried:",
+                                   MODULE_NAME);
+    for (size_t i = 0; i < n; i++) {
+        void *h = dlopen(paths[i], RTLD_NOW | RTLD_LOCAL);
+        if (h) return h;
+        const char *why = dlerror();
+        if (used < errlen)
+            used += (size_t)snprintf(err + used, errlen - used, "\n  %s", why ? why : paths[i]);
+    }
+    return NULL;
+}
+
+struct nse *nse_open(const struct plan *plan, struct run *run, struct outputs *out)
+{
+    char *err = calloc(1, ERR_MAX);
+    struct nse *nse = calloc(1, sizeof *nse);
+    if (!err || !nse) fatal("Out of memory starting NSE");
+    nse->plan = plan;
+    nse->handle = load_module(plan, err, ERR_MAX);
+    if (!nse->handle) fatal("NSE: failed to initialize the script engine:\n%s\n", err);
+    /* POSIX: a data pointer from dlsym converts to the function's type. */
+    nse_module_open_fn open_fn;
+    *(void **)&open_fn = dlsym(nse->handle, NSE_MODULE_OPEN);
+    *(void **)&nse->run = dlsym(nse->handle, NSE_MODULE_RUN);
+    *(void **)&nse->close = dlsym(nse->handle, NSE_MODULE_CLOSE);
+    if (!open_fn || !nse->run || !nse->close)
+        fatal("NSE: failed to initialize the script engine:\n%s lacks its entry points\n",
+              MODULE_NAME);
+    nse->engine = open_fn(plan, run, out, err, ERR_MAX);
+    if (!nse->engine) fatal("NSE: failed to initialize the script engine:\n%s\n", err);
+    free(err);
+    return nse;
+}
+
+static int run_phase(struct nse *nse, enum nse_phase phase, struct host **hosts, size_t n)
+{
+    if (!nse) return 0;
+    char *err = calloc(1, ERR_MAX);
+    if (!err) fatal("Out of memory running NSE");
+    if (nse->run(nse->engine, phase, hosts, n, err, ERR_MAX) != 0) fatal("%s", err);
+    free(err);
+    return scan_stop_requested ? -1 : 0;
+}
+
+/* As nmap, the pre- and post-scan phases run for --script and -sC only,
+ * not for -sV's version scripts alone. */
+int nse_pre_scan(struct nse *nse)
+{
+    if (!nse || !nse->plan->script_scan) return 0;
+    return run_phase(nse, NSE_PHASE_PRE, NULL, 0);
+}
+
+int nse_scan_group(struct nse *nse, struct host **hosts, size_t n)
+{
+    return run_phase(nse, NSE_PHASE_SCAN, hosts, n);
+}
+
+int nse_post_scan(struct nse *nse)
+{
+    if (!nse || !nse->plan->script_scan) return 0;
+    return run_phase(nse, NSE_PHASE_POST, NULL, 0);
+}
+
+void nse_close(struct nse *nse)
+{
+    if (!nse) return;
+    if (nse->engine) nse->close(nse->engine);
+    /* The module stays mapped: atexit handlers or OpenSSL's cleanup may
+     * still point into it. */
+    free(nse);
+}

@@ -17,6 +17,7 @@
 struct plan;
 struct run;
 struct host;
+struct outputs;
 
 /* True when the plan runs any script (the engine must be opened). */
 bool nse_wanted(const struct plan *plan);
@@ -24,12 +25,14 @@ bool nse_wanted(const struct plan *plan);
 struct nse;
 
 /* Load the module, start Lua, run nse_main.lua over the plan's rules
- * (which loads and selects the scripts). NULL after printing nmap's
- * message when that fails; the run then ends as nmap's does. */
-struct nse *nse_open(const struct plan *plan, struct run *run);
+ * (which loads and selects the scripts; with --script-help it describes
+ * them instead). A failure is fatal, with nmap's message ("NSE: failed to
+ * initialize the script engine:" and the Lua traceback), as in nmap.
+ * Task lines and progress go to out. */
+struct nse *nse_open(const struct plan *plan, struct run *run, struct outputs *out);
 
-/* nmap's three phases. Each returns 0, or -1 when interrupted or when the
- * engine failed (the message is printed). Results go into the model:
+/* nmap's three phases. Each returns 0, or -1 when interrupted; an engine
+ * error is fatal ("NSE: Script Engine Scan Aborted."), as in nmap. Results go into the model:
  * run->pre_scripts/post_scripts, host->host_scripts/port_scripts, and
  * port service info changed by nmap.set_port_version. */
 int nse_pre_scan(struct nse *nse);

@@ -63,6 +63,14 @@ struct port_result *nse_getport(lua_State *L, struct host *h, int idx);
 void nse_push_host(lua_State *L, struct host *h);
 void nse_push_port(lua_State *L, const struct host *h, const struct port_result *p);
 
+/* nmap.mutex(obj) and nmap.condvar(obj) (nse_mutex.c, §3.4). */
+int nse_mutex(lua_State *L);
+int nse_condvar(lua_State *L);
+/* The targets scripts queued with nmap.add_targets since the last call,
+ * handed over (the queue empties): *out is a malloc'd array of malloc'd
+ * strings the caller frees; returns their count (0: *out is NULL). */
+size_t nse_take_new_targets(lua_State *L, char ***out);
+
 /* The C libraries, preloaded with luaL_requiref by the engine. */
 int luaopen_nmap(lua_State *L);       /* nse_nmaplib.c; requires nmap.socket itself */
 int luaopen_nse_socket(lua_State *L); /* nse_socket.c: the nmap.socket module */

@@ -130,6 +130,11 @@ static int doc_run_end(struct writer *w, const struct run *run)
     struct json_doc *d = w->state;
     jw_close_to(&d->jw, HOSTS_DEPTH);
     jw_array_end(&d->jw);
+    /* The prerule results came while the hosts array was open; both lists
+     * are still in the run. */
+    json_scripts(&d->jw, "prescripts", run->pre_scripts, run->n_pre_scripts);
+    if (!run->error_message)
+        json_scripts(&d->jw, "postscripts", run->post_scripts, run->n_post_scripts);
     jw_key(&d->jw, "tasks");
     jw_array_begin(&d->jw, true);
     for (size_t i = 0; i < d->n_tasks; i++)
@@ -217,10 +222,23 @@ static int lines_task_progress(struct writer *w, const struct run *run,
     return end_line(w, 1);
 }
 
+/* NSE's prerule results, a record before the first host. */
+static int lines_pre_scripts(struct writer *w, const struct run *run)
+{
+    struct jw j;
+    jw_init(&j, w->fp);
+    return end_line(w, json_script_record(&j, "prescript", run->pre_scripts, run->n_pre_scripts));
+}
+
 static int lines_run_end(struct writer *w, const struct run *run)
 {
     if (!w->state && lines_run_begin(w, run) != 0) return -1;
     struct jw j;
+    jw_init(&j, w->fp);
+    if (!run->error_message &&
+        end_line(w, json_script_record(&j, "postscript", run->post_scripts,
+                                       run->n_post_scripts)) != 0)
+        return -1;
     jw_init(&j, w->fp);
     json_runstats(&j, run);
     return end_line(w, 1);
@@ -235,4 +253,5 @@ const struct writer_ops jsonl_writer_ops = {
     .task_begin = lines_task_begin,
     .task_end = lines_task_end,
     .task_progress = lines_task_progress,
+    .pre_scripts = lines_pre_scripts,
 };

@@ -201,7 +201,51 @@ static int put_service(struct jw *j, const struct port_result *p)
     return rc;
 }
 
-static int put_port(struct jw *j, const struct port_result *p)
+/* The XML's nested <table key>/<elem key>: {"key", "value"} for a leaf,
+ * {"key", "elems": [...]} for a table; no key for an array item. */
+static void put_script_elems(struct jw *j, const struct script_elem *e, size_t n, int depth)
+{
+    jw_key(j, "elems");
+    jw_array_begin(j, false);
+    for (size_t i = 0; i < n; i++) {
+        jw_object_begin(j);
+        if (e[i].key) jw_kstring(j, "key", e[i].key);
+        if (e[i].value)
+            jw_kstring(j, "value", e[i].value);
+        else
+            put_script_elems(j, e[i].children, depth < JSON_SCRIPT_MAX_DEPTH ? e[i].n_children : 0,
+                             depth + 1);
+        jw_object_end(j);
+    }
+    jw_array_end(j);
+}
+
+void json_scripts(struct jw *j, const char *key, const struct script_result *r, size_t n)
+{
+    if (!n) return;
+    jw_key(j, key);
+    jw_array_begin(j, false);
+    for (size_t i = 0; i < n; i++) {
+        jw_object_begin(j);
+        jw_kstring(j, "id", r[i].id ? r[i].id : "");
+        jw_kstring(j, "output", r[i].output ? r[i].output : "");
+        if (r[i].n_elems) put_script_elems(j, r[i].elems, r[i].n_elems, 1);
+        jw_object_end(j);
+    }
+    jw_array_end(j);
+}
+
+int json_script_record(struct jw *j, const char *type, const struct script_result *r, size_t n)
+{
+    if (!n) return 0;
+    jw_object_begin(j);
+    jw_kstring(j, "type", type);
+    json_scripts(j, "scripts", r, n);
+    jw_object_end(j);
+    return 1;
+}
+
+static int put_port(struct jw *j, const struct host *h, const struct port_result *p)
 {
     jw_object_begin(j);
     jw_kstring(j, "protocol", proto_name(p->proto));
@@ -213,6 +257,8 @@ static int put_port(struct jw *j, const struct port_result *p)
     jw_kint(j, "reason_ttl", p->reason_ttl);
     jw_object_end(j);
     int rc = svc_port_has_service(p) ? put_service(j, p) : 0;
+    const struct port_scripts *ps = host_port_scripts(h, p->proto, p->port);
+    if (ps) json_scripts(j, "scripts", ps->scripts, ps->n_scripts);
     jw_object_end(j);
     return rc;
 }
@@ -220,7 +266,8 @@ static int put_port(struct jw *j, const struct port_result *p)
 /* Every scanned port, folded or not, so a reader needs no range parsing;
  * with --open only the ports the XML lists (the rest stay counted in
  * extraports), as the user asked for those alone. */
-static int put_ports(struct jw *j, const struct plan *plan, const struct port_view *v)
+static int put_ports(struct jw *j, const struct plan *plan, const struct host *h,
+                     const struct port_view *v)
 {
     jw_key(j, "ports");
     jw_object_begin(j);
@@ -229,7 +276,7 @@ static int put_ports(struct jw *j, const struct plan *plan, const struct port_vi
     jw_array_begin(j, false);
     for (size_t i = 0; i < v->n; i++)
         if ((!plan->open_only || port_view_shown(v, v->sorted[i])) &&
-            put_port(j, v->sorted[i]) != 0)
+            put_port(j, h, v->sorted[i]) != 0)
             rc = -1;
     jw_array_end(j);
     jw_object_end(j);
@@ -263,7 +310,8 @@ static int put_up_host(struct jw *j, const struct plan *plan, const struct host 
     put_status(j, "up", h->reason, h->reason_ttl);
     put_addresses(j, h);
     put_hostnames(j, h);
-    int rc = scanned && !h->timed_out ? put_ports(j, plan, &v) : 0;
+    int rc = scanned && !h->timed_out ? put_ports(j, plan, h, &v) : 0;
+    if (!h->timed_out) json_scripts(j, "hostscripts", h->host_scripts, h->n_host_scripts);
     trace_put_json(j, h);
     if (h->have_times) put_times(j, h);
     jw_object_end(j);

@@ -24,6 +24,18 @@ int json_run_members(struct jw *j, const struct run *run);
  * written, 0 when the host is not reported, -1 when out of memory. */
 int json_host(struct jw *j, const struct run *run, const struct host *h);
 
+/* Levels of a script's structured result written; deeper tables are
+ * written empty (nmap's Lua cannot build much deeper ones anyway). */
+#define JSON_SCRIPT_MAX_DEPTH 64
+
+/* NSE results as an array of script objects (id, output, elems) under
+ * `key` in the object the caller opened; nothing when n is 0. */
+void json_scripts(struct jw *j, const char *key, const struct script_result *r, size_t n);
+
+/* A "prescript" or "postscript" record (-oJL) holding the run's prerule or
+ * postrule results: 1 when written, 0 when there are none. */
+int json_script_record(struct jw *j, const char *type, const struct script_result *r, size_t n);
+
 /* A "taskbegin"/"taskend" record; 0 (nothing written) without -v or -d,
  * as nmap's XML. */
 int json_task(struct jw *j, const struct run *run, const struct task_event *t, bool end);

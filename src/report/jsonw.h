@@ -11,8 +11,10 @@
 #include <stdio.h>
 
 /* cmap's documents nest five levels deep (document, host, ports, port,
- * state); the limit leaves room. */
-#define JW_MAX_DEPTH 12
+ * state), plus two per level of a script's structured result, which the
+ * writer cuts at JSON_SCRIPT_MAX_DEPTH (jsonmodel.h); the limit leaves
+ * room for both. */
+#define JW_MAX_DEPTH 160
 
 struct jw {
     FILE *fp;

@@ -129,6 +129,13 @@ static int kiddie_host_done(struct writer *w, const struct run *run, const struc
     return capture_emit(w, &c, normal_writer_ops.host_done(&c.inner, run, h));
 }
 
+static int kiddie_pre_scripts(struct writer *w, const struct run *run)
+{
+    struct capture c;
+    if (!w->state || capture_open(&c) != 0) return -1;
+    return capture_emit(w, &c, normal_writer_ops.pre_scripts(&c.inner, run));
+}
+
 /* "Note: Host seems down ..." is a terminal hint in nmap (LOG_STDOUT); the
  * normal writer leaves it out when discovery was skipped, so the trailer
  * is rendered as for a -Pn run. A run that ended on a fatal error gets no
@@ -157,4 +164,5 @@ const struct writer_ops kiddie_writer_ops = {
     .host_done = kiddie_host_done,
     .run_end = kiddie_run_end,
     .destroy = kiddie_destroy,
+    .pre_scripts = kiddie_pre_scripts,
 };

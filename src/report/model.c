@@ -57,6 +57,7 @@ const char *reason_name(enum reason r)
         [REASON_ABORT] = "abort",
         [REASON_PARAM_PROBLEM] = "param-problem",
         [REASON_UNKNOWN_RESPONSE] = "unknown-response",
+        [REASON_SCRIPT_SET] = "script-set",
     };
     if ((unsigned)r >= REASON_COUNT) return "unknown";
     return names[r];

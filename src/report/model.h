@@ -59,6 +59,7 @@ enum reason {
     REASON_ABORT,
     REASON_PARAM_PROBLEM, /* -sO over IPv6: an ICMPv6 parameter problem */
     REASON_UNKNOWN_RESPONSE, /* <hosthint> of a host an IP ping found up */
+    REASON_SCRIPT_SET, /* an NSE script changed the state (nmap.set_port_state) */
     REASON_COUNT
 };
 
@@ -231,6 +232,10 @@ struct run {
     size_t n_pre_scripts;
     struct script_result *post_scripts;
     size_t n_post_scripts;
+    /* Scripts were asked for (--script, -sC, -A: nmap's o.script, not
+     * -sV's version scripts alone): even under -sn every up host's block
+     * then ends with an empty line and its XML <host> carries times. */
+    bool script_scan;
 };
 
 const char *port_state_name(enum port_state s); /* "open", "open|filtered", ... */

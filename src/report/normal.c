@@ -112,6 +112,69 @@ static void put_not_shown(FILE *fp, const struct port_view *v)
     fputc('\n', fp);
 }
 
+/* Script output as nmap prints it: printable ASCII and tabs as they are,
+ * every other byte (a CR, an escape sequence, UTF-8) as "\xHH". The text
+ * came from a script and usually from the network, so nothing else reaches
+ * the terminal. */
+static void put_script_bytes(FILE *fp, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c >= 0x20 && c < 0x7f) || c == '\t')
+            fputc(c, fp);
+        else
+            fprintf(fp, "\\x%02X", c);
+    }
+}
+
+/* nmap's complaint about a script whose output is empty: an error, so on
+ * stderr (not the terminal's report) and in the -oN file; the -oS copy of
+ * the report never gets it. */
+static void put_empty_script_error(FILE *fp, const struct writer *w, const struct script_result *r)
+{
+    FILE *to = !w->interactive ? fp : w->to_stdout ? stderr : NULL;
+    if (!to) return;
+    fputs("Bug in ", to);
+    put_script_bytes(to, r->id, strlen(r->id));
+    fputs(": no string output.\n", to);
+}
+
+/* One result: "|_id: text" on one line, or "| id: first" ... "|_last"
+ * (a final newline starts no line of its own, an empty output is the
+ * error above). */
+static void put_script(FILE *fp, const struct writer *w, const struct script_result *r)
+{
+    const char *out = r->output ? r->output : "";
+    if (!*out) {
+        put_empty_script_error(fp, w, r);
+        return;
+    }
+    for (const char *line = out;;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        bool last = !nl || !nl[1];
+        fputs(last ? "|_" : "| ", fp);
+        if (line == out) {
+            put_script_bytes(fp, r->id, strlen(r->id));
+            fputs(": ", fp);
+        }
+        put_script_bytes(fp, line, len);
+        fputc('\n', fp);
+        if (last) break;
+        line = nl + 1;
+    }
+}
+
+/* "Pre-scan script results:", "Host script results:" and the like. */
+static void put_script_block(FILE *fp, const struct writer *w, const char *title,
+                             const struct script_result *r, size_t n)
+{
+    if (!n) return;
+    fprintf(fp, "%s\n", title);
+    for (size_t i = 0; i < n; i++)
+        put_script(fp, w, &r[i]);
+}
+
 /* Text from the network (names, versions) is made terminal-safe here,
  * before the column widths are measured. */
 static char *cell_text(const struct port_result *p, int col, bool version_scan)
@@ -161,7 +224,8 @@ static void put_row(FILE *fp, const char *const *cells, const size_t *width, con
 
 /* Columns are as wide as their widest cell, one space apart; the last one
  * is not padded (nmap's NmapOutputTable). */
-static int put_port_table(FILE *fp, const struct port_view *v, bool with_reason, bool version_scan,
+static int put_port_table(FILE *fp, const struct writer *w, const struct host *h,
+                          const struct port_view *v, bool with_reason, bool version_scan,
                           bool protocols)
 {
     const char *const header[N_COLS] = {protocols ? "PROTOCOL" : "PORT", "STATE", "SERVICE",
@@ -172,13 +236,19 @@ static int put_port_table(FILE *fp, const struct port_view *v, bool with_reason,
             cols[ncols++] = c;
     size_t rows = v->n - v->n_ignored, r = 0;
     char **cells = calloc(rows * N_COLS + 1, sizeof *cells);
-    if (!cells) return -1;
+    const struct port_result **row_port = calloc(rows + 1, sizeof *row_port);
+    if (!cells || !row_port) {
+        free(cells);
+        free(row_port);
+        return -1;
+    }
     size_t width[N_COLS];
     for (int c = 0; c < N_COLS; c++)
         width[c] = strlen(header[c]);
     int rc = 0;
     for (size_t i = 0; i < v->n && rc == 0; i++) {
         if (!port_view_shown(v, v->sorted[i])) continue;
+        row_port[r] = v->sorted[i];
         for (int k = 0; k < ncols; k++) {
             int c = cols[k];
             char *cell = cell_text(v->sorted[i], c, version_scan);
@@ -191,13 +261,31 @@ static int put_port_table(FILE *fp, const struct port_view *v, bool with_reason,
         r++;
     }
     if (rc == 0) {
+        /* nmap formats the script lines while it builds the table, so its
+         * complaints about empty outputs come out before the table does. */
+        for (size_t i = 0; i < rows; i++) {
+            const struct port_scripts *ps =
+                host_port_scripts(h, row_port[i]->proto, row_port[i]->port);
+            for (size_t k = 0; ps && k < ps->n_scripts; k++)
+                if (!ps->scripts[k].output || !*ps->scripts[k].output)
+                    put_empty_script_error(fp, w, &ps->scripts[k]);
+        }
         put_row(fp, header, width, cols, ncols);
-        for (size_t i = 0; i < rows; i++)
+        for (size_t i = 0; i < rows; i++) {
             put_row(fp, (const char *const *)&cells[i * N_COLS], width, cols, ncols);
+            /* A port's script results follow its row; they take no part in
+             * the column widths. */
+            const struct port_scripts *ps =
+                host_port_scripts(h, row_port[i]->proto, row_port[i]->port);
+            for (size_t k = 0; ps && k < ps->n_scripts; k++)
+                if (ps->scripts[k].output && *ps->scripts[k].output)
+                    put_script(fp, w, &ps->scripts[k]);
+        }
     }
     for (size_t i = 0; i < rows * N_COLS; i++)
         free(cells[i]);
     free(cells);
+    free(row_port);
     return rc;
 }
 
@@ -239,8 +327,8 @@ static void put_fingerprints(FILE *fp, const struct port_view *v)
 /* The port table and what belongs to it; the lines nmap prints after its
  * MAC address (Service Info, the trace, final times) and the empty line
  * that ends the host are put_up_host()'s. */
-static int put_ports(FILE *fp, const struct plan *plan, const struct host *h,
-                     const struct port_view *v)
+static int put_ports(FILE *fp, const struct writer *w, const struct plan *plan,
+                     const struct host *h, const struct port_view *v)
 {
     if (v->n_ignored == v->n) {
         fprintf(fp, "All %zu scanned ports on ", v->n);
@@ -257,17 +345,20 @@ static int put_ports(FILE *fp, const struct plan *plan, const struct host *h,
         fputs("Some closed ports may be reported as filtered due to --defeat-rst-ratelimit\n", fp);
     int rc = 0;
     if (v->n_ignored < v->n) {
-        rc = put_port_table(fp, v, plan->reason || plan->debugging, plan->version_scan,
+        rc = put_port_table(fp, w, h, v, plan->reason || plan->debugging, plan->version_scan,
                             plan->ip_proto_scan);
         put_fingerprints(fp, v);
     }
     return rc;
 }
 
-/* nmap's order after the port table: MAC address, Service Info, the
- * traceroute, then (-d, terminal only) the final times. */
-static int put_up_host(FILE *fp, const struct plan *plan, const struct host *h, bool final_times)
+/* nmap's order after the port table: MAC address, Service Info, the host
+ * script results, the traceroute, then (-d, terminal only) the final
+ * times. */
+static int put_up_host(FILE *fp, const struct writer *w, const struct run *run,
+                       const struct host *h, bool final_times)
 {
+    const struct plan *plan = run->plan;
     struct port_view v;
     if (port_view_build(&v, h, plan) != 0) return -1;
     int rc = 0;
@@ -286,7 +377,7 @@ static int put_up_host(FILE *fp, const struct plan *plan, const struct host *h, 
         } else {
             if (plan->verbosity > 1 || plan->debugging > 0) put_scan_times(fp, h);
             ports = scanned && v.n > 0;
-            if (ports) rc = put_ports(fp, plan, h, &v);
+            if (ports) rc = put_ports(fp, w, plan, h, &v);
         }
         if (h->has_mac) {
             const uint8_t *m = h->mac;
@@ -296,11 +387,15 @@ static int put_up_host(FILE *fp, const struct plan *plan, const struct host *h, 
             fputs(")\n", fp);
         }
         if (ports) svc_put_info_line(fp, h);
+        if (!h->timed_out)
+            put_script_block(fp, w, "\nHost script results:", h->host_scripts, h->n_host_scripts);
         bool traced = trace_put_normal(fp, h, plan->debugging > 0);
         if (ports && final_times && h->have_times)
             fprintf(fp, "Final times for host: srtt: %lld rttvar: %lld  to: %lld\n",
                     (long long)h->srtt_us, (long long)h->rttvar_us, (long long)h->timeout_us);
-        if (ports || traced) fputc('\n', fp);
+        /* A script scan ends every host's block with an empty line, even a
+         * ping scan's (nmap's o.script). */
+        if (ports || traced || run->script_scan || h->n_host_scripts) fputc('\n', fp);
     }
     port_view_free(&v);
     return rc;
@@ -312,7 +407,7 @@ static int normal_host_done(struct writer *w, const struct run *run, const struc
     int rc = 0;
     switch (h->state) {
     case HOST_STATE_UP:
-        rc = put_up_host(w->fp, plan, h, w->interactive && run_debugging(run) > 0);
+        rc = put_up_host(w->fp, w, run, h, w->interactive && run_debugging(run) > 0);
         break;
     case HOST_STATE_UNKNOWN: /* -sL lists names only */
         fputs("Nmap scan report for ", w->fp);
@@ -377,6 +472,8 @@ static int normal_run_end(struct writer *w, const struct run *run)
         }
         return flush_status(w->fp);
     }
+    put_script_block(w->fp, w, "Post-scan script results:", run->post_scripts,
+                     run->n_post_scripts);
     put_data_files(w->fp, plan);
     /* nmap warns on every UDP scan with the option, whatever was found. */
     if (plan->defeat_icmp_ratelimit && plan->udp_scan)
@@ -505,6 +602,13 @@ static int normal_host_partial(struct writer *w, const struct run *run, const st
     return flush_status(w->fp);
 }
 
+/* Before the first host, in the report and the -oN file alike. */
+static int normal_pre_scripts(struct writer *w, const struct run *run)
+{
+    put_script_block(w->fp, w, "Pre-scan script results:", run->pre_scripts, run->n_pre_scripts);
+    return flush_status(w->fp);
+}
+
 const struct writer_ops normal_writer_ops = {
     .name = "normal",
     .run_begin = normal_run_begin,
@@ -517,4 +621,5 @@ const struct writer_ops normal_writer_ops = {
     .task_progress = normal_task_progress,
     .message = normal_message,
     .host_partial = normal_host_partial,
+    .pre_scripts = normal_pre_scripts,
 };

@@ -2,6 +2,7 @@
 // XML output (-oX), nmap.dtd version 1.05. The layout, newlines included,
 // is nmap 7.93's, because tools diff and parse these files line by line.
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -199,9 +200,91 @@ static int put_service(FILE *fp, const struct port_result *p)
     return 0;
 }
 
+/* Script text as nmap's XML carries it: printable ASCII, tab, newline and
+ * CR kept (the escaping below turns them into references), every other
+ * byte written as the text "\xHH" first. */
+static int put_script_text(FILE *fp, const char *s)
+{
+    size_t len = strlen(s);
+    char *kept = malloc(len * 4 + 1), *o = kept;
+    if (!kept) return -1;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 0x20 && *p < 0x7f) || *p == '\t' || *p == '\n' || *p == '\r')
+            *o++ = (char)*p;
+        else
+            o += sprintf(o, "\\x%02X", *p);
+    }
+    *o = '\0';
+    put_xml(fp, kept);
+    free(kept);
+    return 0;
+}
+
+/* Deeper structures are cut here (nmap's Lua cannot build them anyway);
+ * the writer's recursion stays bounded whatever the engine hands over. */
+#define SCRIPT_ELEM_MAX_DEPTH 200
+
+/* A structured result: <table key> on a line of its own around its items,
+ * <elem key>text</elem> for each leaf, one per line, as nmap. */
+static int put_script_elems(FILE *fp, const struct script_elem *e, size_t n, int depth)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        bool table = !e[i].value;
+        fputs(table ? "<table" : "<elem", fp);
+        if (e[i].key) {
+            fputs(" key=\"", fp);
+            rc |= put_script_text(fp, e[i].key);
+            fputc('"', fp);
+        }
+        if (table) {
+            fputs(">\n", fp);
+            if (depth < SCRIPT_ELEM_MAX_DEPTH)
+                rc |= put_script_elems(fp, e[i].children, e[i].n_children, depth + 1);
+            fputs("</table>\n", fp);
+        } else {
+            fputc('>', fp);
+            rc |= put_script_text(fp, e[i].value);
+            fputs("</elem>\n", fp);
+        }
+    }
+    return rc;
+}
+
+/* <script id output/>, or with its structured result inside. */
+static int put_scripts(FILE *fp, const struct script_result *r, size_t n)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        fputs("<script id=\"", fp);
+        rc |= put_script_text(fp, r[i].id ? r[i].id : "");
+        fputs("\" output=\"", fp);
+        rc |= put_script_text(fp, r[i].output ? r[i].output : "");
+        if (!r[i].n_elems) {
+            fputs("\"/>", fp);
+            continue;
+        }
+        fputs("\">", fp);
+        rc |= put_script_elems(fp, r[i].elems, r[i].n_elems, 1);
+        fputs("</script>", fp);
+    }
+    return rc;
+}
+
+/* <hostscript>, <prescript>, <postscript>: only when there are results
+ * (nmap.dtd wants one script at least), with no newline after. */
+static int put_script_group(FILE *fp, const char *tag, const struct script_result *r, size_t n)
+{
+    if (!n) return 0;
+    fprintf(fp, "<%s>", tag);
+    int rc = put_scripts(fp, r, n);
+    fprintf(fp, "</%s>", tag);
+    return rc;
+}
+
 /* A port with no name, fingerprint or tunnel gets no <service> element,
  * as nmap. */
-static int put_port(FILE *fp, const struct port_result *p)
+static int put_port(FILE *fp, const struct host *h, const struct port_result *p)
 {
     fprintf(fp,
             "<port protocol=\"%s\" portid=\"%u\"><state state=\"%s\" reason=\"%s\" "
@@ -219,29 +302,33 @@ static int put_port(FILE *fp, const struct port_result *p)
     } else if (svc_port_has_service(p) && put_service(fp, p) != 0) {
         return -1;
     }
+    const struct port_scripts *ps = host_port_scripts(h, p->proto, p->port);
+    if (ps && put_scripts(fp, ps->scripts, ps->n_scripts) != 0) return -1;
     fputs("</port>\n", fp);
     return 0;
 }
 
-static int put_ports(FILE *fp, const struct port_view *v)
+static int put_ports(FILE *fp, const struct host *h, const struct port_view *v)
 {
     fputs("<ports>", fp);
     if (put_extraports(fp, v) != 0) return -1;
     for (size_t i = 0; i < v->n; i++)
-        if (port_view_shown(v, v->sorted[i]) && put_port(fp, v->sorted[i]) != 0) return -1;
+        if (port_view_shown(v, v->sorted[i]) && put_port(fp, h, v->sorted[i]) != 0) return -1;
     fputs("</ports>\n", fp);
     return 0;
 }
 
-static int put_up_host(FILE *fp, const struct plan *plan, const struct host *h)
+static int put_up_host(FILE *fp, const struct run *run, const struct host *h)
 {
+    const struct plan *plan = run->plan;
     struct port_view v;
     if (port_view_build(&v, h, plan) != 0) return -1;
     bool scanned = plan_scans_ports(plan);
     int rc = 0;
     if (!port_view_host_hidden(&v, plan)) {
-        /* A ping scan's hosts carry no times, as nmap's. */
-        if (scanned)
+        /* A ping scan's hosts carry no times, as nmap's, unless scripts
+         * ran (their host timeout clock is the host's start). */
+        if (scanned || run->script_scan || h->n_host_scripts)
             fprintf(fp, "<host starttime=\"%lld\" endtime=\"%lld\"%s>",
                     (long long)h->start_time.tv_sec, (long long)h->end_time.tv_sec,
                     h->timed_out ? " timedout=\"true\"" : "");
@@ -250,7 +337,10 @@ static int put_up_host(FILE *fp, const struct plan *plan, const struct host *h)
         put_status(fp, "up", h->reason, h->reason_ttl);
         put_address(fp, h);
         put_hostnames(fp, h, true);
-        if (scanned && !h->timed_out) rc = put_ports(fp, &v);
+        if (scanned && !h->timed_out) rc = put_ports(fp, h, &v);
+        if (!h->timed_out && put_script_group(fp, "hostscript", h->host_scripts,
+                                              h->n_host_scripts) != 0)
+            rc = -1;
         trace_put_xml(fp, h);
         if (h->have_times)
             fprintf(fp, "<times srtt=\"%lld\" rttvar=\"%lld\" to=\"%lld\"/>\n",
@@ -279,7 +369,7 @@ static int xml_host_done(struct writer *w, const struct run *run, const struct h
     const struct plan *plan = run->plan;
     int rc = 0;
     if (h->state == HOST_STATE_UP)
-        rc = put_up_host(w->fp, plan, h);
+        rc = put_up_host(w->fp, run, h);
     else if (h->state == HOST_STATE_UNKNOWN || (h->state == HOST_STATE_DOWN && plan->verbosity > 0))
         put_bare_host(w->fp, h);
     if (flush_status(w->fp) != 0) return -1;
@@ -292,6 +382,9 @@ static int xml_run_end(struct writer *w, const struct run *run)
     char when[32], summary[160];
     fmt_ctime(run->end_time.tv_sec, when, sizeof when);
     fmt_run_summary(run, summary, sizeof summary);
+    int rc = 0;
+    if (!run->error_message)
+        rc = put_script_group(w->fp, "postscript", run->post_scripts, run->n_post_scripts);
     fprintf(w->fp,
             "<runstats><finished time=\"%lld\" timestr=\"%s\" summary=\"Nmap done at %s; %s\" "
             "elapsed=\"%.2f\" exit=\"%s\"",
@@ -304,7 +397,8 @@ static int xml_run_end(struct writer *w, const struct run *run)
     }
     fprintf(w->fp, "/><hosts up=\"%lu\" down=\"%lu\" total=\"%lu\"/>\n</runstats>\n</nmaprun>\n",
             run->hosts_up, run_hosts_down(run), run->hosts_total);
-    return flush_status(w->fp);
+    if (flush_status(w->fp) != 0) return -1;
+    return rc;
 }
 
 /* nmap writes task elements with -v only. */
@@ -357,6 +451,14 @@ static int xml_host_hint(struct writer *w, const struct run *run, const struct h
     return flush_status(w->fp);
 }
 
+/* NSE's prerule results, before the first host. */
+static int xml_pre_scripts(struct writer *w, const struct run *run)
+{
+    int rc = put_script_group(w->fp, "prescript", run->pre_scripts, run->n_pre_scripts);
+    if (flush_status(w->fp) != 0) return -1;
+    return rc;
+}
+
 /* A comment keeps the document valid against nmap.dtd; --resume reads it. */
 static int xml_host_partial(struct writer *w, const struct run *run, const struct host *h)
 {
@@ -376,4 +478,5 @@ const struct writer_ops xml_writer_ops = {
     .task_progress = xml_task_progress,
     .host_partial = xml_host_partial,
     .host_hint = xml_host_hint,
+    .pre_scripts = xml_pre_scripts,
 };

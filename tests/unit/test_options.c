@@ -432,7 +432,6 @@ static void test_refusals(void **state)
         {"-A", "127.0.0.1", "-A"},
         {"--versiondb", "x", "--versiondb"},
         {"--nsock-engine", "poll", "--nsock-engine poll"},
-        {"--script=default", "127.0.0.1", "--script"},
         {"-D", "1.2.3.4", "-D"},
     };
     setenv("NMAP_PRIVILEGED", "1", 1);
@@ -482,13 +481,51 @@ static void test_version_detection(void **state)
     expect_fatal("version-intensity must be between 0 and 9");
 }
 
+/* The script options reach the plan as nse_main.lua wants them: --script
+ * split at commas (repeats add up), the rest as typed. */
+static void test_script_options(void **state)
+{
+    RUN("--script", "http-title,ssh-*", "--script=+x", "127.0.0.1");
+    expect_run();
+    assert_true(last.plan.script_scan);
+    assert_int_equal(last.plan.n_script_rules, 3);
+    assert_string_equal(last.plan.script_rules[0], "http-title");
+    assert_string_equal(last.plan.script_rules[1], "ssh-*");
+    assert_string_equal(last.plan.script_rules[2], "+x");
+    assert_false(last.plan.script_trace);
+    cleanup(state);
+    RUN("-sC", "--script-args", "a=1,b={2,3}", "--script-args-file", "f", "--script-trace",
+        "--script-timeout", "1.5s", "127.0.0.1");
+    expect_run();
+    assert_true(last.plan.script_scan);
+    assert_int_equal(last.plan.n_script_rules, 0);
+    assert_string_equal(last.plan.script_args, "a=1,b={2,3}");
+    assert_string_equal(last.plan.script_args_file, "f");
+    assert_true(last.plan.script_trace);
+    assert_true(last.plan.script_timeout > 1.49 && last.plan.script_timeout < 1.51);
+    cleanup(state);
+    RUN("--script-help", "ftp-*", "--script-updatedb", "--packet-trace");
+    expect_run();
+    assert_false(last.plan.script_scan);
+    assert_true(last.plan.script_help);
+    assert_true(last.plan.script_updatedb);
+    assert_true(last.plan.script_trace);
+    assert_int_equal(last.plan.n_script_rules, 1);
+    cleanup(state);
+    RUN("--script-timeout", "abc", "127.0.0.1");
+    expect_fatal("Bogus --script-timeout argument specified");
+    cleanup(state);
+    RUN("--script-timeout", "-1", "127.0.0.1");
+    expect_fatal("Bogus --script-timeout argument specified");
+}
+
 static void test_refusal_after_whole_line(void **state)
 {
     (void)state;
     RUN("-O", "--bogus");
     expect_usage_error("cmap: unrecognized option '--bogus'");
     cleanup(state);
-    RUN("-sC", "-p", "80"); /* -p consumed its argument: no stray target */
+    RUN("-O", "-p", "80"); /* -p consumed its argument: no stray target */
     assert_int_equal(last.status, 1);
 }
 
@@ -531,6 +568,7 @@ int main(void)
         T(test_ipv6_plan),
         T(test_refusals),
         T(test_version_detection),
+        T(test_script_options),
         T(test_refusal_after_whole_line),
         T(test_ping_options),
     };

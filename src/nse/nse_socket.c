@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+
 #include "cli/plan.h"
 #include "core/loop.h"
 
@@ -62,6 +64,7 @@ static int l_gc(lua_State *L)
     struct nse_sock *s = luaL_checkudata(L, 1, NSE_SOCKET_MT);
     if (s->timer) loop_timer_cancel(s->ctx->loop, s->timer);
     s->timer = NULL;
+    if (s->fd >= 0 && !s->pcap) nse_sock_trace(s, ">", "CLOSE");
     nse_sock_close_fd(s);
     nse_sock_pcap_free(s);
     free(s->buf);
@@ -146,7 +149,14 @@ static int connect_done_k(lua_State *L, int status, lua_KContext kctx)
     (void)kctx;
     struct nse_sock *s = luaL_checkudata(L, 1, NSE_SOCKET_MT);
     if (s->st != NS_OK) {
-        nse_sock_close_fd(s);
+        /* The socket stays open (unconnected) until close or collection,
+         * as nmap's iod does: close() then succeeds and is traced. */
+        s->connected = false;
+        if (s->ssl) {
+            SSL_free(s->ssl);
+            s->ssl = NULL;
+            ERR_clear_error();
+        }
         return nse_sock_push_status(L, s->st);
     }
     lua_pushboolean(L, 1);
@@ -181,23 +191,23 @@ static int connect_k(lua_State *L, int status, lua_KContext kctx)
     if (ssl && sni && !is_literal(sni) && strlen(sni) < sizeof s->sni)
         memcpy(s->sni, sni, strlen(sni) + 1);
     s->fd = socket(ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (s->fd < 0) return safe_error(L, strerror(errno));
-    if (s->bound) {
-        if (s->bind_ss.ss_family != ss.ss_family) {
-            nse_sock_close_fd(s);
-            return safe_error(L, "bind address family differs from the target's");
-        }
-        int one = 1;
-        setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (bind(s->fd, (struct sockaddr *)&s->bind_ss, s->bind_len) != 0) {
-            int e = errno;
-            nse_sock_close_fd(s);
-            return safe_error(L, strerror(e));
-        }
-    }
+    if (s->fd < 0) return safe_error(L, "Nsock connect failed immediately");
     memcpy(&s->peer, &ss, sslen);
     s->peer_len = sslen;
+    if (s->bound) {
+        /* nsock binds inside its connect: a failure is the connect's */
+        int one = 1;
+        setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (s->bind_ss.ss_family != ss.ss_family ||
+            bind(s->fd, (struct sockaddr *)&s->bind_ss, s->bind_len) != 0) {
+            nse_sock_close_fd(s);
+            return nse_sock_push_status(L, NS_ERROR);
+        }
+    }
     bool now = connect(s->fd, (struct sockaddr *)&ss, sslen) == 0;
+    int connect_errno = errno;
+    nse_sock_trace(s, ">", "CONNECT");
+    errno = connect_errno;
     if (!now && errno != EINPROGRESS) {
         s->st = NS_ERROR;
         s->err = errno;
@@ -460,7 +470,7 @@ static int l_close(lua_State *L)
 {
     struct nse_sock *s = check_sock(L, 1);
     if (s->fd < 0 && !s->pcap) return safe_error(L, "socket already closed");
-    nse_sock_trace(s, NULL, "CLOSE");
+    if (!s->pcap) nse_sock_trace(s, ">", "CLOSE");
     nse_sock_close_fd(s);
     nse_sock_pcap_free(s);
     nse_sock_unlock_socket(L, 1);

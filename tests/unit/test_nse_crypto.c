@@ -267,6 +267,8 @@ static void test_push_bignum(void **state)
                               "assert(openssl.bignum_num_bits(e) == 17)");
     if (rc != LUA_OK) fprintf(stderr, "Lua: %s\n", lua_tostring(L, -1));
     assert_int_equal(rc, LUA_OK);
+    nse_push_bignum(L, NULL);
+    assert_true(lua_isnil(L, -1));
     lua_close(L); /* __gc frees bn: ASan reports a leak otherwise */
 }
 

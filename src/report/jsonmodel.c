@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/plan.h"
 #include "core/log.h"
@@ -201,6 +202,28 @@ static int put_service(struct jw *j, const struct port_result *p)
     return rc;
 }
 
+/* Script text as nmap's XML carries it (and so as its readers know it):
+ * printable ASCII, tab, newline and CR kept, every other byte as the text
+ * "\xHH". */
+static void put_script_text(struct jw *j, const char *key, const char *s)
+{
+    size_t len = strlen(s);
+    char *kept = malloc(len * 4 + 1), *o = kept;
+    if (!kept) {
+        jw_kstring(j, key, ""); /* out of memory: the record stays well formed */
+        return;
+    }
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 0x20 && *p < 0x7f) || *p == '\t' || *p == '\n' || *p == '\r')
+            *o++ = (char)*p;
+        else
+            o += sprintf(o, "\\x%02X", *p);
+    }
+    *o = '\0';
+    jw_kstring(j, key, kept);
+    free(kept);
+}
+
 /* The XML's nested <table key>/<elem key>: {"key", "value"} for a leaf,
  * {"key", "elems": [...]} for a table; no key for an array item. */
 static void put_script_elems(struct jw *j, const struct script_elem *e, size_t n, int depth)
@@ -209,9 +232,9 @@ static void put_script_elems(struct jw *j, const struct script_elem *e, size_t n
     jw_array_begin(j, false);
     for (size_t i = 0; i < n; i++) {
         jw_object_begin(j);
-        if (e[i].key) jw_kstring(j, "key", e[i].key);
+        if (e[i].key) put_script_text(j, "key", e[i].key);
         if (e[i].value)
-            jw_kstring(j, "value", e[i].value);
+            put_script_text(j, "value", e[i].value);
         else
             put_script_elems(j, e[i].children, depth < JSON_SCRIPT_MAX_DEPTH ? e[i].n_children : 0,
                              depth + 1);
@@ -227,8 +250,8 @@ void json_scripts(struct jw *j, const char *key, const struct script_result *r, 
     jw_array_begin(j, false);
     for (size_t i = 0; i < n; i++) {
         jw_object_begin(j);
-        jw_kstring(j, "id", r[i].id ? r[i].id : "");
-        jw_kstring(j, "output", r[i].output ? r[i].output : "");
+        put_script_text(j, "id", r[i].id ? r[i].id : "");
+        put_script_text(j, "output", r[i].output ? r[i].output : "");
         if (r[i].n_elems) put_script_elems(j, r[i].elems, r[i].n_elems, 1);
         jw_object_end(j);
     }
@@ -245,7 +268,8 @@ int json_script_record(struct jw *j, const char *type, const struct script_resul
     return 1;
 }
 
-static int put_port(struct jw *j, const struct host *h, const struct port_result *p)
+static int put_port(struct jw *j, const struct host *h, const struct port_result *p,
+                    bool scripts)
 {
     jw_object_begin(j);
     jw_kstring(j, "protocol", proto_name(p->proto));
@@ -257,7 +281,8 @@ static int put_port(struct jw *j, const struct host *h, const struct port_result
     jw_kint(j, "reason_ttl", p->reason_ttl);
     jw_object_end(j);
     int rc = svc_port_has_service(p) ? put_service(j, p) : 0;
-    const struct port_scripts *ps = host_port_scripts(h, p->proto, p->port);
+    /* -sV's version scripts alone show nothing, as in the XML. */
+    const struct port_scripts *ps = scripts ? host_port_scripts(h, p->proto, p->port) : NULL;
     if (ps) json_scripts(j, "scripts", ps->scripts, ps->n_scripts);
     jw_object_end(j);
     return rc;
@@ -266,9 +291,10 @@ static int put_port(struct jw *j, const struct host *h, const struct port_result
 /* Every scanned port, folded or not, so a reader needs no range parsing;
  * with --open only the ports the XML lists (the rest stay counted in
  * extraports), as the user asked for those alone. */
-static int put_ports(struct jw *j, const struct plan *plan, const struct host *h,
+static int put_ports(struct jw *j, const struct run *run, const struct host *h,
                      const struct port_view *v)
 {
+    const struct plan *plan = run->plan;
     jw_key(j, "ports");
     jw_object_begin(j);
     int rc = put_extraports(j, v);
@@ -276,7 +302,7 @@ static int put_ports(struct jw *j, const struct plan *plan, const struct host *h
     jw_array_begin(j, false);
     for (size_t i = 0; i < v->n; i++)
         if ((!plan->open_only || port_view_shown(v, v->sorted[i])) &&
-            put_port(j, h, v->sorted[i]) != 0)
+            put_port(j, h, v->sorted[i], run->script_scan) != 0)
             rc = -1;
     jw_array_end(j);
     jw_object_end(j);
@@ -293,8 +319,9 @@ static void put_times(struct jw *j, const struct host *h)
     jw_object_end(j);
 }
 
-static int put_up_host(struct jw *j, const struct plan *plan, const struct host *h)
+static int put_up_host(struct jw *j, const struct run *run, const struct host *h)
 {
+    const struct plan *plan = run->plan;
     struct port_view v;
     if (port_view_build(&v, h, plan) != 0) return -1;
     bool scanned = plan_scans_ports(plan);
@@ -310,8 +337,8 @@ static int put_up_host(struct jw *j, const struct plan *plan, const struct host 
     put_status(j, "up", h->reason, h->reason_ttl);
     put_addresses(j, h);
     put_hostnames(j, h);
-    int rc = scanned && !h->timed_out ? put_ports(j, plan, h, &v) : 0;
-    if (!h->timed_out) json_scripts(j, "hostscripts", h->host_scripts, h->n_host_scripts);
+    int rc = scanned && !h->timed_out ? put_ports(j, run, h, &v) : 0;
+    if (!h->timed_out && run->script_scan) json_scripts(j, "hostscripts", h->host_scripts, h->n_host_scripts);
     trace_put_json(j, h);
     if (h->have_times) put_times(j, h);
     jw_object_end(j);
@@ -336,7 +363,7 @@ static void put_bare_host(struct jw *j, const struct host *h)
 int json_host(struct jw *j, const struct run *run, const struct host *h)
 {
     const struct plan *plan = run->plan;
-    if (h->state == HOST_STATE_UP) return put_up_host(j, plan, h);
+    if (h->state == HOST_STATE_UP) return put_up_host(j, run, h);
     if (h->state == HOST_STATE_UNKNOWN || (h->state == HOST_STATE_DOWN && plan->verbosity > 0)) {
         put_bare_host(j, h);
         return 1;

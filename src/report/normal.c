@@ -165,7 +165,10 @@ static void put_script(FILE *fp, const struct writer *w, const struct script_res
     }
 }
 
-/* "Pre-scan script results:", "Host script results:" and the like. */
+/* "Pre-scan script results:", "Host script results:" and the like. Script
+ * results are shown only when scripts were asked for (run->script_scan):
+ * -sV alone runs the version scripts for what they learn about services,
+ * and nmap shows none of their output. */
 static void put_script_block(FILE *fp, const struct writer *w, const char *title,
                              const struct script_result *r, size_t n)
 {
@@ -226,7 +229,7 @@ static void put_row(FILE *fp, const char *const *cells, const size_t *width, con
  * is not padded (nmap's NmapOutputTable). */
 static int put_port_table(FILE *fp, const struct writer *w, const struct host *h,
                           const struct port_view *v, bool with_reason, bool version_scan,
-                          bool protocols)
+                          bool protocols, bool scripts)
 {
     const char *const header[N_COLS] = {protocols ? "PROTOCOL" : "PORT", "STATE", "SERVICE",
                                         "REASON", "VERSION"};
@@ -265,7 +268,7 @@ static int put_port_table(FILE *fp, const struct writer *w, const struct host *h
          * complaints about empty outputs come out before the table does. */
         for (size_t i = 0; i < rows; i++) {
             const struct port_scripts *ps =
-                host_port_scripts(h, row_port[i]->proto, row_port[i]->port);
+                scripts ? host_port_scripts(h, row_port[i]->proto, row_port[i]->port) : NULL;
             for (size_t k = 0; ps && k < ps->n_scripts; k++)
                 if (!ps->scripts[k].output || !*ps->scripts[k].output)
                     put_empty_script_error(fp, w, &ps->scripts[k]);
@@ -276,7 +279,7 @@ static int put_port_table(FILE *fp, const struct writer *w, const struct host *h
             /* A port's script results follow its row; they take no part in
              * the column widths. */
             const struct port_scripts *ps =
-                host_port_scripts(h, row_port[i]->proto, row_port[i]->port);
+                scripts ? host_port_scripts(h, row_port[i]->proto, row_port[i]->port) : NULL;
             for (size_t k = 0; ps && k < ps->n_scripts; k++)
                 if (ps->scripts[k].output && *ps->scripts[k].output)
                     put_script(fp, w, &ps->scripts[k]);
@@ -327,9 +330,10 @@ static void put_fingerprints(FILE *fp, const struct port_view *v)
 /* The port table and what belongs to it; the lines nmap prints after its
  * MAC address (Service Info, the trace, final times) and the empty line
  * that ends the host are put_up_host()'s. */
-static int put_ports(FILE *fp, const struct writer *w, const struct plan *plan,
+static int put_ports(FILE *fp, const struct writer *w, const struct run *run,
                      const struct host *h, const struct port_view *v)
 {
+    const struct plan *plan = run->plan;
     if (v->n_ignored == v->n) {
         fprintf(fp, "All %zu scanned ports on ", v->n);
         put_name_ip(fp, h);
@@ -346,7 +350,7 @@ static int put_ports(FILE *fp, const struct writer *w, const struct plan *plan,
     int rc = 0;
     if (v->n_ignored < v->n) {
         rc = put_port_table(fp, w, h, v, plan->reason || plan->debugging, plan->version_scan,
-                            plan->ip_proto_scan);
+                            plan->ip_proto_scan, run->script_scan);
         put_fingerprints(fp, v);
     }
     return rc;
@@ -377,7 +381,7 @@ static int put_up_host(FILE *fp, const struct writer *w, const struct run *run,
         } else {
             if (plan->verbosity > 1 || plan->debugging > 0) put_scan_times(fp, h);
             ports = scanned && v.n > 0;
-            if (ports) rc = put_ports(fp, w, plan, h, &v);
+            if (ports) rc = put_ports(fp, w, run, h, &v);
         }
         if (h->has_mac) {
             const uint8_t *m = h->mac;
@@ -387,7 +391,7 @@ static int put_up_host(FILE *fp, const struct writer *w, const struct run *run,
             fputs(")\n", fp);
         }
         if (ports) svc_put_info_line(fp, h);
-        if (!h->timed_out)
+        if (!h->timed_out && run->script_scan)
             put_script_block(fp, w, "\nHost script results:", h->host_scripts, h->n_host_scripts);
         bool traced = trace_put_normal(fp, h, plan->debugging > 0);
         if (ports && final_times && h->have_times)
@@ -395,7 +399,7 @@ static int put_up_host(FILE *fp, const struct writer *w, const struct run *run,
                     (long long)h->srtt_us, (long long)h->rttvar_us, (long long)h->timeout_us);
         /* A script scan ends every host's block with an empty line, even a
          * ping scan's (nmap's o.script). */
-        if (ports || traced || run->script_scan || h->n_host_scripts) fputc('\n', fp);
+        if (ports || traced || run->script_scan) fputc('\n', fp);
     }
     port_view_free(&v);
     return rc;

@@ -284,7 +284,7 @@ static int put_script_group(FILE *fp, const char *tag, const struct script_resul
 
 /* A port with no name, fingerprint or tunnel gets no <service> element,
  * as nmap. */
-static int put_port(FILE *fp, const struct host *h, const struct port_result *p)
+static int put_port(FILE *fp, const struct host *h, const struct port_result *p, bool scripts)
 {
     fprintf(fp,
             "<port protocol=\"%s\" portid=\"%u\"><state state=\"%s\" reason=\"%s\" "
@@ -302,18 +302,20 @@ static int put_port(FILE *fp, const struct host *h, const struct port_result *p)
     } else if (svc_port_has_service(p) && put_service(fp, p) != 0) {
         return -1;
     }
-    const struct port_scripts *ps = host_port_scripts(h, p->proto, p->port);
+    /* -sV's version scripts alone show nothing (nmap's o.script). */
+    const struct port_scripts *ps = scripts ? host_port_scripts(h, p->proto, p->port) : NULL;
     if (ps && put_scripts(fp, ps->scripts, ps->n_scripts) != 0) return -1;
     fputs("</port>\n", fp);
     return 0;
 }
 
-static int put_ports(FILE *fp, const struct host *h, const struct port_view *v)
+static int put_ports(FILE *fp, const struct host *h, const struct port_view *v, bool scripts)
 {
     fputs("<ports>", fp);
     if (put_extraports(fp, v) != 0) return -1;
     for (size_t i = 0; i < v->n; i++)
-        if (port_view_shown(v, v->sorted[i]) && put_port(fp, h, v->sorted[i]) != 0) return -1;
+        if (port_view_shown(v, v->sorted[i]) && put_port(fp, h, v->sorted[i], scripts) != 0)
+            return -1;
     fputs("</ports>\n", fp);
     return 0;
 }
@@ -328,7 +330,7 @@ static int put_up_host(FILE *fp, const struct run *run, const struct host *h)
     if (!port_view_host_hidden(&v, plan)) {
         /* A ping scan's hosts carry no times, as nmap's, unless scripts
          * ran (their host timeout clock is the host's start). */
-        if (scanned || run->script_scan || h->n_host_scripts)
+        if (scanned || run->script_scan)
             fprintf(fp, "<host starttime=\"%lld\" endtime=\"%lld\"%s>",
                     (long long)h->start_time.tv_sec, (long long)h->end_time.tv_sec,
                     h->timed_out ? " timedout=\"true\"" : "");
@@ -337,8 +339,8 @@ static int put_up_host(FILE *fp, const struct run *run, const struct host *h)
         put_status(fp, "up", h->reason, h->reason_ttl);
         put_address(fp, h);
         put_hostnames(fp, h, true);
-        if (scanned && !h->timed_out) rc = put_ports(fp, h, &v);
-        if (!h->timed_out && put_script_group(fp, "hostscript", h->host_scripts,
+        if (scanned && !h->timed_out) rc = put_ports(fp, h, &v, run->script_scan);
+        if (!h->timed_out && run->script_scan && put_script_group(fp, "hostscript", h->host_scripts,
                                               h->n_host_scripts) != 0)
             rc = -1;
         trace_put_xml(fp, h);

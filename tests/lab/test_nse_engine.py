@@ -327,3 +327,42 @@ def test_version_scripts_startup_cost(svc_host, lab, run_in, cmap_bin):
     cost_nmap = best("nmap", ["-sV"]) - best("nmap", [])
     print(f"version-script start-up: cmap {cost_cmap:.3f}s, nmap {cost_nmap:.3f}s")
     assert cost_cmap < max(2 * cost_nmap, 0.25)
+
+
+# ---- interruption ------------------------------------------------------------------
+
+SLEEPY_SCRIPT = r'''
+local stdnse = require "stdnse"
+description = [[cmap lab: waits long enough to be interrupted.]]
+categories = {"safe"}
+portrule = function() return true end
+action = function() stdnse.sleep(60) return "woke" end
+'''
+
+
+def test_interrupt_ends_script_phase(svc_host, lab, cmap_bin, tmp_path):
+    """Ctrl-C while scripts wait: the run stops at once, as interrupted,
+    and its XML is still complete."""
+    script = tmp_path / "labsleepy.nse"
+    script.write_text(SLEEPY_SCRIPT)
+    os.chmod(tmp_path, 0o755)
+    xml = tmp_path / "out.xml"
+    proc = subprocess.Popen(["ip", "netns", "exec", lab.scanner, cmap_bin] + BASE +
+                            ["-p", "80", "--script", str(script), "-oX", str(xml), svc_host.v4],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(2)
+        assert proc.poll() is None, proc.communicate()
+        sent = time.monotonic()
+        proc.send_signal(2)
+        out, err = proc.communicate(timeout=10)
+        waited = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, err
+    assert waited < 3, f"took {waited:.1f}s to stop"
+    assert "woke" not in out
+    root = scanout.parse_xml(xml.read_text())
+    assert root.find("runstats/finished") is not None

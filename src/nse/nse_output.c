@@ -47,11 +47,16 @@ int nse_protect_xml(lua_State *L)
 
 /* ---- the captured tree --------------------------------------------------- */
 
+/* Deeper structures are refused: the tree is converted and freed by
+ * recursion, and no script's output nests anywhere near this. */
+#define MAX_DEPTH 10000
+
 struct xml_node {
     char *key;
     char *value; /* text written into an <elem>; NULL until some is */
     size_t value_len;
     bool table;
+    unsigned depth;
     struct xml_node *parent, *first, *last, *next;
     size_t n_children;
 };
@@ -104,9 +109,12 @@ fail:
 
 static struct xml_node *new_node(lua_State *L, struct xml_node *parent)
 {
+    if (parent && parent->depth >= MAX_DEPTH)
+        luaL_error(L, "script output nested more than %d levels deep", MAX_DEPTH);
     struct xml_node *n = calloc(1, sizeof *n);
     if (!n) oom(L);
     n->parent = parent;
+    n->depth = parent ? parent->depth + 1 : 0;
     if (parent) {
         if (parent->last)
             parent->last->next = n;

@@ -368,7 +368,7 @@ static int script_help(struct plan *plan)
         fflush(stdout);
     }
     struct run run = {.plan = plan};
-    nse_close(nse_open(plan, &run, NULL));
+    nse_close(nse_open(plan, &run, NULL, NULL));
     plan_free(plan);
     return 0;
 }
@@ -378,7 +378,7 @@ static int script_help(struct plan *plan)
 static void open_scripts(struct run_ctx *c)
 {
     if (!nse_wanted(c->plan)) return;
-    c->nse = nse_open(c->plan, c->run, c->out);
+    c->nse = nse_open(c->plan, c->run, c->out, c->watch);
     if (nse_pre_scan(c->nse) != 0) c->run->interrupted = true;
     if (c->run->n_pre_scripts > 0 && outputs_pre_scripts(c->out, c->run) != 0)
         error("Failed to write the pre-scan script results");

@@ -62,7 +62,8 @@ static void *load_module(const struct plan *plan, char *err, size_t errlen)
     return NULL;
 }
 
-struct nse *nse_open(const struct plan *plan, struct run *run, struct outputs *out)
+struct nse *nse_open(const struct plan *plan, struct run *run, struct outputs *out,
+                     struct watch *watch)
 {
     char *err = calloc(1, ERR_MAX);
     struct nse *nse = calloc(1, sizeof *nse);
@@ -78,7 +79,7 @@ struct nse *nse_open(const struct plan *plan, struct run *run, struct outputs *o
     if (!open_fn || !nse->run || !nse->close)
         fatal("NSE: failed to initialize the script engine:\n%s lacks its entry points\n",
               MODULE_NAME);
-    nse->engine = open_fn(plan, run, out, err, ERR_MAX);
+    nse->engine = open_fn(plan, run, out, watch, err, ERR_MAX);
     if (!nse->engine) fatal("NSE: failed to initialize the script engine:\n%s\n", err);
     free(err);
     return nse;

@@ -18,6 +18,7 @@ struct plan;
 struct run;
 struct host;
 struct outputs;
+struct watch;
 
 /* True when the plan runs any script (the engine must be opened). */
 bool nse_wanted(const struct plan *plan);
@@ -28,8 +29,10 @@ struct nse;
  * (which loads and selects the scripts; with --script-help it describes
  * them instead). A failure is fatal, with nmap's message ("NSE: failed to
  * initialize the script engine:" and the Lua traceback), as in nmap.
- * Task lines and progress go to out. */
-struct nse *nse_open(const struct plan *plan, struct run *run, struct outputs *out);
+ * Task lines go to out; the watcher (may be NULL) answers runtime keys and
+ * prints the timing lines while scripts run. */
+struct nse *nse_open(const struct plan *plan, struct run *run, struct outputs *out,
+                     struct watch *watch);
 
 /* nmap's three phases. Each returns 0, or -1 when interrupted; an engine
  * error is fatal ("NSE: Script Engine Scan Aborted."), as in nmap. Results go into the model:

@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "nse/nse_engine.h"
 #include "report/model.h"
+#include "report/watch.h"
 
 #define NMAP_URL "https://nmap.org"
 
@@ -92,8 +93,9 @@ static int l_fetchscript(lua_State *L)
     return fetch(L, "scripts/");
 }
 
-/* Runtime interaction reaches cmap through its watcher between phases;
- * during script scanning no key is taken from it. */
+/* The runtime keys are answered by cmap's watcher while the engine ticks
+ * it (see the progress meter below), as during the scans: a status key
+ * prints the status there, so nse_main.lua never needs to. */
 static int l_key_was_pressed(lua_State *L)
 {
     lua_pushboolean(L, 0);
@@ -102,10 +104,15 @@ static int l_key_was_pressed(lua_State *L)
 
 /* ---- the progress meter: nmap's task lines for each NSE phase ---------- */
 
-#define STATS_INTERVAL_US (30 * 1000000LL) /* between "NSE Timing: About ..." */
-
+/* nse_main.lua makes one per runlevel of a phase. Creating it begins
+ * nmap's task ("Initiating NSE at ...", <taskbegin task="NSE">); each round
+ * of the scheduler asks "mayBePrinted" and then reports the fraction done,
+ * which ticks cmap's watcher (runtime keys, the -v "NSE Timing: About ..."
+ * lines, the live progress line) no more often than the scans do;
+ * "endTask" ends the task ("Completed NSE at ..., 0.00s elapsed"). */
 struct meter {
-    struct timeval began, last_print;
+    struct timeval began;
+    int64_t last_tick_us;
     bool ended;
 };
 
@@ -114,30 +121,19 @@ static int64_t tv_us(const struct timeval *tv)
     return (int64_t)tv->tv_sec * 1000000 + tv->tv_usec;
 }
 
-static void meter_stats(struct nse_engine *e, struct meter *m, double fraction)
+static int64_t now_us(void)
 {
-    if (!e->out) return;
     struct timeval now;
     gettimeofday(&now, NULL);
-    m->last_print = now;
-    if (fraction < 0) fraction = 0;
-    if (fraction > 1) fraction = 1;
-    struct progress_event ev = {.task = "NSE", .time = now, .percent = fraction * 100.0};
-    double spent = (double)(tv_us(&now) - tv_us(&m->began)) / 1e6;
-    if (fraction >= 0.01) {
-        ev.have_etc = true;
-        ev.remaining = spent / fraction - spent;
-        ev.etc = now.tv_sec + (time_t)ev.remaining;
-    }
-    outputs_task_progress(e->out, e->ctx.run, &ev);
+    return tv_us(&now);
 }
 
-static bool meter_may_print(struct nse_engine *e, struct meter *m)
+static void meter_tick(struct nse_engine *e, double fraction, bool finished)
 {
-    if (run_verbosity(e->ctx.run) < 1) return false;
-    struct timeval now;
-    gettimeofday(&now, NULL);
-    return tv_us(&now) - tv_us(&m->last_print) >= STATS_INTERVAL_US;
+    if (!e->obs.tick) return;
+    struct scan_status st = {
+        .fraction = fraction < 0 ? 0 : fraction > 1 ? 1 : fraction, .finished = finished};
+    e->obs.tick(e->obs.watch_ctx, &st);
 }
 
 static int meter_call(lua_State *L)
@@ -145,12 +141,14 @@ static int meter_call(lua_State *L)
     struct nse_engine *e = nse_engine_of(L);
     struct meter *m = lua_touserdata(L, lua_upvalueindex(1));
     const char *op = luaL_checkstring(L, 1);
-    if (strcmp(op, "printStats") == 0) {
-        meter_stats(e, m, luaL_checknumber(L, 2));
-    } else if (strcmp(op, "printStatsIfNecessary") == 0) {
-        if (meter_may_print(e, m)) meter_stats(e, m, luaL_checknumber(L, 2));
+    if (strcmp(op, "printStats") == 0 || strcmp(op, "printStatsIfNecessary") == 0) {
+        double fraction = luaL_checknumber(L, 2);
+        if (!m->ended) meter_tick(e, fraction, false);
     } else if (strcmp(op, "mayBePrinted") == 0) {
-        lua_pushboolean(L, meter_may_print(e, m));
+        int64_t now = now_us();
+        bool due = !m->ended && e->obs.tick && now - m->last_tick_us >= SCAN_TICK_US;
+        if (due) m->last_tick_us = now;
+        lua_pushboolean(L, due);
         return 1;
     } else if (strcmp(op, "endTask") == 0) {
         if (!m->ended && e->task_open) {
@@ -160,6 +158,10 @@ static int meter_call(lua_State *L)
             e->task.time = now;
             outputs_task_end(e->out, e->ctx.run, &e->task);
             e->task_open = false;
+            if (e->watch) {
+                meter_tick(e, 1.0, true);
+                watch_task_end(e->watch);
+            }
         }
         m->ended = true;
     } else {
@@ -168,8 +170,8 @@ static int meter_call(lua_State *L)
     return 0;
 }
 
-/* scan_progress_meter(name): begins the task ("Initiating NSE at ...",
- * <taskbegin task="NSE">) and returns the closure that reports on it. */
+/* scan_progress_meter(name): begins the task and returns the closure that
+ * reports on it. */
 static int l_scan_progress_meter(lua_State *L)
 {
     struct nse_engine *e = nse_engine_of(L);
@@ -177,11 +179,17 @@ static int l_scan_progress_meter(lua_State *L)
     struct meter *m = lua_newuserdatauv(L, sizeof *m, 0);
     memset(m, 0, sizeof *m);
     gettimeofday(&m->began, NULL);
-    m->last_print = m->began;
+    m->last_tick_us = tv_us(&m->began);
     snprintf(e->task_name, sizeof e->task_name, "%s", name);
     e->task = (struct task_event){.name = e->task_name, .time = m->began};
     e->task_open = e->out != NULL; /* --script-help has no outputs */
     if (e->out) outputs_task_begin(e->out, e->ctx.run, &e->task);
+    if (e->out && e->watch) {
+        const struct run *run = e->ctx.run;
+        watch_observe(e->watch, &e->obs);
+        watch_task_begin(e->watch, e->task_name, run->hosts_total,
+                         run->hosts_up + e->ctx.n_hosts, e->ctx.n_hosts);
+    }
     lua_pushcclosure(L, meter_call, 1);
     return 1;
 }

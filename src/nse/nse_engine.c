@@ -111,13 +111,15 @@ static bool open_libraries(lua_State *L, char *err, size_t errlen)
 }
 
 struct nse_engine *cmap_nse_module_open(const struct plan *plan, struct run *run,
-                                        struct outputs *out, char *err, size_t errlen);
+                                        struct outputs *out, struct watch *watch, char *err,
+                                        size_t errlen);
 int cmap_nse_module_run(struct nse_engine *e, enum nse_phase phase, struct host **hosts, size_t n,
                         char *err, size_t errlen);
 void cmap_nse_module_close(struct nse_engine *e);
 
 struct nse_engine *cmap_nse_module_open(const struct plan *plan, struct run *run,
-                                        struct outputs *out, char *err, size_t errlen)
+                                        struct outputs *out, struct watch *watch, char *err,
+                                        size_t errlen)
 {
     struct nse_engine *e = calloc(1, sizeof *e);
     if (!e) {
@@ -127,6 +129,7 @@ struct nse_engine *cmap_nse_module_open(const struct plan *plan, struct run *run
     e->ctx.plan = plan;
     e->ctx.run = run;
     e->out = out;
+    e->watch = watch;
     e->df = (struct datafile_ctx){
         .datadir = plan->datadir, .exe_path = plan->exe_path, .debugging = plan->debugging};
     e->ctx.loop = loop_new();

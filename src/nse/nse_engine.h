@@ -13,6 +13,7 @@
 #include "nse/nse_host.h"
 #include "nse/nse_module.h"
 #include "report/writer.h"
+#include "scan/observer.h"
 
 struct xml_node;
 
@@ -21,6 +22,8 @@ struct xml_node;
 struct nse_engine {
     struct nse_ctx ctx;
     struct outputs *out;
+    struct watch *watch; /* runtime keys and timing lines; NULL: none */
+    struct scan_observer obs;
     struct datafile_ctx df;
     enum nse_phase phase;
     /* The current NSE task ("Initiating NSE at ..."), begun by the

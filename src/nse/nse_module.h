@@ -11,6 +11,7 @@ struct plan;
 struct run;
 struct host;
 struct outputs;
+struct watch;
 struct nse_engine;
 
 /* nse_main.lua's phases, in the order a run calls them. */
@@ -19,7 +20,8 @@ enum nse_phase { NSE_PHASE_PRE = 0, NSE_PHASE_SCAN, NSE_PHASE_POST };
 /* Start Lua and run nse_main.lua (loading the chosen scripts). On failure
  * NULL, with nmap's message (the Lua error and its traceback) in err. */
 typedef struct nse_engine *(*nse_module_open_fn)(const struct plan *plan, struct run *run,
-                                                 struct outputs *out, char *err, size_t errlen);
+                                                 struct outputs *out, struct watch *watch,
+                                                 char *err, size_t errlen);
 /* One phase over hosts (only NSE_PHASE_SCAN reads them). 0, or -1 with the
  * message in err. */
 typedef int (*nse_module_run_fn)(struct nse_engine *e, enum nse_phase phase, struct host **hosts,

@@ -103,8 +103,13 @@ static BIGNUM *new_bn(lua_State *L)
     return u->bn;
 }
 
+/* bn NULL (a key without that component) pushes nil. */
 void nse_push_bignum(lua_State *L, struct bignum_st *bn)
 {
+    if (!bn) {
+        lua_pushnil(L);
+        return;
+    }
     struct lua_bn *u = lua_newuserdatauv(L, sizeof *u, 0);
     u->bn = bn;
     push_bn_metatable(L);

@@ -536,8 +536,11 @@ static int l_set_port_version(lua_State *L)
         si->conf = 3;
         break;
     }
-    /* nmap hands no fingerprint to the port here: a version the script
-     * set replaces the one -sV printed, fingerprint included. */
+    /* port.version.service_fp (the -sV fingerprint the port table
+     * carried, or what the script put there) stays unless the script
+     * claims a hard match: nmap 7.93 was seen to keep it for every other
+     * probe state and drop it for hardmatched. */
+    if (ps != HARD) si->fingerprint = version_field(L, 4, "service_fp");
     svc_sanitize(si);
     service_info_free(p->svc);
     p->svc = si;

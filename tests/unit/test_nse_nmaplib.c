@@ -261,6 +261,13 @@ static void test_set_port(void **state)
             "nmap.set_port_version(host, p, 'tcpwrapped')\n"
             "q = nmap.get_port_state(host, p)\n"
             "assert(q.service == 'tcpwrapped' and q.version.name_confidence == 8)\n"
+            "p = nmap.get_port_state(host, {number = 25, protocol = 'tcp'})\n"
+            "p.version.service_fp = 'SF-Port25-TCP:V=7.93'\n"
+            "nmap.set_port_version(host, p, 'nomatch')\n"
+            "assert(nmap.get_port_state(host, p).version.service_fp == 'SF-Port25-TCP:V=7.93')\n"
+            "nmap.set_port_version(host, p)\n"
+            "q = nmap.get_port_state(host, p)\n"
+            "assert(q.version.service_fp == nil and q.version.service_dtype == 'probed')\n"
             "p.version = {service_tunnel = 'bogus'}\n"
             "assert(not pcall(nmap.set_port_version, host, p))\n"
             "assert(not pcall(nmap.set_port_version, host, p, 'matched'))\n");

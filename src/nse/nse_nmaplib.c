@@ -547,7 +547,8 @@ static int l_set_port_version(lua_State *L)
     return 0;
 }
 
-/* The Exclude directive of nmap-service-probes, read once per state. */
+/* The Exclude directive of nmap-service-probes, read once per state
+ * (the version scan's own copy lives in the exe's service scan). */
 static const char excl_key = 'x';
 
 static int excl_gc(lua_State *L)
@@ -586,6 +587,13 @@ static int l_port_is_excluded(lua_State *L)
     lua_Integer port = luaL_checkinteger(L, 1);
     luaL_argcheck(L, port >= 0 && port <= 65535, 1, "port number out of range");
     int proto = luaL_checkoption(L, 2, NULL, proto_opts);
+    /* nmap answers from the probes its version scan loaded: without -sV,
+     * or with --allports, nothing is excluded (measured on 7.93). */
+    const struct plan *p = plan_of(L);
+    if (!p->version_scan || p->version_all_ports) {
+        lua_pushboolean(L, 0);
+        return 1;
+    }
     lua_pushboolean(L, vscan_excluded(probes_db(L), (uint16_t)port, (enum proto_index)proto));
     return 1;
 }

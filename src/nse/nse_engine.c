@@ -17,6 +17,7 @@
 #include "core/addr.h"
 #include "core/log.h"
 #include "core/loop.h"
+#include "core/signals.h"
 #include "nse/nse_engine.h"
 #include "report/model.h"
 
@@ -202,6 +203,22 @@ static void set_current_hosts(lua_State *L, struct host **hosts, size_t n)
     lua_setfield(L, LUA_REGISTRYINDEX, "NSE_CURRENT_HOSTS");
 }
 
+/* A stop request (Ctrl-C, SIGTERM) ends the phase: nse_main.lua's
+ * scheduler runs Lua between every turn of the loop, so a count hook on
+ * the main thread notices within a few milliseconds. Script threads
+ * inherit the hook but are left alone; they end with the phase. */
+static int stop_key;
+
+static void stop_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    if (!scan_stop_requested) return;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &stop_key);
+    bool main_thread = lua_touserdata(L, -1) == (void *)L;
+    lua_pop(L, 1);
+    if (main_thread) luaL_error(L, "interrupted");
+}
+
 static const char *const scantypes[] = {"NSE_PRE_SCAN", "NSE_SCAN", "NSE_POST_SCAN"};
 
 /* Under pcall: main(hosts, scantype). */
@@ -230,19 +247,24 @@ int cmap_nse_module_run(struct nse_engine *e, enum nse_phase phase, struct host 
     e->ctx.hosts = n ? hosts : NULL;
     e->ctx.n_hosts = n;
     set_current_hosts(L, hosts, n);
+    lua_pushlightuserdata(L, L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &stop_key);
+    lua_sethook(L, stop_hook, LUA_MASKCOUNT, 1000);
+    int base = lua_gettop(L);
     lua_pushcfunction(L, traceback);
     lua_pushcfunction(L, run_main);
     lua_pushlightuserdata(L, e);
     int rc = 0;
-    if (lua_pcall(L, 1, 0, -3) != LUA_OK) {
+    /* An error after a stop request is the hook's: the run is interrupted. */
+    if (lua_pcall(L, 1, 0, base + 1) != LUA_OK && !scan_stop_requested) {
         const char *msg = lua_tostring(L, -1);
         snprintf(err, errlen,
                  "NSE: Script Engine Scan Aborted.\nAn error was thrown by the engine: %s",
                  msg ? msg : "(no message)");
-        lua_pop(L, 1);
         rc = -1;
     }
-    lua_pop(L, 1);
+    lua_sethook(L, NULL, 0, 0);
+    lua_settop(L, base);
     nse_output_reset(e);
     e->ctx.hosts = NULL;
     e->ctx.n_hosts = 0;

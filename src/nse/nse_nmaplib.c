@@ -536,15 +536,19 @@ static int l_set_port_version(lua_State *L)
         si->conf = 3;
         break;
     }
-    /* nmap hands no fingerprint to the port here: a version the script
-     * set replaces the one -sV printed, fingerprint included. */
+    /* port.version.service_fp (the -sV fingerprint the port table
+     * carried, or what the script put there) stays unless the script
+     * claims a hard match: nmap 7.93 was seen to keep it for every other
+     * probe state and drop it for hardmatched. */
+    if (ps != HARD) si->fingerprint = version_field(L, 4, "service_fp");
     svc_sanitize(si);
     service_info_free(p->svc);
     p->svc = si;
     return 0;
 }
 
-/* The Exclude directive of nmap-service-probes, read once per state. */
+/* The Exclude directive of nmap-service-probes, read once per state
+ * (the version scan's own copy lives in the exe's service scan). */
 static const char excl_key = 'x';
 
 static int excl_gc(lua_State *L)
@@ -583,6 +587,13 @@ static int l_port_is_excluded(lua_State *L)
     lua_Integer port = luaL_checkinteger(L, 1);
     luaL_argcheck(L, port >= 0 && port <= 65535, 1, "port number out of range");
     int proto = luaL_checkoption(L, 2, NULL, proto_opts);
+    /* nmap answers from the probes its version scan loaded: without -sV,
+     * or with --allports, nothing is excluded (measured on 7.93). */
+    const struct plan *p = plan_of(L);
+    if (!p->version_scan || p->version_all_ports) {
+        lua_pushboolean(L, 0);
+        return 1;
+    }
     lua_pushboolean(L, vscan_excluded(probes_db(L), (uint16_t)port, (enum proto_index)proto));
     return 1;
 }

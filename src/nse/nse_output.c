@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/plan.h"
 #include "core/log.h"
 #include "nse/nse_engine.h"
 #include "report/model.h"
@@ -46,11 +47,16 @@ int nse_protect_xml(lua_State *L)
 
 /* ---- the captured tree --------------------------------------------------- */
 
+/* Deeper structures are refused: the tree is converted and freed by
+ * recursion, and no script's output nests anywhere near this. */
+#define MAX_DEPTH 10000
+
 struct xml_node {
     char *key;
     char *value; /* text written into an <elem>; NULL until some is */
     size_t value_len;
     bool table;
+    unsigned depth;
     struct xml_node *parent, *first, *last, *next;
     size_t n_children;
 };
@@ -103,9 +109,12 @@ fail:
 
 static struct xml_node *new_node(lua_State *L, struct xml_node *parent)
 {
+    if (parent && parent->depth >= MAX_DEPTH)
+        luaL_error(L, "script output nested more than %d levels deep", MAX_DEPTH);
     struct xml_node *n = calloc(1, sizeof *n);
     if (!n) oom(L);
     n->parent = parent;
+    n->depth = parent ? parent->depth + 1 : 0;
     if (parent) {
         if (parent->last)
             parent->last->next = n;
@@ -243,6 +252,14 @@ int nse_xml_write_escaped(lua_State *L)
 
 /* ---- one result ----------------------------------------------------------- */
 
+/* Results are reported only when scripts were asked for (--script, -sC):
+ * the version scripts -sV runs by itself change service fields, and nmap
+ * shows none of their output. */
+static bool reported(lua_State *L)
+{
+    return nse_engine_of(L)->ctx.plan->script_scan;
+}
+
 /* Build the result for id from (tab, str) at the given stack slots. */
 static void make_result(lua_State *L, const char *id, int tab_idx, int str_idx,
                         struct script_result *r)
@@ -304,6 +321,7 @@ static void append(lua_State *L, struct script_result **list, size_t *n,
 void nse_output_script(lua_State *L, const char *id, int tab_idx, int str_idx)
 {
     struct nse_engine *e = nse_engine_of(L);
+    if (!reported(L)) return;
     struct script_result r;
     make_result(L, id, tab_idx, str_idx, &r);
     struct run *run = e->ctx.run;
@@ -315,6 +333,7 @@ void nse_output_script(lua_State *L, const char *id, int tab_idx, int str_idx)
 
 void nse_output_host(lua_State *L, struct host *h, const char *id, int tab_idx, int str_idx)
 {
+    if (!reported(L)) return;
     struct script_result r;
     make_result(L, id, tab_idx, str_idx, &r);
     append(L, &h->host_scripts, &h->n_host_scripts, &r);
@@ -323,6 +342,7 @@ void nse_output_host(lua_State *L, struct host *h, const char *id, int tab_idx, 
 void nse_output_port(lua_State *L, struct host *h, const struct port_result *p, const char *id,
                      int tab_idx, int str_idx)
 {
+    if (!reported(L)) return;
     struct script_result r;
     make_result(L, id, tab_idx, str_idx, &r);
     struct port_scripts *ps = NULL;

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+
 #include "cli/plan.h"
 #include "core/loop.h"
 
@@ -62,6 +64,7 @@ static int l_gc(lua_State *L)
     struct nse_sock *s = luaL_checkudata(L, 1, NSE_SOCKET_MT);
     if (s->timer) loop_timer_cancel(s->ctx->loop, s->timer);
     s->timer = NULL;
+    if (s->fd >= 0 && !s->pcap) nse_sock_trace(s, ">", "CLOSE");
     nse_sock_close_fd(s);
     nse_sock_pcap_free(s);
     free(s->buf);
@@ -146,7 +149,14 @@ static int connect_done_k(lua_State *L, int status, lua_KContext kctx)
     (void)kctx;
     struct nse_sock *s = luaL_checkudata(L, 1, NSE_SOCKET_MT);
     if (s->st != NS_OK) {
-        nse_sock_close_fd(s);
+        /* The socket stays open (unconnected) until close or collection,
+         * as nmap's iod does: close() then succeeds and is traced. */
+        s->connected = false;
+        if (s->ssl) {
+            SSL_free(s->ssl);
+            s->ssl = NULL;
+            ERR_clear_error();
+        }
         return nse_sock_push_status(L, s->st);
     }
     lua_pushboolean(L, 1);
@@ -162,19 +172,10 @@ static int connect_k(lua_State *L, int status, lua_KContext kctx)
     const char *sni, *pproto;
     const char *host = host_arg(L, 2, &sni);
     lua_Integer port = port_arg(L, 3, &pproto);
-    const char *how = luaL_optstring(L, 4, pproto ? pproto : (s->udp_default ? "udp" : "tcp"));
-    bool ssl = false;
-    int type;
-    if (!strcmp(how, "tcp")) {
-        type = SOCK_STREAM;
-    } else if (!strcmp(how, "udp")) {
-        type = SOCK_DGRAM;
-    } else if (!strcmp(how, "ssl")) {
-        type = SOCK_STREAM;
-        ssl = true;
-    } else {
-        return safe_error(L, "invalid connection method");
-    }
+    static const char *const methods[] = {"tcp", "udp", "ssl", NULL};
+    int how = luaL_checkoption(L, 4, pproto ? pproto : (s->udp_default ? "udp" : "tcp"), methods);
+    bool ssl = how == 2;
+    int type = how == 1 ? SOCK_DGRAM : SOCK_STREAM;
 
     if (!nse_sock_lock(L, 1)) return nse_yield(L, 0, connect_k); /* wait for a slot */
 
@@ -190,28 +191,29 @@ static int connect_k(lua_State *L, int status, lua_KContext kctx)
     if (ssl && sni && !is_literal(sni) && strlen(sni) < sizeof s->sni)
         memcpy(s->sni, sni, strlen(sni) + 1);
     s->fd = socket(ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (s->fd < 0) return safe_error(L, strerror(errno));
-    if (s->bound) {
-        if (s->bind_ss.ss_family != ss.ss_family) {
-            nse_sock_close_fd(s);
-            return safe_error(L, "bind address family differs from the target's");
-        }
-        int one = 1;
-        setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (bind(s->fd, (struct sockaddr *)&s->bind_ss, s->bind_len) != 0) {
-            int e = errno;
-            nse_sock_close_fd(s);
-            return safe_error(L, strerror(e));
-        }
-    }
+    if (s->fd < 0) return safe_error(L, "Nsock connect failed immediately");
     memcpy(&s->peer, &ss, sslen);
     s->peer_len = sslen;
-    if (connect(s->fd, (struct sockaddr *)&ss, sslen) != 0 && errno != EINPROGRESS) {
+    if (s->bound) {
+        /* nsock binds inside its connect: a failure is the connect's */
+        int one = 1;
+        setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (s->bind_ss.ss_family != ss.ss_family ||
+            bind(s->fd, (struct sockaddr *)&s->bind_ss, s->bind_len) != 0) {
+            nse_sock_close_fd(s);
+            return nse_sock_push_status(L, NS_ERROR);
+        }
+    }
+    bool now = connect(s->fd, (struct sockaddr *)&ss, sslen) == 0;
+    int connect_errno = errno;
+    nse_sock_trace(s, ">", "CONNECT");
+    errno = connect_errno;
+    if (!now && errno != EINPROGRESS) {
         s->st = NS_ERROR;
         s->err = errno;
         return connect_done_k(L, LUA_OK, 0);
     }
-    if (nse_sock_start(L, s, OP_CONNECT)) return nse_yield(L, 0, connect_done_k);
+    if (nse_sock_start(L, s, OP_CONNECT, now)) return nse_yield(L, 0, connect_done_k);
     return connect_done_k(L, LUA_OK, 0);
 }
 
@@ -241,8 +243,8 @@ static int l_reconnect_ssl(lua_State *L)
 {
     struct nse_sock *s = check_sock(L, 1);
     lua_settop(L, 1);
-    if (s->fd < 0 || !s->connected || s->type != SOCK_STREAM)
-        return safe_error(L, "socket must be connected");
+    if (s->fd < 0) return luaL_error(L, "socket must be connected");
+    if (!s->connected || s->type != SOCK_STREAM) return safe_error(L, "socket must be a connected stream");
     if (s->ssl) return safe_error(L, "socket is already SSL");
     s->len = 0;
     s->ssl_after_connect = true;
@@ -255,7 +257,7 @@ static int l_reconnect_ssl(lua_State *L)
         return safe_error(L, "SSL setup failed");
     }
     SSL_set_connect_state(s->ssl);
-    if (nse_sock_start(L, s, OP_HANDSHAKE)) return nse_yield(L, 0, reconnect_k);
+    if (nse_sock_start(L, s, OP_HANDSHAKE, true)) return nse_yield(L, 0, reconnect_k);
     return reconnect_k(L, LUA_OK, 0);
 }
 
@@ -275,14 +277,14 @@ static int l_send(lua_State *L)
     size_t n;
     const char *data = luaL_checklstring(L, 2, &n);
     lua_settop(L, 2);
-    if (s->fd < 0 || !s->connected) return safe_error(L, "Trying to send through a closed socket");
+    if (s->fd < 0) return luaL_error(L, "socket must be connected");
     nse_sock_trace_data(s, ">", data, n);
     s->out = data;
     s->out_len = n;
     s->out_off = 0;
     lua_pushvalue(L, 2);
     s->out_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    if (nse_sock_start(L, s, OP_SEND)) return nse_yield(L, 0, send_k);
+    if (nse_sock_start(L, s, OP_SEND, true)) return nse_yield(L, 0, send_k);
     return send_k(L, LUA_OK, 0);
 }
 
@@ -349,7 +351,7 @@ static int receive_common(lua_State *L, enum nse_read_until until, size_t want)
 {
     struct nse_sock *s = check_sock(L, 1);
     lua_settop(L, 1);
-    if (s->fd < 0) return safe_error(L, "Trying to receive through a closed socket");
+    if (s->fd < 0) return luaL_error(L, "socket must be connected");
     if (buffered_enough(s, until, want)) {
         s->st = NS_OK;
         return recv_k(L, LUA_OK, 0);
@@ -362,7 +364,7 @@ static int receive_common(lua_State *L, enum nse_read_until until, size_t want)
     s->want = want;
     s->len_at_start = s->len;
     s->deadline_us = 0;
-    if (nse_sock_start(L, s, OP_READ)) return nse_yield(L, 0, recv_k);
+    if (nse_sock_start(L, s, OP_READ, true)) return nse_yield(L, 0, recv_k);
     return recv_k(L, LUA_OK, 0);
 }
 
@@ -400,7 +402,7 @@ static int recvbuf_k(lua_State *L, int status, lua_KContext kctx)
         return nse_sock_push_status(L, s->st);
     }
     for (;;) {
-        if (s->len > 0) {
+        { /* the delimiter is tried on the buffer even when empty, as nmap does */
             if (lua_isfunction(L, 2)) {
                 lua_pushvalue(L, 2);
                 lua_pushlstring(L, s->buf, s->len);
@@ -423,7 +425,7 @@ static int recvbuf_k(lua_State *L, int status, lua_KContext kctx)
                 size_t take = lua_toboolean(L, 3) ? end : (l - 1 < 0 ? 0 : (size_t)(l - 1));
                 lua_pushboolean(L, 1);
                 lua_pushlstring(L, s->buf, take);
-                memmove(s->buf, s->buf + end, s->len - end);
+                if (end > 0 && s->len > end) memmove(s->buf, s->buf + end, s->len - end);
                 s->len -= end;
                 s->deadline_us = 0;
                 return 2;
@@ -433,7 +435,7 @@ static int recvbuf_k(lua_State *L, int status, lua_KContext kctx)
                 return nse_sock_push_status(L, NS_ERROR);
             }
         }
-        if (s->fd < 0) return safe_error(L, "Trying to receive through a closed socket");
+        if (s->fd < 0) return luaL_error(L, "socket must be connected");
         if (s->eof) {
             s->deadline_us = 0;
             return nse_sock_push_status(L, NS_EOF);
@@ -442,7 +444,7 @@ static int recvbuf_k(lua_State *L, int status, lua_KContext kctx)
             s->deadline_us = loop_refresh_now(s->ctx->loop) + s->timeout_ms * 1000;
         s->until = RU_ANY;
         s->len_at_start = s->len;
-        if (nse_sock_start(L, s, OP_READ)) return nse_yield(L, 1, recvbuf_k);
+        if (nse_sock_start(L, s, OP_READ, true)) return nse_yield(L, 1, recvbuf_k);
         if (s->st != NS_OK) {
             s->deadline_us = 0;
             return nse_sock_push_status(L, s->st);
@@ -457,7 +459,7 @@ static int l_receive_buf(lua_State *L)
     if (t != LUA_TFUNCTION && t != LUA_TSTRING) luaL_typeerror(L, 2, "function/string");
     luaL_checktype(L, 3, LUA_TBOOLEAN);
     lua_settop(L, 3);
-    if (s->fd < 0 && s->len == 0) return safe_error(L, "Trying to receive through a closed socket");
+    if (s->fd < 0) return luaL_error(L, "socket must be connected");
     s->deadline_us = 0;
     return recvbuf_k(L, LUA_OK, 0);
 }
@@ -468,7 +470,7 @@ static int l_close(lua_State *L)
 {
     struct nse_sock *s = check_sock(L, 1);
     if (s->fd < 0 && !s->pcap) return safe_error(L, "socket already closed");
-    nse_sock_trace(s, NULL, "CLOSE");
+    if (!s->pcap) nse_sock_trace(s, ">", "CLOSE");
     nse_sock_close_fd(s);
     nse_sock_pcap_free(s);
     nse_sock_unlock_socket(L, 1);
@@ -505,7 +507,7 @@ static void push_addr(lua_State *L, const struct sockaddr_storage *ss, int *port
 static int l_get_info(lua_State *L)
 {
     struct nse_sock *s = check_sock(L, 1);
-    if (s->fd < 0) return safe_error(L, "socket is closed");
+    if (s->fd < 0) return luaL_error(L, "socket must be connected");
     struct sockaddr_storage local = {0}, remote = {0};
     socklen_t ll = sizeof local, rl = sizeof remote;
     getsockname(s->fd, (struct sockaddr *)&local, &ll);
@@ -532,7 +534,11 @@ static int l_bind(lua_State *L)
     char serv[8];
     snprintf(serv, sizeof serv, "%d", (int)port);
     int rc = getaddrinfo(addr, serv, &hints, &res);
-    if (rc != 0) return safe_error(L, gai_strerror(rc));
+    if (rc != 0) {
+        lua_pushboolean(L, 0);
+        lua_pushfstring(L, "getaddrinfo: %s", gai_strerror(rc));
+        return 2;
+    }
     memcpy(&s->bind_ss, res->ai_addr, res->ai_addrlen);
     s->bind_len = res->ai_addrlen;
     s->bound = true;
@@ -544,20 +550,13 @@ static int l_bind(lua_State *L)
 static int l_get_ssl_certificate(lua_State *L)
 {
     struct nse_sock *s = check_sock(L, 1);
-    if (!s->ssl) return luaL_error(L, "not an SSL socket");
+    if (!s->ssl) return luaL_argerror(L, 1, "not a SSL socket");
     X509 *x = SSL_get1_peer_certificate(s->ssl);
     if (!x) {
         lua_pushnil(L);
         return 1;
     }
     nse_push_ssl_cert(L, x);
-    return 1;
-}
-
-static int l_tostring(lua_State *L)
-{
-    struct nse_sock *s = luaL_checkudata(L, 1, NSE_SOCKET_MT);
-    lua_pushfstring(L, "nsock: %p", (void *)s);
     return 1;
 }
 
@@ -704,8 +703,8 @@ int luaopen_nse_socket(lua_State *L)
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, l_gc);
     lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, l_tostring);
-    lua_setfield(L, -2, "__tostring");
+    lua_pushnil(L); /* tostring shows "userdata: 0x...", as nmap's */
+    lua_setfield(L, -2, "__name");
     lua_pushliteral(L, "nsock");
     lua_setfield(L, -2, "__metatable");
     lua_pop(L, 1);

@@ -79,11 +79,13 @@ struct nse_sock {
 };
 
 /* nse_socket_io.c: the event-loop side */
-/* Start op on s for the running thread L; the caller then returns
- * nse_yield(L, ...). false (errno set) if the loop refused. */
-bool nse_sock_start(lua_State *L, struct nse_sock *s, enum nse_sock_op op);
-/* Try to make progress on the pending op now (e.g. data already buffered
- * in OpenSSL); used by the starters. */
+/* Start op on s for the running thread L. With try_now it first does
+ * what it can at once: false when that finished it (or the loop refused;
+ * s->st says how it went), and the caller returns its results directly.
+ * true when the thread must wait: the caller returns nse_yield(L, ...)
+ * and its continuation reads s->st. */
+bool nse_sock_start(lua_State *L, struct nse_sock *s, enum nse_sock_op op, bool try_now);
+/* Close the connection (or capture) and drop buffered data. */
 void nse_sock_close_fd(struct nse_sock *s);
 /* Push the result of a finished op's status: nil,"TIMEOUT" etc. */
 int nse_sock_push_status(lua_State *L, enum nse_sock_status st);

@@ -176,7 +176,6 @@ static enum step step_handshake(struct nse_sock *s, unsigned *want)
     int ret = SSL_do_handshake(s->ssl);
     if (ret == 1) {
         s->connected = true;
-        nse_sock_trace(s, "SSL", "CONNECT");
         return done(s, NS_OK, 0);
     }
     return ssl_failure(s, ret, want, false);
@@ -194,7 +193,6 @@ static enum step step_connect(struct nse_sock *s, unsigned *want)
     if (err) return done(s, NS_ERROR, err);
     if (!s->ssl_after_connect) {
         s->connected = true;
-        nse_sock_trace(s, s->type == SOCK_DGRAM ? "UDP" : "TCP", "CONNECT");
         return done(s, NS_OK, 0);
     }
     SSL_CTX *ctx = nse_sock_ssl_ctx();
@@ -233,13 +231,25 @@ static enum step step_send(struct nse_sock *s, unsigned *want)
         }
         s->out_off += (size_t)w;
     }
+    nse_sock_trace(s, ">", "SEND");
     return done(s, NS_OK, 0);
 }
 
 /* Reads what is there (for UDP one datagram), at most 1 MiB per turn so
  * one fast peer cannot starve the others, then judges the condition: what
  * arrived in one readiness event is returned together, as nsock does. */
+static enum step step_read_some(struct nse_sock *s, unsigned *want);
+
+/* What one readiness event brought is traced as one dump, as nmap's. */
 static enum step step_read(struct nse_sock *s, unsigned *want)
+{
+    size_t before = s->len;
+    enum step r = step_read_some(s, want);
+    if (s->len > before) nse_sock_trace_data(s, "<", s->buf + before, s->len - before);
+    return r;
+}
+
+static enum step step_read_some(struct nse_sock *s, unsigned *want)
 {
     size_t turn = 0;
     unsigned ssl_want = 0;
@@ -275,7 +285,6 @@ static enum step step_read(struct nse_sock *s, unsigned *want)
             }
             got = (size_t)n;
         }
-        if (got) nse_sock_trace_data(s, "<", s->buf + s->len, got);
         s->len += got;
         turn += got;
         if (s->type == SOCK_DGRAM && read_satisfied(s)) break;
@@ -370,13 +379,13 @@ static void on_timer(struct loop *loop, struct loop_timer *timer, void *arg)
     finish(s);
 }
 
-bool nse_sock_start(lua_State *L, struct nse_sock *s, enum nse_sock_op op)
+bool nse_sock_start(lua_State *L, struct nse_sock *s, enum nse_sock_op op, bool try_now)
 {
     s->op = op;
     s->st = NS_OK;
     s->err = 0;
-    unsigned want;
-    if (step(s, &want) == STEP_DONE) {
+    unsigned want = LOOP_WRITABLE; /* a connect in progress: SO_ERROR means nothing yet */
+    if (try_now && step(s, &want) == STEP_DONE) {
         s->op = OP_NONE;
         if (s->out_ref != LUA_NOREF) {
             luaL_unref(L, LUA_REGISTRYINDEX, s->out_ref);

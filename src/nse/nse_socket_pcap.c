@@ -132,7 +132,7 @@ static int l_pcap_receive(lua_State *L)
     if (!s->pcap) return luaL_error(L, "not a pcap socket");
     lua_settop(L, 1);
     s->deadline_us = 0;
-    if (nse_sock_start(L, s, OP_PCAP)) return nse_yield(L, 0, pcap_k);
+    if (nse_sock_start(L, s, OP_PCAP, true)) return nse_yield(L, 0, pcap_k);
     return pcap_k(L, LUA_OK, 0);
 }
 

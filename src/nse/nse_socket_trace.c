@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
-// --script-trace (also implied by --packet-trace, as in nmap): one line per
+// --script-trace (which --packet-trace implies, as in nmap): one line per
 // socket event of a script, "NSE: TCP 198.18.0.1:40000 > 198.18.0.2:80 |
-// CONNECT", and a hex dump of every byte sent (">") and received ("<").
+// CONNECT" (when asked for, whatever the outcome), "... | SEND" once sent,
+// "... | CLOSE", and what was sent (">") and received ("<"): as it is when
+// every byte is printable, else as a hex dump with the printable bytes
+// beside it, one dump per send and per read event.
 #include "nse/nse_socket.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,7 +16,7 @@
 
 bool nse_sock_tracing(const struct nse_ctx *ctx)
 {
-    return ctx && ctx->plan && ctx->plan->packet_trace;
+    return ctx && ctx->plan && ctx->plan->script_trace;
 }
 
 static void endpoint(const struct sockaddr_storage *ss, char *out, size_t len)
@@ -40,7 +44,7 @@ static void prefix(const struct nse_sock *s, const char *dir, char *out, size_t 
     char l[INET6_ADDRSTRLEN + 8], r[INET6_ADDRSTRLEN + 8];
     endpoint(&local, l, sizeof l);
     endpoint(&s->peer, r, sizeof r);
-    const char *proto = s->ssl ? "SSL" : s->type == SOCK_DGRAM ? "UDP" : "TCP";
+    const char *proto = s->type == SOCK_DGRAM ? "UDP" : "TCP"; /* SSL is TCP too */
     snprintf(out, len, "%s %s %s %s", proto, l, dir ? dir : ">", r);
 }
 
@@ -48,7 +52,7 @@ void nse_sock_trace(const struct nse_sock *s, const char *dir, const char *what)
 {
     if (!nse_sock_tracing(s->ctx)) return;
     char p[160];
-    prefix(s, dir && strcmp(dir, "SSL") ? dir : ">", p, sizeof p);
+    prefix(s, dir, p, sizeof p);
     printf("NSE: %s | %s\n", p, what);
     fflush(stdout);
 }
@@ -60,6 +64,14 @@ void nse_sock_trace_data(const struct nse_sock *s, const char *dir, const char *
     prefix(s, dir, p, sizeof p);
     printf("NSE: %s | ", p);
     const unsigned char *d = (const unsigned char *)data;
+    size_t printable = 0;
+    while (printable < len && isprint(d[printable])) printable++;
+    if (printable == len) { /* plain text goes out as it is */
+        fwrite(data, 1, len, stdout);
+        putchar('\n');
+        fflush(stdout);
+        return;
+    }
     for (size_t off = 0; off < len; off += 16) {
         size_t n = len - off < 16 ? len - off : 16;
         printf("%08zx:", off);
@@ -72,7 +84,7 @@ void nse_sock_trace_data(const struct nse_sock *s, const char *dir, const char *
         printf(" ");
         for (size_t i = 0; i < n; i++) {
             unsigned char c = d[off + i];
-            putchar(c >= 0x20 && c < 0x7f ? c : '.');
+            putchar(isprint(c) ? c : ' ');
         }
         printf("\n");
     }

@@ -183,7 +183,7 @@ static void push_pubkey(lua_State *L, X509 *x)
         lua_newtable(L); /* ecdhparams */
         lua_newtable(L); /* curve_params */
         if (EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &glen) == 1) {
-            lua_pushliteral(L, "namedCurve");
+            lua_pushliteral(L, "namedcurve");
             lua_setfield(L, -2, "ec_curve_type");
             lua_pushlstring(L, group, glen);
             lua_setfield(L, -2, "curve");

@@ -76,7 +76,7 @@ struct host *nse_gethost(lua_State *L, int idx)
         if (!h) h = current_hosts_lookup(L, c, name);
     }
     lua_settop(L, top);
-    if (!h) luaL_error(L, "host is not being processed right now");
+    if (!h) luaL_argerror(L, idx, "host is not being processed right now");
     return h;
 }
 
@@ -131,7 +131,8 @@ static void set_addr(lua_State *L, const char *field, const struct net_addr *a)
 }
 
 /* What the route to h says: the interface (name, MTU, own MAC), the
- * source address and whether h is on-link. */
+ * source address and whether h is on-link. mac_addr_next_hop is left out:
+ * nmap 7.93 was seen to give none for on-link hosts, after -sT or -sS. */
 static void set_route_fields(lua_State *L, const struct host *h)
 {
     struct route_choice rc;
@@ -153,10 +154,6 @@ static void set_route_fields(lua_State *L, const struct host *h)
         }
     }
     iface_list_free(&ifs);
-    if (h->has_mac && rc.direct) {
-        lua_pushlstring(L, (const char *)h->mac, 6);
-        lua_setfield(L, -2, "mac_addr_next_hop");
-    }
 }
 
 static void set_times(lua_State *L, const struct host *h, const struct nse_ctx *c)
@@ -246,7 +243,8 @@ void nse_push_port(lua_State *L, const struct host *h, const struct port_result 
 
     lua_createtable(L, 0, 12);
     set_str(L, "name", name);
-    set_int(L, "name_confidence", svc ? svc->conf : 3);
+    lua_pushnumber(L, svc ? (lua_Number)svc->conf : 3.0); /* a float, as nmap's */
+    lua_setfield(L, -2, "name_confidence");
     if (svc) {
         set_str(L, "product", svc->product);
         set_str(L, "version", svc->version);

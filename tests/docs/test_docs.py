@@ -96,7 +96,7 @@ def mentions(text, option):
 def test_option_table_is_parsed():
     options = cli_options()
     # Spot checks that the parsing above reads the table as the C compiler does.
-    assert options["-sT"] is True and options["-sC"] is False
+    assert options["-sT"] is True and options["-sC"] is True and options["-A"] is False
     assert options["-Pn"] is True and options["-PE"] is True
     assert options["-oX"] is True and options["--versiondb"] is False
     assert options["-p"] is True and options["-O"] is False

@@ -232,12 +232,8 @@ def test_udp_service_product_version_match_nmap(scans, cmap_udp_built, port):
     nmap = nmap_ports(scans, "udp", SVC_TARGET.v4)[("udp", port)]
     cmap = udp_cmap_ports(scans, cmap_udp_built).get(("udp", port))
     assert cmap is not None, f"cmap did not list {port}/udp"
-    if port == 161 and core(cmap) != core(nmap):
-        # nmap's "; net-snmp SNMPv3 server" is added by the NSE script
-        # snmp-info (category "version", which -sV runs); the probe match
-        # alone gives "SNMPv1 server", as cmap reports.
-        assert cmap.get("product") == "SNMPv1 server", core(cmap)
-        pytest.xfail("product from nmap's NSE snmp-info script: cmap has no NSE yet")
+    # 161: nmap's "; net-snmp SNMPv3 server" comes from the NSE script
+    # snmp-info (category "version", which -sV runs), as cmap's does.
     assert core(cmap) == core(nmap)
 
 

@@ -299,7 +299,7 @@ static void push_iface_entry(lua_State *L, const struct iface *ifc, const struct
 {
     bool ether = strcmp(link_name(ifc), "ethernet") == 0;
     lua_createtable(L, 0, 9);
-    lua_pushstring(L, a && a->label[0] ? a->label : ifc->name);
+    lua_pushstring(L, ifc->name); /* not the IPv4 label: nmap 7.93 shows "lo" for "lo:7" too */
     lua_setfield(L, -2, "device");
     lua_pushstring(L, ifc->name);
     lua_setfield(L, -2, "shortname");
@@ -355,8 +355,7 @@ static int l_list_interfaces(lua_State *L)
     return 1;
 }
 
-/* dnet's view: the device name may be an IPv4 alias label ("eth0:1");
- * the entry carries the first address of that name. */
+/* The interface named dev, with its first address. */
 static int l_get_interface_info(lua_State *L)
 {
     const char *dev = luaL_checkstring(L, 1);
@@ -367,21 +366,9 @@ static int l_get_interface_info(lua_State *L)
         lua_pushstring(L, err);
         return 2;
     }
-    bool found = false;
-    for (size_t i = 0; i < ifs.n && !found; i++) {
-        const struct iface *ifc = &ifs.ifs[i];
-        for (size_t j = 0; j < ifc->n_addrs && !found; j++) {
-            const struct iface_addr *a = &ifc->addrs[j];
-            if (strcmp(a->label[0] ? a->label : ifc->name, dev) == 0) {
-                push_iface_entry(L, ifc, a);
-                found = true;
-            }
-        }
-        if (!found && strcmp(ifc->name, dev) == 0) {
-            push_iface_entry(L, ifc, ifc->n_addrs ? &ifc->addrs[0] : NULL);
-            found = true;
-        }
-    }
+    const struct iface *ifc = iface_by_name(&ifs, dev);
+    bool found = ifc != NULL;
+    if (ifc) push_iface_entry(L, ifc, ifc->n_addrs ? &ifc->addrs[0] : NULL);
     iface_list_free(&ifs);
     if (found) return 1;
     lua_pushboolean(L, 0);

@@ -45,10 +45,16 @@ def dumps(scan_both, options, target):
     (["-n", "-sT", "-sV", "-p", "8,21,22,25,80"], SVC_TARGET.v4),
     (["-n", "-sS", "-p", "8,22,80,631"], "127.0.0.1"),
 ], ids=["svc-sV", "localhost-sS"])
-def test_tables_and_queries_match_nmap(svc_host, scan_both, options, target):
-    got = dumps(scan_both, options, target)
+def test_tables_and_queries_match_nmap(lab, svc_host, scan_both, run_in, options, target):
+    # An IPv4 alias label: nmap lists the address under the device's name.
+    run_in(lab.scanner, ["ip", "addr", "add", "198.18.77.1/32", "dev", "lo", "label", "lo:7"])
+    try:
+        got = dumps(scan_both, options, target)
+    finally:
+        run_in(lab.scanner, ["ip", "addr", "del", "198.18.77.1/32", "dev", "lo"])
     nmap, cmap = got["nmap"], got["cmap"]
     assert "HOST" in nmap and any(t.startswith("PORT-") for t in nmap), nmap
+    assert '"198.18.77.1"' in nmap["IFACES"]
     assert sorted(cmap) == sorted(nmap)
     for tag in nmap:
         assert cmap[tag] == nmap[tag], f"{tag} differs:\nnmap {nmap[tag]}\ncmap {cmap[tag]}"

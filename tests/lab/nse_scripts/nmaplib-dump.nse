@@ -30,10 +30,18 @@ local function emit(tag, v)
   print(tag .. " " .. ser(v) .. "\nEND " .. tag)
 end
 
+prerule = function() return true end
 hostrule = function(host) return true end
 portrule = function(host, port) return true end
 
 action = function(host, port)
+  if not host then
+    local l = nmap.list_interfaces()
+    table.sort(l, function(a, b) return a.device .. a.address < b.device .. b.address end)
+    emit("IFACES", l)
+    emit("IFLO", {nmap.get_interface_info("lo")})
+    return
+  end
   if port then
     local p = {}
     for k, v in pairs(port) do p[k] = v end

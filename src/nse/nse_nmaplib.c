@@ -731,5 +731,12 @@ int luaopen_nmap(lua_State *L)
         lua_setfield(L, nmap, "new_socket");
     }
     lua_setfield(L, nmap, "socket");
+
+    luaL_requiref(L, "nmap.dnet", luaopen_nse_dnet, 0);
+    lua_pushcfunction(L, l_get_interface_info);
+    lua_setfield(L, -2, "get_interface_info");
+    lua_getfield(L, -1, "new");
+    lua_setfield(L, nmap, "new_dnet");
+    lua_setfield(L, nmap, "dnet");
     return 1;
 }

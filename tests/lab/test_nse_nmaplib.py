@@ -21,6 +21,7 @@ from labrun import require_success
 HERE = os.path.dirname(os.path.abspath(__file__))
 DUMP = os.path.join(HERE, "nse_scripts", "nmaplib-dump.nse")
 SETVER = os.path.join(HERE, "nse_scripts", "nmaplib-setver.nse")
+DNET = os.path.join(HERE, "nse_scripts", "nmaplib-dnet.nse")
 OPEN_HOST = "198.18.1.2"  # the lab's "open" target: an SSH banner on 22, 8 closed
 TIMEOUT = 90
 
@@ -116,3 +117,21 @@ def test_nselib_unit_tests_pass_as_in_nmap(lab, scan_both):
         assert cmap.pop(lib).startswith("Failed to load")
         nmap.pop(lib)
     assert cmap == nmap
+
+
+def test_dnet_frames_and_packets_match_nmap(lab, scan_both):
+    """ethernet_send (an ARP request) and ip_send (an ICMP echo) reach the
+    open target, whose replies a pcap socket reads. -sS keeps cmap's
+    CAP_NET_RAW (a run without raw scans gives it up before scripts)."""
+    iface = lab.iface("s", lab.targets["open"])
+    runs = scan_both(["-n", "-Pn", "-sS", "-p", "1", "--script", DNET, "--script-args",
+                      f"iface={iface},target={OPEN_HOST}"], [OPEN_HOST], "X", TIMEOUT)
+    require_success(runs)
+
+    def lines(run):
+        return [l for l in run.stdout.splitlines() if l.startswith("DNET ")]
+
+    nmap = lines(runs["nmap"])
+    assert f"DNET ARP sent=true reply=true from={OPEN_HOST}" in nmap
+    assert f"DNET ICMP sent=true reply=true from={OPEN_HOST}" in nmap
+    assert lines(runs["cmap"]) == nmap

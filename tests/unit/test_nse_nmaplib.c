@@ -193,7 +193,18 @@ static void test_files_and_names(void **state)
             "local info = nmap.get_interface_info('lo')\n"
             "assert(info.shortname == 'lo' and info.link == 'loopback')\n"
             "local no, err = nmap.get_interface_info('nosuchif0')\n"
-            "assert(no == false and err == 'failed to find interface')\n");
+            "assert(no == false and err == 'failed to find interface')\n"
+            /* nmap.dnet: argument checks (nothing is sent here) */
+            "assert(nmap.new_dnet == nmap.dnet.new and nmap.dnet.get_interface_info == nmap.get_interface_info)\n"
+            "local d = nmap.new_dnet()\n"
+            "local ok, e = pcall(d.ethernet_open, d, 'lo')\n"
+            "assert(not ok and e:match('device is not valid ethernet interface'))\n"
+            "assert(not pcall(d.ethernet_open, d, 'nosuchif0'))\n"
+            "ok, e = pcall(d.ethernet_send, d, string.rep('\\0', 60))\n"
+            "assert(not ok and e:match('dnet is not valid opened ethernet interface'))\n"
+            "ok, e = pcall(d.ip_send, d, string.rep('\\0', 20))\n"
+            "assert(not ok and e:match('raw socket not open to send'))\n"
+            "assert(d:ethernet_close() == true and d:ip_close() == true)\n");
 }
 
 static void test_new_try(void **state)

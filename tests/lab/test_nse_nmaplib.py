@@ -135,3 +135,23 @@ def test_dnet_frames_and_packets_match_nmap(lab, scan_both):
     assert f"DNET ARP sent=true reply=true from={OPEN_HOST}" in nmap
     assert f"DNET ICMP sent=true reply=true from={OPEN_HOST}" in nmap
     assert lines(runs["cmap"]) == nmap
+
+
+def test_mutex_and_condvar_under_the_engine(lab, scan_both):
+    """Which worker gets the mutex first follows the engine's hash order of
+    threads (it varies from run to run in nmap too); what must hold in both
+    is mutual exclusion across a sleep, everyone served, the lock passed on
+    by a thread that dies holding it, and a dying condvar user waking the
+    waiters."""
+    script = os.path.join(HERE, "nse_scripts", "nmaplib-mutex.nse")
+    runs = scan_both(["-n", "-sn", "-Pn", "--script", script], [OPEN_HOST], "X", TIMEOUT)
+    require_success(runs)
+    for name, run in runs.items():
+        found = [l for l in run.stdout.splitlines() if l.startswith("MUTEX ")]
+        assert len(found) == 1, f"{name}:\n{run.describe()}"
+        steps = found[0].split()[1].split(",")
+        held = steps[:6]
+        assert [s[0] for s in held] == list("LULULU"), (name, steps)
+        assert all(held[i][1:] == held[i + 1][1:] for i in (0, 2, 4)), (name, steps)
+        assert sorted(held[0::2]) == ["L1", "L2", "L3"], (name, steps)
+        assert steps[6:] == ["trylock=true", "after-death", "woken"], (name, steps)

@@ -74,6 +74,7 @@ size_t nse_take_new_targets(lua_State *L, char ***out);
 /* The C libraries, preloaded with luaL_requiref by the engine. */
 int luaopen_nmap(lua_State *L);       /* nse_nmaplib.c; requires nmap.socket itself */
 int luaopen_nse_socket(lua_State *L); /* nse_socket.c: the nmap.socket module */
+int luaopen_nse_dnet(lua_State *L);   /* nse_dnet.c: the nmap.dnet module */
 int luaopen_lfs(lua_State *L);        /* nse_lfs.c */
 int luaopen_openssl(lua_State *L);    /* nse_openssl.c */
 int luaopen_zlib(lua_State *L);       /* nse_zlib.c */

@@ -299,7 +299,7 @@ static void push_iface_entry(lua_State *L, const struct iface *ifc, const struct
 {
     bool ether = strcmp(link_name(ifc), "ethernet") == 0;
     lua_createtable(L, 0, 9);
-    lua_pushstring(L, a && a->label[0] ? a->label : ifc->name);
+    lua_pushstring(L, ifc->name); /* not the IPv4 label: nmap 7.93 shows "lo" for "lo:7" too */
     lua_setfield(L, -2, "device");
     lua_pushstring(L, ifc->name);
     lua_setfield(L, -2, "shortname");
@@ -355,8 +355,7 @@ static int l_list_interfaces(lua_State *L)
     return 1;
 }
 
-/* dnet's view: the device name may be an IPv4 alias label ("eth0:1");
- * the entry carries the first address of that name. */
+/* The interface named dev, with its first address. */
 static int l_get_interface_info(lua_State *L)
 {
     const char *dev = luaL_checkstring(L, 1);
@@ -367,21 +366,9 @@ static int l_get_interface_info(lua_State *L)
         lua_pushstring(L, err);
         return 2;
     }
-    bool found = false;
-    for (size_t i = 0; i < ifs.n && !found; i++) {
-        const struct iface *ifc = &ifs.ifs[i];
-        for (size_t j = 0; j < ifc->n_addrs && !found; j++) {
-            const struct iface_addr *a = &ifc->addrs[j];
-            if (strcmp(a->label[0] ? a->label : ifc->name, dev) == 0) {
-                push_iface_entry(L, ifc, a);
-                found = true;
-            }
-        }
-        if (!found && strcmp(ifc->name, dev) == 0) {
-            push_iface_entry(L, ifc, ifc->n_addrs ? &ifc->addrs[0] : NULL);
-            found = true;
-        }
-    }
+    const struct iface *ifc = iface_by_name(&ifs, dev);
+    bool found = ifc != NULL;
+    if (ifc) push_iface_entry(L, ifc, ifc->n_addrs ? &ifc->addrs[0] : NULL);
     iface_list_free(&ifs);
     if (found) return 1;
     lua_pushboolean(L, 0);
@@ -536,15 +523,19 @@ static int l_set_port_version(lua_State *L)
         si->conf = 3;
         break;
     }
-    /* nmap hands no fingerprint to the port here: a version the script
-     * set replaces the one -sV printed, fingerprint included. */
+    /* port.version.service_fp (the -sV fingerprint the port table
+     * carried, or what the script put there) stays unless the script
+     * claims a hard match: nmap 7.93 was seen to keep it for every other
+     * probe state and drop it for hardmatched. */
+    if (ps != HARD) si->fingerprint = version_field(L, 4, "service_fp");
     svc_sanitize(si);
     service_info_free(p->svc);
     p->svc = si;
     return 0;
 }
 
-/* The Exclude directive of nmap-service-probes, read once per state. */
+/* The Exclude directive of nmap-service-probes, read once per state
+ * (the version scan's own copy lives in the exe's service scan). */
 static const char excl_key = 'x';
 
 static int excl_gc(lua_State *L)
@@ -583,6 +574,13 @@ static int l_port_is_excluded(lua_State *L)
     lua_Integer port = luaL_checkinteger(L, 1);
     luaL_argcheck(L, port >= 0 && port <= 65535, 1, "port number out of range");
     int proto = luaL_checkoption(L, 2, NULL, proto_opts);
+    /* nmap answers from the probes its version scan loaded: without -sV,
+     * or with --allports, nothing is excluded (measured on 7.93). */
+    const struct plan *p = plan_of(L);
+    if (!p->version_scan || p->version_all_ports) {
+        lua_pushboolean(L, 0);
+        return 1;
+    }
     lua_pushboolean(L, vscan_excluded(probes_db(L), (uint16_t)port, (enum proto_index)proto));
     return 1;
 }
@@ -733,5 +731,12 @@ int luaopen_nmap(lua_State *L)
         lua_setfield(L, nmap, "new_socket");
     }
     lua_setfield(L, nmap, "socket");
+
+    luaL_requiref(L, "nmap.dnet", luaopen_nse_dnet, 0);
+    lua_pushcfunction(L, l_get_interface_info);
+    lua_setfield(L, -2, "get_interface_info");
+    lua_getfield(L, -1, "new");
+    lua_setfield(L, nmap, "new_dnet");
+    lua_setfield(L, nmap, "dnet");
     return 1;
 }

@@ -69,6 +69,9 @@ static int l_gc(lua_State *L)
     nse_sock_pcap_free(s);
     free(s->buf);
     s->buf = NULL;
+    free(s->lbuf);
+    s->lbuf = NULL;
+    s->lcap = s->llen = 0;
     s->cap = 0;
     return 0;
 }
@@ -247,6 +250,7 @@ static int l_reconnect_ssl(lua_State *L)
     if (!s->connected || s->type != SOCK_STREAM) return safe_error(L, "socket must be a connected stream");
     if (s->ssl) return safe_error(L, "socket is already SSL");
     s->len = 0;
+    s->llen = 0;
     s->ssl_after_connect = true;
     SSL_CTX *ctx = nse_sock_ssl_ctx();
     s->ssl = ctx ? SSL_new(ctx) : NULL;
@@ -389,51 +393,73 @@ static int l_receive_bytes(lua_State *L)
     return receive_common(L, RU_BYTES, count_arg(L, 2));
 }
 
-/* receive_buf: the delimiter is looked for in this thread (a pattern via
- * string.find, or the script's function), between waits for more data;
- * one deadline covers all the waits. */
+/* receive_buf keeps its own buffer, apart from what receive,
+ * receive_bytes and receive_lines return: as in nmap, those read only
+ * what arrives next and never see receive_buf's leftovers. */
+static bool lbuf_take(struct nse_sock *s)
+{
+    if (s->len == 0) return true;
+    if (s->lcap - s->llen < s->len) {
+        size_t cap = s->lcap ? s->lcap : 4096;
+        while (cap - s->llen < s->len) cap *= 2;
+        char *b = realloc(s->lbuf, cap);
+        if (!b) return false;
+        s->lbuf = b;
+        s->lcap = cap;
+    }
+    memcpy(s->lbuf + s->llen, s->buf, s->len);
+    s->llen += s->len;
+    s->len = 0;
+    return true;
+}
+
+/* The delimiter is looked for in this thread (a pattern via string.find,
+ * or the script's function), between waits for more data; one deadline
+ * covers all the waits. */
 static int recvbuf_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
     lua_settop(L, 3);
     struct nse_sock *s = luaL_checkudata(L, 1, NSE_SOCKET_MT);
-    if (kctx == 1 && s->st != NS_OK) {
-        s->deadline_us = 0;
-        return nse_sock_push_status(L, s->st);
+    if (kctx == 1) {
+        if (s->st != NS_OK && s->len == 0) {
+            s->deadline_us = 0;
+            return nse_sock_push_status(L, s->st);
+        }
+        if (!lbuf_take(s)) return luaL_error(L, "out of memory");
     }
     for (;;) {
-        { /* the delimiter is tried on the buffer even when empty, as nmap does */
-            if (lua_isfunction(L, 2)) {
-                lua_pushvalue(L, 2);
-                lua_pushlstring(L, s->buf, s->len);
-                lua_call(L, 1, 2);
-            } else {
-                lua_getglobal(L, "string");
-                lua_getfield(L, -1, "find");
-                lua_remove(L, -2);
-                lua_pushlstring(L, s->buf, s->len);
-                lua_pushvalue(L, 2);
-                lua_call(L, 2, 2);
-            }
-            int isnum_l, isnum_r;
-            lua_Number l = lua_tonumberx(L, -2, &isnum_l);
-            lua_Number r = lua_tonumberx(L, -1, &isnum_r);
-            lua_pop(L, 2);
-            if (isnum_l && isnum_r) {
-                if (l > r || r > (lua_Number)s->len) return luaL_error(L, "invalid indices for match");
-                size_t end = r < 0 ? 0 : (size_t)r;
-                size_t take = lua_toboolean(L, 3) ? end : (l - 1 < 0 ? 0 : (size_t)(l - 1));
-                lua_pushboolean(L, 1);
-                lua_pushlstring(L, s->buf, take);
-                if (end > 0 && s->len > end) memmove(s->buf, s->buf + end, s->len - end);
-                s->len -= end;
-                s->deadline_us = 0;
-                return 2;
-            }
-            if (s->len >= NSE_SOCKET_BUF_MAX) { /* no delimiter in all it may hold */
-                s->deadline_us = 0;
-                return nse_sock_push_status(L, NS_ERROR);
-            }
+        /* the delimiter is tried even on an empty buffer, as nmap does */
+        if (lua_isfunction(L, 2)) {
+            lua_pushvalue(L, 2);
+            lua_pushlstring(L, s->lbuf, s->llen);
+            lua_call(L, 1, 2);
+        } else {
+            lua_getglobal(L, "string");
+            lua_getfield(L, -1, "find");
+            lua_remove(L, -2);
+            lua_pushlstring(L, s->lbuf, s->llen);
+            lua_pushvalue(L, 2);
+            lua_call(L, 2, 2);
+        }
+        int isnum_l, isnum_r;
+        lua_Number l = lua_tonumberx(L, -2, &isnum_l);
+        lua_Number r = lua_tonumberx(L, -1, &isnum_r);
+        lua_pop(L, 2);
+        if (isnum_l && isnum_r) {
+            if (l > r || r > (lua_Number)s->llen) return luaL_error(L, "invalid indices for match");
+            size_t end = r < 0 ? 0 : (size_t)r;
+            size_t take = lua_toboolean(L, 3) ? end : (l - 1 < 0 ? 0 : (size_t)(l - 1));
+            lua_pushboolean(L, 1);
+            lua_pushlstring(L, s->lbuf, take);
+            if (end > 0 && s->llen > end) memmove(s->lbuf, s->lbuf + end, s->llen - end);
+            s->llen -= end;
+            s->deadline_us = 0;
+            return 2;
+        }
+        if (s->llen >= NSE_SOCKET_BUF_MAX) { /* no delimiter in all it may hold */
+            s->deadline_us = 0;
+            return nse_sock_push_status(L, NS_ERROR);
         }
         if (s->fd < 0) return luaL_error(L, "socket must be connected");
         if (s->eof) {
@@ -443,12 +469,14 @@ static int recvbuf_k(lua_State *L, int status, lua_KContext kctx)
         if (s->deadline_us == 0 && s->timeout_ms >= 0)
             s->deadline_us = loop_refresh_now(s->ctx->loop) + s->timeout_ms * 1000;
         s->until = RU_ANY;
-        s->len_at_start = s->len;
+        s->len = 0;
+        s->len_at_start = 0;
         if (nse_sock_start(L, s, OP_READ, true)) return nse_yield(L, 1, recvbuf_k);
-        if (s->st != NS_OK) {
+        if (s->st != NS_OK && s->len == 0) {
             s->deadline_us = 0;
             return nse_sock_push_status(L, s->st);
         }
+        if (!lbuf_take(s)) return luaL_error(L, "out of memory");
     }
 }
 

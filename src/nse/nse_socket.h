@@ -42,8 +42,10 @@ struct nse_sock {
     bool eof;          /* the peer closed its side */
     int64_t timeout_ms; /* -1: none */
 
-    char *buf;         /* received, not yet returned */
+    char *buf;         /* what the pending read gathers */
     size_t len, cap;
+    char *lbuf;        /* receive_buf's leftovers (its own buffer, as nmap's) */
+    size_t llen, lcap;
 
     bool bound;        /* bind() gave an address/port to use at connect */
     struct sockaddr_storage bind_ss;

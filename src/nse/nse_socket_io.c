@@ -77,6 +77,7 @@ void nse_sock_close_fd(struct nse_sock *s)
     s->connected = false;
     s->eof = false;
     s->len = 0;
+    s->llen = 0;
 }
 
 static void on_fd(struct loop *loop, int fd, unsigned events, void *arg);

@@ -67,7 +67,9 @@ bool nse_sock_lock(lua_State *L, int sock_idx)
         return true;
     }
     lua_pop(L, 1);
-    if (count_entries(L, locks) < slots(L)) {
+    /* nmap admits while the count of holders is <= the limit, so one
+     * more than the limit hold sockets at once; the same here. */
+    if (count_entries(L, locks) <= slots(L)) {
         lua_newtable(L);
         lua_newtable(L);
         lua_pushliteral(L, "k");
@@ -158,7 +160,7 @@ void nse_sock_release_stale(lua_State *L)
         lua_rawset(L, locks);
     }
     /* Wake as many waiters as there are free slots; each retries. */
-    int free_slots = slots(L) - count_entries(L, locks);
+    int free_slots = slots(L) + 1 - count_entries(L, locks);
     push_weak_table(L, &waiters_key);
     int waiters = lua_gettop(L);
     lua_Integer nw = (lua_Integer)lua_rawlen(L, waiters);

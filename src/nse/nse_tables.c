@@ -76,7 +76,7 @@ struct host *nse_gethost(lua_State *L, int idx)
         if (!h) h = current_hosts_lookup(L, c, name);
     }
     lua_settop(L, top);
-    if (!h) luaL_error(L, "host is not being processed right now");
+    if (!h) luaL_argerror(L, idx, "host is not being processed right now");
     return h;
 }
 

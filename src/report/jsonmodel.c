@@ -252,7 +252,10 @@ void json_scripts(struct jw *j, const char *key, const struct script_result *r, 
         jw_object_begin(j);
         put_script_text(j, "id", r[i].id ? r[i].id : "");
         put_script_text(j, "output", r[i].output ? r[i].output : "");
-        if (r[i].n_elems) put_script_elems(j, r[i].elems, r[i].n_elems, 1);
+        if (r[i].text)
+            put_script_text(j, "value", r[i].text);
+        else if (r[i].n_elems || r[i].structured)
+            put_script_elems(j, r[i].elems, r[i].n_elems, 1);
         jw_object_end(j);
     }
     jw_array_end(j);

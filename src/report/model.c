@@ -97,6 +97,7 @@ void script_results_free(struct script_result *r, size_t n)
     for (size_t i = 0; i < n; i++) {
         free(r[i].id);
         free(r[i].output);
+        free(r[i].text);
         script_elems_free(r[i].elems, r[i].n_elems);
     }
     free(r);

@@ -154,6 +154,12 @@ struct script_result {
     char *output;
     struct script_elem *elems;
     size_t n_elems;
+    /* The script returned a value besides text (a table, even an empty
+     * one, or a number): XML writes <script ...>...</script>, not <script
+     * .../>. A value that is no table is the element's own text (`text`,
+     * NULL otherwise). */
+    bool structured;
+    char *text;
 };
 
 /* The results of portrule scripts on one port of a host. Kept beside the

@@ -251,7 +251,9 @@ static int put_script_elems(FILE *fp, const struct script_elem *e, size_t n, int
     return rc;
 }
 
-/* <script id output/>, or with its structured result inside. */
+/* <script id output/>, or with its structured result inside (nmap's
+ * <script ...></script> for an empty table, the value as text for a number
+ * or a boolean). */
 static int put_scripts(FILE *fp, const struct script_result *r, size_t n)
 {
     int rc = 0;
@@ -260,11 +262,12 @@ static int put_scripts(FILE *fp, const struct script_result *r, size_t n)
         rc |= put_script_text(fp, r[i].id ? r[i].id : "");
         fputs("\" output=\"", fp);
         rc |= put_script_text(fp, r[i].output ? r[i].output : "");
-        if (!r[i].n_elems) {
+        if (!r[i].n_elems && !r[i].structured && !r[i].text) {
             fputs("\"/>", fp);
             continue;
         }
         fputs("\">", fp);
+        if (r[i].text) rc |= put_script_text(fp, r[i].text);
         rc |= put_script_elems(fp, r[i].elems, r[i].n_elems, 1);
         fputs("</script>", fp);
     }

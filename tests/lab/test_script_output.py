@@ -3,7 +3,8 @@
 
 Both programs run the same scripts: the lab's own test scripts
 (tests/lab/nse/cmapout-*.nse: fixed results in every phase, outputs with
-leading newlines, empty lines, control bytes, empty outputs, nested tables)
+leading newlines, empty lines, control bytes, empty outputs, nested tables,
+markup to escape)
 and some of nmap's (ftp-anon, ssh-hostkey, http-title, banner) against the
 `svc` target's real daemons. The normal output must be the same text line
 for line and the XML the same script elements, valid against nmap.dtd;
@@ -28,7 +29,7 @@ import lab as labmod
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NSE = os.path.join(REPO, "tests", "lab", "nse")
-SCRIPT_A, SCRIPT_B, SCRIPT_C = (os.path.join(NSE, f"cmapout-{x}.nse") for x in "abc")
+SCRIPT_A, SCRIPT_B, SCRIPT_C, SCRIPT_D = (os.path.join(NSE, f"cmapout-{x}.nse") for x in "abcd")
 SCHEMA_PATH = os.path.join(REPO, "docs", "cmap-json.schema.json")
 DTD = "/usr/share/nmap/nmap.dtd"
 TARGETS = {t.role: t for t in labmod.TARGETS}
@@ -58,6 +59,8 @@ SCENARIOS = {
     "ping-scan-trace": (["-sn", "-n", "--traceroute", "--script", SCRIPT_B], [SVC.v4]),
     "syn-trace": (["-sS", "-Pn", "-n", "--traceroute", "-p", "22", "--script", SCRIPT_B],
                   [SVC.v4]),
+    # Markup, "--", control bytes and UTF-8 in a structure's keys and values.
+    "escaping": (["-sn", "-n", "--script", SCRIPT_D], [SVC.v4]),
     # Silent UDP ports: every one open|filtered, folded, with script results
     # no format shows; an empty host script output.
     "udp-folded": (["-sU", "-Pn", "-n", "--max-retries", "0", "-p", "1-30,81", "--script",

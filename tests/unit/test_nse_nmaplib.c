@@ -43,6 +43,15 @@ static int l_make_host(lua_State *L)
     return 1;
 }
 
+/* set_version_scan(sV, allports): the plan's -sV and --allports. */
+static int l_set_version_scan(lua_State *L)
+{
+    struct plan *p = (struct plan *)nse_ctx(L)->plan;
+    p->version_scan = lua_toboolean(L, 1);
+    p->version_all_ports = lua_toboolean(L, 2);
+    return 0;
+}
+
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
@@ -106,6 +115,7 @@ static int setup(void **state)
     luaL_requiref(L, "lfs", luaopen_lfs, 1);
     lua_pop(L, 2);
     lua_register(L, "make_host", l_make_host);
+    lua_register(L, "set_version_scan", l_set_version_scan);
     *state = f;
     return 0;
 }
@@ -163,8 +173,12 @@ static void test_files_and_names(void **state)
             "assert(p and p:match('/nmap%-services$'), tostring(p))\n"
             "assert(nmap.fetchfile('no-such-data-file-here') == nil)\n"
             "assert(nmap.fetchfile('nselib') == nil)\n" /* a directory */
+            "assert(nmap.port_is_excluded(9100, 'tcp') == false)\n" /* no -sV */
+            "set_version_scan(true, false)\n"
             "assert(nmap.port_is_excluded(9100, 'tcp') == true)\n"
             "assert(nmap.port_is_excluded(80, 'tcp') == false)\n"
+            "set_version_scan(true, true)\n" /* --allports */
+            "assert(nmap.port_is_excluded(9100, 'tcp') == false)\n"
             "local ok, t = nmap.resolve('127.0.0.1')\n"
             "assert(ok and #t == 1 and t[1] == '127.0.0.1')\n"
             "ok, t = nmap.resolve('::1', 'inet6')\n"
@@ -179,7 +193,18 @@ static void test_files_and_names(void **state)
             "local info = nmap.get_interface_info('lo')\n"
             "assert(info.shortname == 'lo' and info.link == 'loopback')\n"
             "local no, err = nmap.get_interface_info('nosuchif0')\n"
-            "assert(no == false and err == 'failed to find interface')\n");
+            "assert(no == false and err == 'failed to find interface')\n"
+            /* nmap.dnet: argument checks (nothing is sent here) */
+            "assert(nmap.new_dnet == nmap.dnet.new and nmap.dnet.get_interface_info == nmap.get_interface_info)\n"
+            "local d = nmap.new_dnet()\n"
+            "local ok, e = pcall(d.ethernet_open, d, 'lo')\n"
+            "assert(not ok and e:match('device is not valid ethernet interface'))\n"
+            "assert(not pcall(d.ethernet_open, d, 'nosuchif0'))\n"
+            "ok, e = pcall(d.ethernet_send, d, string.rep('\\0', 60))\n"
+            "assert(not ok and e:match('dnet is not valid opened ethernet interface'))\n"
+            "ok, e = pcall(d.ip_send, d, string.rep('\\0', 20))\n"
+            "assert(not ok and e:match('raw socket not open to send'))\n"
+            "assert(d:ethernet_close() == true and d:ip_close() == true)\n");
 }
 
 static void test_new_try(void **state)
@@ -261,6 +286,13 @@ static void test_set_port(void **state)
             "nmap.set_port_version(host, p, 'tcpwrapped')\n"
             "q = nmap.get_port_state(host, p)\n"
             "assert(q.service == 'tcpwrapped' and q.version.name_confidence == 8)\n"
+            "p = nmap.get_port_state(host, {number = 25, protocol = 'tcp'})\n"
+            "p.version.service_fp = 'SF-Port25-TCP:V=7.93'\n"
+            "nmap.set_port_version(host, p, 'nomatch')\n"
+            "assert(nmap.get_port_state(host, p).version.service_fp == 'SF-Port25-TCP:V=7.93')\n"
+            "nmap.set_port_version(host, p)\n"
+            "q = nmap.get_port_state(host, p)\n"
+            "assert(q.version.service_fp == nil and q.version.service_dtype == 'probed')\n"
             "p.version = {service_tunnel = 'bogus'}\n"
             "assert(not pcall(nmap.set_port_version, host, p))\n"
             "assert(not pcall(nmap.set_port_version, host, p, 'matched'))\n");
@@ -404,6 +436,7 @@ static void test_nselib_rules(void **state)
             "assert(shortport.http(host, web) == true)\n"
             "assert(shortport.version_port_or_service(22, 'ssh')(host, ssh) == true)\n"
             "assert(shortport.version_port_or_service(22, 'ssh', nil, nil, 8)(host, ssh) == false)\n"
+            "set_version_scan(true, false)\n"
             "local jd = {number = 9100, protocol = 'tcp', state = 'open', service = 'jetdirect'}\n"
             "assert(shortport.version_port_or_service(9100)(host, jd) == false)\n" /* Exclude */
             "assert(shortport.version_port_or_service(80, 'http')(host, web) == true)\n"

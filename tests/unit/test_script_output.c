@@ -282,6 +282,26 @@ static void udp_world(struct world *w)
     w->hint = true;
 }
 
+/* nmap -sn -n --script cmapout-e: a number as a prerule's result, an empty
+ * table as a postrule's. No host phase ran, so nmap's host times are 0. */
+static struct script_result pre_number[] = {
+    {.id = "cmapout-e", .output = "42", .structured = true, .text = "42"}};
+static struct script_result post_empty_table[] = {
+    {.id = "cmapout-e", .output = "", .structured = true}};
+
+static void edge_world(struct world *w)
+{
+    base_world(w, "edge", 1795392300, 310000);
+    w->plan.ping_scan = true;
+    static const uint8_t mac[6] = {0x1a, 0x73, 0x47, 0xe1, 0x14, 0xe6};
+    struct host *h = add_host(w, "198.18.1.10", 38, 5000);
+    h->reason = REASON_ARP_RESPONSE;
+    h->start_time = h->end_time = (struct timeval){0};
+    set_mac(h, mac);
+    w->run.pre_scripts = pre_number, w->run.n_pre_scripts = 1;
+    w->run.post_scripts = post_empty_table, w->run.n_post_scripts = 1;
+}
+
 /* Every event a run gives the writers, in nmap's order. */
 static char *render(const struct writer_ops *ops, bool interactive, struct world *w)
 {
@@ -326,6 +346,7 @@ static void normal_matches_nmap(void **state)
     expect_fixture(custom_world, "custom", "nmap", &normal_writer_ops);
     expect_fixture(sn_world, "sn_nohost", "nmap", &normal_writer_ops);
     expect_fixture(udp_world, "udp_folded", "nmap", &normal_writer_ops);
+    expect_fixture(edge_world, "edge", "nmap", &normal_writer_ops);
 }
 
 static void xml_matches_nmap(void **state)
@@ -334,6 +355,7 @@ static void xml_matches_nmap(void **state)
     expect_fixture(custom_world, "custom", "xml", &xml_writer_ops);
     expect_fixture(sn_world, "sn_nohost", "xml", &xml_writer_ops);
     expect_fixture(udp_world, "udp_folded", "xml", &xml_writer_ops);
+    expect_fixture(edge_world, "edge", "xml", &xml_writer_ops);
 }
 
 /* The comparisons above must be able to fail: a script line moved or a
@@ -444,6 +466,16 @@ static void json_members(void **state)
     assert_non_null(strstr(got, "\"postscripts\":[{\"id\":\"cmapout-a\",\"output\":\"post text\\n"
                                 "second\",\"elems\":[{\"key\":\"count\",\"value\":\"3\"}]},"));
     free(got);
+    free(w.command);
+    edge_world(&w);
+    got = render(&json_writer_ops, false, &w);
+    assert_non_null(strstr(got, "\"prescripts\":[{\"id\":\"cmapout-e\",\"output\":\"42\","
+                                "\"value\":\"42\"}]"));
+    assert_non_null(strstr(got, "\"postscripts\":[{\"id\":\"cmapout-e\",\"output\":\"\","
+                                "\"elems\":[]}]"));
+    free(got);
+    free(w.command);
+    custom_world(&w);
     got = render(&jsonl_writer_ops, false, &w);
     const char *pre = strstr(got, "\n{\"type\":\"prescript\",\"scripts\":[");
     const char *host = strstr(got, "\n{\"type\":\"host\"");
@@ -536,8 +568,8 @@ static int xmllint_status(const char *doc)
 static void xml_is_dtd_valid(void **state)
 {
     (void)state;
-    void (*worlds[])(struct world *) = {custom_world, sn_world, udp_world};
-    for (size_t i = 0; i < 3; i++) {
+    void (*worlds[])(struct world *) = {custom_world, sn_world, udp_world, edge_world};
+    for (size_t i = 0; i < 4; i++) {
         struct world w;
         worlds[i](&w);
         char *doc = render(&xml_writer_ops, false, &w);
@@ -593,8 +625,8 @@ static int schema_status(const char *text, const char *mode)
 static void json_is_schema_valid(void **state)
 {
     (void)state;
-    void (*worlds[])(struct world *) = {custom_world, sn_world, udp_world};
-    for (size_t i = 0; i < 3; i++) {
+    void (*worlds[])(struct world *) = {custom_world, sn_world, udp_world, edge_world};
+    for (size_t i = 0; i < 4; i++) {
         struct world w;
         worlds[i](&w);
         char *doc = render(&json_writer_ops, false, &w);

@@ -235,7 +235,7 @@ int nse_xml_write_escaped(lua_State *L)
     const char *s = luaL_checklstring(L, 1, &len);
     struct xml_node *n = e->capture_at;
     if (n) {
-        if (n == e->capture) return 0; /* text outside any element: nmap's too is bare */
+        /* At the root: a value that is no table, the <script> element's own text. */
         char *grown = realloc(n->value, n->value_len + len + 1);
         if (!grown) oom(L);
         memcpy(grown + n->value_len, s, len);
@@ -288,13 +288,20 @@ static void make_result(lua_State *L, const char *id, int tab_idx, int str_idx,
         oom(L);
     }
     if (lua_isnoneornil(L, tab_idx)) return;
-    /* The structure: NSE_FORMAT_XML(tab), captured. */
+    /* The structure: NSE_FORMAT_XML(tab), captured; a value that is no
+     * table comes out as text at the root. */
+    r->structured = true;
     nse_output_reset(e);
     e->capture = e->capture_at = new_node(L, NULL);
     lua_getfield(L, LUA_REGISTRYINDEX, "NSE_FORMAT_XML");
     lua_pushvalue(L, tab_idx);
     int rc = lua_pcall(L, 1, 0, 0);
     bool ok = rc == LUA_OK && to_elems(e->capture, &r->elems, &r->n_elems);
+    if (ok && e->capture->value &&
+        !(r->text = strndup(e->capture->value, e->capture->value_len))) {
+        script_elems_free(r->elems, r->n_elems);
+        ok = false;
+    }
     nse_output_reset(e);
     if (!ok) {
         free(r->id);

@@ -541,12 +541,10 @@ struct svc_exec *svc_exec_start(struct svc_port *p, const struct vscan_probe *pr
     int64_t limit = p->ssl ? SVC_CONNECT_SSL_MS : SVC_CONNECT_MS;
     e->phase = PH_CONNECT;
     set_timer(e, e->started_us + limit * 1000);
-    if (rc == 0 && !p->ssl) {
-        connected(e);
-    } else if (rc == 0) {
-        on_connected(e);
-        if (e->phase == PH_HANDSHAKE) step(e, LOOP_READABLE | LOOP_WRITABLE);
-    } else if (loop_watch(s->loop, e->fd, LOOP_WRITABLE, on_io, e) != 0) {
+    /* A connect that completed at once (UDP's always does) is taken up on
+     * the loop's next turn too, as nsock delivers it: the caller gets the
+     * execution before anything about it is decided. */
+    if (loop_watch(s->loop, e->fd, LOOP_WRITABLE, on_io, e) != 0) {
         close_fd(e);
         set_timer(e, loop_now(s->loop));
     }

@@ -272,9 +272,10 @@ static void read_ended(struct svc_exec *e, enum exec_end end, int err)
     trace_delete(e, iod, &eid);
 }
 
-/* What one nsock read gets: all the socket holds now, up to the point
- * where nmap stops reading. end: how the reading stopped early (-1: it
- * did not), err its errno. */
+/* What one nsock read gets, up to the point where nmap stops reading: on
+ * a plain socket one receive unless it fills the whole chunk (so one UDP
+ * datagram), inside TLS every record there is. end: how the reading
+ * stopped early (-1: it did not), err its errno. */
 static size_t read_batch(struct svc_exec *e, int *end, int *err)
 {
     size_t start = e->len;
@@ -321,6 +322,7 @@ static size_t read_batch(struct svc_exec *e, int *end, int *err)
             n = (size_t)got;
         }
         e->len += n;
+        if (!e->tls && n < SVC_READ_CHUNK) break;
     }
     return e->len - start;
 }
@@ -349,8 +351,10 @@ static void do_read(struct svc_exec *e)
     if (tracing(e) && eid) {
         char addr[80];
         peer(e, addr, sizeof addr);
-        /* nsock sees the peer's close on the next read, not with the data. */
-        nsock_trace_callback(tr(e), eid, NSOCK_ST_SUCCESS, 0, addr, e->buf + start, got, false);
+        /* Inside TLS nsock reads on to the close ("[EOF]" after the data);
+         * on a plain socket the close shows on the next read. */
+        nsock_trace_callback(tr(e), eid, NSOCK_ST_SUCCESS, 0, addr, e->buf + start, got,
+                             end == EXEC_EOF);
     }
     e->read_eid = 0;
     if (try_match(e)) {

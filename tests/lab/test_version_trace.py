@@ -283,10 +283,13 @@ def masked(lines):
     return out
 
 
-def test_single_port_trace_identical(svc_host, scan_both):
-    """-p 22: the whole trace, line for line, ids included."""
-    runs = scan_both(["-sV", "--version-trace", "-sT", "-Pn", "-n", "-p", "22"], [svc_host.v4],
-                     "N", SCAN_TIMEOUT)
+@pytest.mark.parametrize("how", [["--version-trace"], ["--packet-trace"], ["-d2"],
+                                 ["--version-trace", "-6"]], ids=" ".join)
+def test_single_port_trace_identical(svc_host, scan_both, how):
+    """-p 22: the whole trace, line for line, ids included; nmap traces
+    nsock for --packet-trace and -d2 too, and over IPv6 the same way."""
+    target = svc_host.v6 if "-6" in how else svc_host.v4
+    runs = scan_both(["-sV", "-sT", "-Pn", "-n", "-p", "22"] + how, [target], "N", SCAN_TIMEOUT)
     labrun.require_success(runs)
     nmap = [ev["line"] for ev in service_scan_part(parse(runs["nmap"].stderr, "nmap"))]
     assert len(nmap) == 6

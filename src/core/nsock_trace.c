@@ -53,18 +53,20 @@ static void emit(struct nsock_trace *t, int level, const char *func, const char 
 
 void nsock_trace_init(struct nsock_trace *t, int level, int64_t start_us, FILE *out)
 {
-    *t = (struct nsock_trace){.level = level, .start_us = start_us, .out = out,
-                              .next_iod = 1, .next_serial = 1};
+    *t = (struct nsock_trace){
+        .level = level, .start_us = start_us, .out = out, .next_iod = 1, .next_serial = 1};
     /* The address is the one of the function that does nmap's logging
      * here, as nsock prints its logger's. */
     union {
         void (*fn)(struct nsock_trace *, int, const char *, const char *, ...);
         void *p;
     } logger = {.fn = emit};
-    emit(t, NSOCK_TRACE_DEBUG, "nsock_set_log_function",
-         "Registered external logging function: %p", logger.p);
+    emit(t, NSOCK_TRACE_DEBUG, "nsock_set_log_function", "Registered external logging function: %p",
+         logger.p);
     emit(t, NSOCK_TRACE_DEBUG, "nsock_set_loglevel", "Set log level to %s",
-         level >= NSOCK_TRACE_FULL ? "FULL DEBUG" : level >= NSOCK_TRACE_DEBUG ? "DEBUG" : "INFO");
+         level >= NSOCK_TRACE_FULL    ? "FULL DEBUG"
+         : level >= NSOCK_TRACE_DEBUG ? "DEBUG"
+                                      : "INFO");
 }
 
 unsigned long nsock_trace_iod_new(struct nsock_trace *t)
@@ -142,8 +144,8 @@ long nsock_trace_read(struct nsock_trace *t, unsigned long iod, const char *peer
 {
     if (!nsock_trace_on(t)) return 0;
     long eid = event_new(t, iod, NSOCK_EV_READ);
-    emit(t, NSOCK_TRACE_INFO, "nsock_read", "Read request from IOD #%lu [%s] (timeout: %dms) EID %ld",
-         iod, peer, timeout_ms, eid);
+    emit(t, NSOCK_TRACE_INFO, "nsock_read",
+         "Read request from IOD #%lu [%s] (timeout: %dms) EID %ld", iod, peer, timeout_ms, eid);
     add_event(t, eid, timeout_ms);
     return eid;
 }
@@ -168,16 +170,16 @@ static void shown(const void *data, size_t len, char *out, size_t outlen)
     nsock_trace_printable(data, len, out + 2, outlen - 2);
 }
 
-long nsock_trace_write(struct nsock_trace *t, unsigned long iod, const char *peer,
-                       const void *data, size_t len, int timeout_ms)
+long nsock_trace_write(struct nsock_trace *t, unsigned long iod, const char *peer, const void *data,
+                       size_t len, int timeout_ms)
 {
     if (!nsock_trace_on(t)) return 0;
     long eid = event_new(t, iod, NSOCK_EV_WRITE);
     char show[SHOW_MAX + 4];
     show[0] = '\0';
     if (t->level >= NSOCK_TRACE_FULL) shown(data, len, show, sizeof show);
-    emit(t, NSOCK_TRACE_INFO, "nsock_write", "Write request for %zu bytes to IOD #%lu EID %ld [%s]%s",
-         len, iod, eid, peer, show);
+    emit(t, NSOCK_TRACE_INFO, "nsock_write",
+         "Write request for %zu bytes to IOD #%lu EID %ld [%s]%s", len, iod, eid, peer, show);
     add_event(t, eid, timeout_ms);
     return eid;
 }
@@ -225,8 +227,8 @@ void nsock_trace_callback(struct nsock_trace *t, long eid, enum nsock_ev_status 
     if ((eid & 7) == NSOCK_EV_READ && st == NSOCK_ST_SUCCESS) {
         char show[SHOW_MAX + 4];
         shown(data, len, show, sizeof show);
-        emit(t, NSOCK_TRACE_INFO, fn, "Callback: READ SUCCESS for EID %ld [%s] %s(%zu bytes)%s", eid,
-             peer, eof ? "[EOF]" : "", len, show);
+        emit(t, NSOCK_TRACE_INFO, fn, "Callback: READ SUCCESS for EID %ld [%s] %s(%zu bytes)%s",
+             eid, peer, eof ? "[EOF]" : "", len, show);
         return;
     }
     char errstr[160] = "";
@@ -242,6 +244,6 @@ void nsock_trace_callback(struct nsock_trace *t, long eid, enum nsock_ev_status 
 
 void nsock_trace_loop(struct nsock_trace *t)
 {
-    emit(t, NSOCK_TRACE_DEBUG, "nsock_loop", "nsock_loop() started (no timeout). %ld events pending",
-         t ? t->pending : 0);
+    emit(t, NSOCK_TRACE_DEBUG, "nsock_loop",
+         "nsock_loop() started (no timeout). %ld events pending", t ? t->pending : 0);
 }

@@ -89,10 +89,9 @@ void nsock_trace_iod_delete(struct nsock_trace *t, unsigned long iod, const long
  * "address:port"; timeout_ms < 0 means none (nsock's UDP connect). */
 long nsock_trace_connect(struct nsock_trace *t, unsigned long iod, enum nsock_conn_kind kind,
                          const char *peer, int timeout_ms);
-long nsock_trace_read(struct nsock_trace *t, unsigned long iod, const char *peer,
-                      int timeout_ms);
-long nsock_trace_write(struct nsock_trace *t, unsigned long iod, const char *peer,
-                       const void *data, size_t len, int timeout_ms);
+long nsock_trace_read(struct nsock_trace *t, unsigned long iod, const char *peer, int timeout_ms);
+long nsock_trace_write(struct nsock_trace *t, unsigned long iod, const char *peer, const void *data,
+                       size_t len, int timeout_ms);
 
 /* An event ended: nsock's "Callback: READ SUCCESS for EID ..." line. err:
  * the errno of an ERROR. For a successful read, data/len are what this

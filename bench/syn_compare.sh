@@ -4,7 +4,9 @@
 # ports of one lab host (tests/lab/lab.py: its namespaces, veth links and
 # nft rules), -T4 -Pn, run alternately. Checks that both report the same
 # port states and reasons every run and prints median times and the median
-# nmap/cmap ratio for each target.
+# nmap/cmap ratio for each target, and for a target where every port
+# answers, the kernel floor (bench/syn_floor.c) with one and two sender
+# threads beside them.
 #
 # usage: sudo bench/syn_compare.sh [-n RUNS] [-b BUILD_DIR] [ROLE...]
 #   -n RUNS   runs per tool and target (default 7)
@@ -20,7 +22,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
     -n) RUNS="${2:-}"; shift 2 ;;
     -b) BUILD="${2:-}"; shift 2 ;;
-    -h | --help) sed -n '3,14p' "$0"; exit 0 ;;
+    -h | --help) sed -n '3,16p' "$0"; exit 0 ;;
     -*) echo "usage: $0 [-n RUNS] [-b BUILD_DIR] [ROLE...]" >&2; exit 2 ;;
     *) ROLES+=("$1"); shift ;;
     esac
@@ -31,11 +33,12 @@ case "$RUNS" in '' | 0 | *[!0-9]*) echo "runs must be a positive number" >&2; ex
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CMAP="$ROOT/$BUILD/cmap"
 SPAWN_TIME="$ROOT/$BUILD/bench/spawn_time"
-for f in "$CMAP" "$SPAWN_TIME"; do
+SYN_FLOOR="$ROOT/$BUILD/bench/syn_floor"
+for f in "$CMAP" "$SPAWN_TIME" "$SYN_FLOOR"; do
     [ -x "$f" ] || { echo "$f not built (ninja -C $BUILD)" >&2; exit 1; }
 done
 command -v nmap >/dev/null || { echo "nmap not found" >&2; exit 1; }
-export ROOT CMAP SPAWN_TIME RUNS FLAGS="${FLAGS:--T4}"
+export ROOT CMAP SPAWN_TIME SYN_FLOOR RUNS FLAGS="${FLAGS:--T4}"
 
 # The lab lives as long as this Python process: it builds the namespaces,
 # runs the measuring half (below, after the marker) in the scanner

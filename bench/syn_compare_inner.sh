@@ -59,5 +59,21 @@ for addr in "$@"; do
     mc=$(printf '%s\n' "${tc[@]}" | median)
     mr=$(printf '%s\n' "${ratio[@]}" | median)
     printf '%-14s %12s %12s %9.2fx\n' "$addr" "$(ms "$mn")" "$(ms "$mc")" "$mr"
+    # The kernel floor on the same host (bench/syn_floor.c), with one raw
+    # sender thread and with two (one per core): what any scanner here can
+    # approach. Only meaningful where every port answers.
+    for senders in 1 2; do
+        f=() answered=0
+        for _ in $(seq "$RUNS"); do
+            read -r us answered < <("$SYN_FLOOR" "$addr" "$senders")
+            f+=("$us")
+        done
+        if [ "$answered" = 65535 ]; then
+            printf '  floor, %d sender(s): %s; nmap %.2fx of it, cmap %.2fx\n' "$senders" \
+                "$(ms "$(printf '%s\n' "${f[@]}" | median)")" \
+                "$(awk -v a="$mn" -v f="$(printf '%s\n' "${f[@]}" | median)" 'BEGIN { print a / f }')" \
+                "$(awk -v a="$mc" -v f="$(printf '%s\n' "${f[@]}" | median)" 'BEGIN { print a / f }')"
+        fi
+    done
 done
 exit "$status"

@@ -283,6 +283,12 @@ class Lab:
         for ns in self.namespaces():
             if ns in present:
                 delete_namespace(ns)
+        # Namespaces built on this lab by others (widenet's "<id>-wide",
+        # the traceroute lab's routers) go too: a signal that ends the
+        # process runs only this teardown.
+        for ns in present - set(self.namespaces()):
+            if ns.startswith(self.id + "-"):
+                delete_namespace(ns)
         if self.guard_table in list_guard_tables():
             run(["nft", "delete", "table", "inet", self.guard_table])
         for target in self.extra:

@@ -181,9 +181,11 @@ static void set_times(lua_State *L, const struct host *h, const struct nse_ctx *
     lua_setfield(L, -2, "times");
 }
 
+/* Hop times are seconds, as nmap 7.93 gives them (its normal output shows
+ * milliseconds); a neighbour's one hop is itself, timed by the scan. */
 static void set_traceroute(lua_State *L, const struct host_trace *t)
 {
-    if (!t || t->kind == TRACE_DIRECT) return;
+    if (!t) return;
     lua_createtable(L, (int)t->n_hops, 0);
     for (size_t i = 0; i < t->n_hops; i++) {
         const struct trace_hop *hop = &t->hops[i];
@@ -192,7 +194,7 @@ static void set_traceroute(lua_State *L, const struct host_trace *t)
             set_addr(L, "ip", &hop->addr);
             if (hop->name) set_str(L, "name", hop->name);
             if (hop->rtt_ms >= 0) {
-                lua_pushnumber(L, hop->rtt_ms);
+                lua_pushnumber(L, hop->rtt_ms / 1000.0);
                 lua_setfield(L, -2, "srtt");
             }
         }

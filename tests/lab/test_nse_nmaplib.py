@@ -39,11 +39,14 @@ def blocks(stdout):
 def dumps(scan_both, options, target):
     runs = scan_both(options + ["--script", DUMP], [target], "X", TIMEOUT, parallel=True)
     require_success(runs)
-    return {name: blocks(run.stdout) for name, run in runs.items()}
+    # hop times are measured: their type must match, not their value
+    return {name: {tag: re.sub(r"srtt = float:[0-9.e-]+", "srtt = float", body)
+                   for tag, body in blocks(run.stdout).items()}
+            for name, run in runs.items()}
 
 
 @pytest.mark.parametrize("options,target", [
-    (["-n", "-sT", "-sV", "-p", "8,21,22,25,80"], SVC_TARGET.v4),
+    (["-n", "-sT", "-sV", "--traceroute", "-p", "8,21,22,25,80"], SVC_TARGET.v4),
     (["-n", "-sS", "-p", "8,22,80,631"], "127.0.0.1"),
 ], ids=["svc-sV", "localhost-sS"])
 def test_tables_and_queries_match_nmap(lab, svc_host, scan_both, run_in, options, target):
@@ -56,6 +59,8 @@ def test_tables_and_queries_match_nmap(lab, svc_host, scan_both, run_in, options
     nmap, cmap = got["nmap"], got["cmap"]
     assert "HOST" in nmap and any(t.startswith("PORT-") for t in nmap), nmap
     assert '"198.18.77.1"' in nmap["IFACES"]
+    if "--traceroute" in options:
+        assert "traceroute = {" in nmap["HOST"]
     assert sorted(cmap) == sorted(nmap)
     for tag in nmap:
         assert cmap[tag] == nmap[tag], f"{tag} differs:\nnmap {nmap[tag]}\ncmap {cmap[tag]}"
@@ -155,3 +160,40 @@ def test_mutex_and_condvar_under_the_engine(lab, scan_both):
         assert all(held[i][1:] == held[i + 1][1:] for i in (0, 2, 4)), (name, steps)
         assert sorted(held[0::2]) == ["L1", "L2", "L3"], (name, steps)
         assert steps[6:] == ["trylock=true", "after-death", "woken"], (name, steps)
+
+
+@pytest.fixture(scope="module")
+def chain():
+    """The routed chain of tracelab.py (two routers before the target)."""
+    import lab as labmod
+    import tracelab
+    the_chain = tracelab.TraceLab()
+    try:
+        the_chain.up()
+    except labmod.LabError as exc:
+        the_chain.down()
+        pytest.fail(f"traceroute chain setup failed: {exc}", pytrace=False)
+    try:
+        yield the_chain
+    finally:
+        the_chain.down()
+
+
+def test_host_traceroute_matches_nmap(chain, programs, run_in):
+    """host.traceroute: one table per hop with ip and srtt in seconds (nmap
+    shows milliseconds in its TRACEROUTE section), values aside."""
+    import tracelab
+    got = {}
+    for name, exe in programs.items():
+        run = run_in(chain.scanner, [exe, "-n", "-sS", "-p", "80", "--traceroute", "--script",
+                                     DUMP, tracelab.TARGETS_V4[0]], TIMEOUT)
+        assert run.returncode == 0, run.describe()
+        host = blocks(run.stdout)["HOST"]
+        trace = re.search(r"\n  traceroute = \{\n.*?\n  \}", host, re.S)
+        assert trace, run.describe()
+        text = trace.group(0)
+        rtts = [float(x) for x in re.findall(r"srtt = float:([0-9.e-]+)", text)]
+        assert len(rtts) == 3 and all(0 < r < 0.5 for r in rtts), text
+        got[name] = re.sub(r"float:[0-9.e-]+", "float", text)
+    assert got["cmap"] == got["nmap"]
+    assert '"198.18.40.2"' in got["nmap"] and '"198.18.41.2"' in got["nmap"]

@@ -93,6 +93,17 @@ static int setup(void **state)
     f->ports[2].svc = si;
     h->ports = f->ports;
     h->n_ports = 4;
+    /* a traceroute: a timed-out hop, then the host at 1.5 ms */
+    struct host_trace *t = calloc(1, sizeof *t);
+    assert_non_null(t);
+    t->kind = TRACE_TCP;
+    t->n_hops = 2;
+    t->hops = calloc(2, sizeof *t->hops);
+    assert_non_null(t->hops);
+    t->hops[0] = (struct trace_hop){.ttl = 1, .timed_out = true, .rtt_ms = -1};
+    t->hops[1] = (struct trace_hop){.ttl = 2, .rtt_ms = 1.5, .addr = h->addr,
+                                    .name = strdup("localhost")};
+    h->trace = t;
     f->group[0] = h;
 
     f->ctx.plan = &f->plan;
@@ -126,6 +137,7 @@ static int teardown(void **state)
     lua_close(f->L);
     for (size_t i = 0; i < 4; i++)
         service_info_free(f->ports[i].svc);
+    host_trace_free(f->host.trace);
     free(f);
     return 0;
 }
@@ -234,6 +246,9 @@ static void test_host_and_ports(void **state)
             "assert(type(host._Target) == 'userdata' and type(host.registry) == 'table')\n"
             "assert(host.times.timeout == 0.5 and host.directly_connected == true)\n"
             "assert(host.interface == 'lo' and host.bin_ip_src == '\\127\\0\\0\\1')\n"
+            "local tr = host.traceroute\n"
+            "assert(#tr == 2 and next(tr[1]) == nil and tr[2].ip == '127.0.0.1')\n"
+            "assert(tr[2].name == 'localhost' and tr[2].srtt == 0.0015)\n"
             "local p = nmap.get_port_state(host, {number = 22, protocol = 'tcp'})\n"
             "assert(p.number == 22 and p.protocol == 'tcp' and p.state == 'open')\n"
             "assert(p.service == 'ssh' and p.reason == 'syn-ack')\n"

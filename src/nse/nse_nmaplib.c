@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <net/if_arp.h>
 #include <netdb.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,6 +334,58 @@ static void push_iface_entry(lua_State *L, const struct iface *ifc, const struct
     lua_setfield(L, -2, "mtu");
 }
 
+/* nmap (libdnet) learns IPv6 addresses from /proc/net/if_inet6, whose
+ * order (the kernel's address hash) is not the rtnetlink dump's: the rank
+ * of address a in that file, SIZE_MAX when it is not listed. */
+#define IF_INET6 "/proc/net/if_inet6"
+#define IF_INET6_MAX_LINES 4096
+
+static size_t v6_rank(const struct net_addr *a)
+{
+    FILE *fp = fopen(IF_INET6, "re");
+    if (!fp) return SIZE_MAX;
+    char line[256];
+    size_t rank = SIZE_MAX;
+    for (size_t n = 0; n < IF_INET6_MAX_LINES && fgets(line, sizeof line, fp); n++) {
+        uint8_t b[16];
+        bool ok = strlen(line) >= 32;
+        for (int i = 0; ok && i < 16; i++) {
+            unsigned v;
+            ok = sscanf(line + 2 * i, "%2x", &v) == 1;
+            b[i] = (uint8_t)v;
+        }
+        if (ok && memcmp(b, a->bytes, 16) == 0) {
+            rank = n;
+            break;
+        }
+    }
+    fclose(fp);
+    return rank;
+}
+
+/* The addresses of ifc in nmap's order: IPv4 as listed, then IPv6 by
+ * their rank in /proc/net/if_inet6. idx receives ifc->n_addrs indexes. */
+static void nmap_addr_order(const struct iface *ifc, size_t *idx)
+{
+    size_t n = 0;
+    for (size_t j = 0; j < ifc->n_addrs; j++)
+        if (ifc->addrs[j].addr.family != AF_INET6) idx[n++] = j;
+    size_t first6 = n;
+    for (size_t j = 0; j < ifc->n_addrs; j++)
+        if (ifc->addrs[j].addr.family == AF_INET6) idx[n++] = j;
+    size_t *rank = calloc(ifc->n_addrs ? ifc->n_addrs : 1, sizeof *rank);
+    if (!rank) return; /* the dump's order, then */
+    for (size_t j = first6; j < n; j++)
+        rank[idx[j]] = v6_rank(&ifc->addrs[idx[j]].addr);
+    for (size_t j = first6 + 1; j < n; j++) { /* insertion sort: stable, few */
+        size_t v = idx[j], k = j;
+        for (; k > first6 && rank[idx[k - 1]] > rank[v]; k--)
+            idx[k] = idx[k - 1];
+        idx[k] = v;
+    }
+    free(rank);
+}
+
 static int l_list_interfaces(lua_State *L)
 {
     struct iface_list ifs;
@@ -346,16 +399,20 @@ static int l_list_interfaces(lua_State *L)
     lua_Integer n = 0;
     for (size_t i = 0; i < ifs.n; i++) {
         const struct iface *ifc = &ifs.ifs[i];
+        size_t *order = malloc((ifc->n_addrs ? ifc->n_addrs : 1) * sizeof *order);
+        if (!order) continue;
+        nmap_addr_order(ifc, order);
         for (size_t j = 0; j < ifc->n_addrs; j++) {
-            push_iface_entry(L, ifc, &ifc->addrs[j]);
+            push_iface_entry(L, ifc, &ifc->addrs[order[j]]);
             lua_rawseti(L, -2, ++n);
         }
+        free(order);
     }
     iface_list_free(&ifs);
     return 1;
 }
 
-/* The interface named dev, with its first address. */
+/* The interface named dev, with its first address of the scan's family. */
 static int l_get_interface_info(lua_State *L)
 {
     const char *dev = luaL_checkstring(L, 1);
@@ -366,9 +423,19 @@ static int l_get_interface_info(lua_State *L)
         lua_pushstring(L, err);
         return 2;
     }
+    /* nmap's getInterfaceByName: the device's first address of the scan's
+     * family (-6: IPv6); a device without one is not found. */
+    int family = plan_of(L)->address_family == AF_INET6 ? AF_INET6 : AF_INET;
     const struct iface *ifc = iface_by_name(&ifs, dev);
-    bool found = ifc != NULL;
-    if (ifc) push_iface_entry(L, ifc, ifc->n_addrs ? &ifc->addrs[0] : NULL);
+    bool found = false;
+    size_t *order = ifc ? malloc((ifc->n_addrs ? ifc->n_addrs : 1) * sizeof *order) : NULL;
+    if (order) nmap_addr_order(ifc, order);
+    for (size_t j = 0; order && j < ifc->n_addrs && !found; j++) {
+        if (ifc->addrs[order[j]].addr.family != family) continue;
+        push_iface_entry(L, ifc, &ifc->addrs[order[j]]);
+        found = true;
+    }
+    free(order);
     iface_list_free(&ifs);
     if (found) return 1;
     lua_pushboolean(L, 0);

@@ -48,7 +48,8 @@ def dumps(scan_both, options, target):
 @pytest.mark.parametrize("options,target", [
     (["-n", "-sT", "-sV", "--traceroute", "-p", "8,21,22,25,80"], SVC_TARGET.v4),
     (["-n", "-sS", "-p", "8,22,80,631"], "127.0.0.1"),
-], ids=["svc-sV", "localhost-sS"])
+    (["-6", "-n", "-sT", "-p", "22,80"], SVC_TARGET.v6),
+], ids=["svc-sV", "localhost-sS", "svc-ipv6"])
 def test_tables_and_queries_match_nmap(lab, svc_host, scan_both, run_in, options, target):
     # An IPv4 alias label: nmap lists the address under the device's name.
     run_in(lab.scanner, ["ip", "addr", "add", "198.18.77.1/32", "dev", "lo", "label", "lo:7"])

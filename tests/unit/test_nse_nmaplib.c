@@ -52,6 +52,14 @@ static int l_set_version_scan(lua_State *L)
     return 0;
 }
 
+/* set_family6(on): the plan's -6. */
+static int l_set_family6(lua_State *L)
+{
+    struct plan *p = (struct plan *)nse_ctx(L)->plan;
+    p->address_family = lua_toboolean(L, 1) ? AF_INET6 : AF_INET;
+    return 0;
+}
+
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
@@ -127,6 +135,7 @@ static int setup(void **state)
     lua_pop(L, 2);
     lua_register(L, "make_host", l_make_host);
     lua_register(L, "set_version_scan", l_set_version_scan);
+    lua_register(L, "set_family6", l_set_family6);
     *state = f;
     return 0;
 }
@@ -204,6 +213,9 @@ static void test_files_and_names(void **state)
             "assert(lo.up == 'up' and lo.mtu > 0 and lo.mac == nil)\n"
             "local info = nmap.get_interface_info('lo')\n"
             "assert(info.shortname == 'lo' and info.link == 'loopback')\n"
+            "set_family6(true)\n"
+            "assert(nmap.get_interface_info('lo').address == '::1' and nmap.address_family() == 'inet6')\n"
+            "set_family6(false)\n"
             "local no, err = nmap.get_interface_info('nosuchif0')\n"
             "assert(no == false and err == 'failed to find interface')\n"
             /* nmap.dnet: argument checks (nothing is sent here) */

@@ -654,6 +654,12 @@ static int l_port_is_excluded(lua_State *L)
 
 /* ---- new targets ----------------------------------------------------------- */
 
+/* Bounds on what scripts can queue: a name or address, and a run's
+ * distinct targets (nmap has none; a script gone wrong should not take
+ * all memory). */
+#define NEW_TARGET_LEN_MAX 1024
+#define NEW_TARGETS_MAX (1L << 20)
+
 /* Pushes the targets table, creating it on first use. */
 static void push_targets(lua_State *L)
 {
@@ -689,7 +695,8 @@ static int l_add_targets(lua_State *L)
     for (int i = 1; i <= n; i++) {
         size_t len;
         const char *s = luaL_checklstring(L, i, &len);
-        if (len == 0 || len > 1024 || memchr(s, '\0', len)) break;
+        if (len == 0 || len > NEW_TARGET_LEN_MAX || memchr(s, '\0', len)) break;
+        if (pushed >= NEW_TARGETS_MAX) break; /* memory stays bounded */
         added++;
         lua_pushvalue(L, i);
         if (lua_rawget(L, seen) != LUA_TNIL) { /* queued once already */

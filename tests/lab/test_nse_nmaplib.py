@@ -127,10 +127,10 @@ def test_nselib_unit_tests_pass_as_in_nmap(lab, scan_both):
 
 def test_dnet_frames_and_packets_match_nmap(lab, scan_both):
     """ethernet_send (an ARP request) and ip_send (an ICMP echo) reach the
-    open target, whose replies a pcap socket reads. -sS keeps cmap's
-    CAP_NET_RAW (a run without raw scans gives it up before scripts)."""
+    open target, whose replies a pcap socket reads; in a run that sends no
+    raw probe of its own (-sn -Pn), whose scripts still have raw sockets."""
     iface = lab.iface("s", lab.targets["open"])
-    runs = scan_both(["-n", "-Pn", "-sS", "-p", "1", "--script", DNET, "--script-args",
+    runs = scan_both(["-n", "-Pn", "-sn", "--script", DNET, "--script-args",
                       f"iface={iface},target={OPEN_HOST}"], [OPEN_HOST], "X", TIMEOUT)
     require_success(runs)
 
@@ -198,3 +198,22 @@ def test_host_traceroute_matches_nmap(chain, programs, run_in):
         got[name] = re.sub(r"float:[0-9.e-]+", "float", text)
     assert got["cmap"] == got["nmap"]
     assert '"198.18.40.2"' in got["nmap"] and '"198.18.41.2"' in got["nmap"]
+
+
+def test_privileged_scripts_bind_reserved_ports(svc_host, scan_both):
+    """nmap.is_privileged() is true for root, so rpc.lua binds a reserved
+    source port before talking to rpcbind: a connect scan's run must keep
+    that right for its scripts (rpcinfo's table as nmap's)."""
+    runs = scan_both(["-n", "-sT", "-p", "111", "--script", "rpcinfo"], [SVC_TARGET.v4], "N",
+                     TIMEOUT)
+    require_success(runs)
+
+    def table(run):
+        lines = run.files["N"].splitlines()
+        start = lines.index("| rpcinfo: ")
+        end = next(i for i in range(start, len(lines)) if lines[i].startswith("|_"))
+        return lines[start:end + 1]
+
+    nmap = table(runs["nmap"])
+    assert any("100000" in l and "111/tcp" in l for l in nmap), nmap
+    assert table(runs["cmap"]) == nmap

@@ -153,7 +153,9 @@ static int l_clock_ms(lua_State *L)
 {
     struct timeval tv;
     gettimeofday(&tv, NULL);
-    lua_pushnumber(L, (lua_Number)tv.tv_sec * 1e3 + (lua_Number)tv.tv_usec / 1e3);
+    /* whole milliseconds, as a float: nselib packs values derived from it
+     * as integers (snmp.lua's request id) */
+    lua_pushnumber(L, (lua_Number)((int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000));
     return 1;
 }
 

@@ -183,6 +183,7 @@ static void test_options(void **state)
             "assert(type(nmap.registry) == 'table')\n"
             "local now = nmap.clock()\n"
             "assert(math.abs(now - os.time()) < 5 and math.abs(nmap.clock_ms() / 1000 - now) < 5)\n"
+            "assert(math.type(nmap.clock_ms()) == 'float' and nmap.clock_ms() % 1 == 0)\n"
             "assert(#nmap.get_random_bytes(16) == 16)\n");
 }
 

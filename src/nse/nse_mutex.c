@@ -61,7 +61,7 @@ static int cached(lua_State *L, const char *cache_key, lua_CFunction fn)
 {
     int t = lua_type(L, 1);
     luaL_argcheck(L, t != LUA_TNONE && t != LUA_TNIL && t != LUA_TBOOLEAN && t != LUA_TNUMBER,
-                  1, "object expected (not nil, boolean or number)");
+                  1, "object expected"); /* nmap's words: not nil, boolean or number */
     lua_settop(L, 1);
     if (lua_rawgetp(L, LUA_REGISTRYINDEX, cache_key) != LUA_TTABLE) {
         lua_pop(L, 1);

@@ -550,7 +550,7 @@ static int l_set_port_version(lua_State *L)
         if (t && strcmp(t, "ssl") == 0)
             ssl = true;
         else if (!t || strcmp(t, "none") != 0)
-            return luaL_error(L, "invalid value for port.version.service_tunnel");
+            return luaL_argerror(L, 2, "invalid value for port.version.service_tunnel");
     }
     lua_pop(L, 1);
     if (!p) return 0;

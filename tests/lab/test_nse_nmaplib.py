@@ -217,3 +217,15 @@ def test_privileged_scripts_bind_reserved_ports(svc_host, scan_both):
     nmap = table(runs["nmap"])
     assert any("100000" in l and "111/tcp" in l for l in nmap), nmap
     assert table(runs["cmap"]) == nmap
+
+
+def test_argument_conventions_match_nmap(lab, scan_both):
+    """Port numbers must be Lua integers, bad options and fields raise
+    nmap's messages (ports out of range are merely not found)."""
+    script = os.path.join(HERE, "nse_scripts", "nmaplib-args.nse")
+    runs = scan_both(["-n", "-sT", "-p", "22", "--script", script], [OPEN_HOST], "X", TIMEOUT)
+    require_success(runs)
+    nmap, cmap = ([l for l in run.stdout.splitlines() if l.startswith("NUM ")]
+                  for run in (runs["nmap"], runs["cmap"]))
+    assert len(nmap) == 15 and "NUM 22:false:port 'number' field must be an integer" in nmap
+    assert cmap == nmap

@@ -273,11 +273,13 @@ static int l_get_dns_servers(lua_State *L)
     if (!list) return luaL_error(L, "out of memory");
     list->n = 0;
     dns_servers_load(list, p->dns_servers, p->n_dns_servers, RESOLV_CONF_PATH, false);
+    /* Last first: nmap 7.93 gives its server list in reverse (measured
+     * with --dns-servers and with resolv.conf). */
     lua_createtable(L, (int)list->n, 0);
     for (size_t i = 0; i < list->n; i++) {
         struct net_addr a;
         char buf[NET_ADDR_STRLEN];
-        net_addr_from_sockaddr((const struct sockaddr *)&list->v[i].sa, &a);
+        net_addr_from_sockaddr((const struct sockaddr *)&list->v[list->n - 1 - i].sa, &a);
         net_addr_format(&a, buf, sizeof buf);
         lua_pushstring(L, buf);
         lua_rawseti(L, -2, (lua_Integer)i + 1);

@@ -32,7 +32,7 @@ struct fixture {
     lua_State *L;
 };
 
-static char *dns_list[] = {"198.18.0.53"};
+static char *dns_list[] = {"198.18.0.53", "198.18.0.54"};
 
 /* make_host() -> a host table for the fixture's host, as the engine
  * passes to rules. */
@@ -71,7 +71,7 @@ static int setup(void **state)
     f->plan.version_intensity = 7;
     f->plan.address_family = AF_INET;
     f->plan.dns_servers = dns_list;
-    f->plan.n_dns_servers = 1;
+    f->plan.n_dns_servers = 2;
 
     struct host *h = &f->host;
     assert_int_equal(net_addr_parse("127.0.0.1", AF_INET, &h->addr), 0);
@@ -177,7 +177,7 @@ static void test_options(void **state)
             "assert(nmap.get_ttl() == 64 and nmap.get_payload_length() == 0)\n"
             "assert(nmap.have_ssl() == true)\n"
             "local d = nmap.get_dns_servers()\n"
-            "assert(#d == 1 and d[1] == '198.18.0.53', tostring(d[1]))\n"
+            "assert(#d == 2 and d[1] == '198.18.0.54' and d[2] == '198.18.0.53', tostring(d[1]))\n"
             "assert(nmap.new_socket == package.loaded['nmap.socket'].new)\n"
             "assert(nmap.socket == package.loaded['nmap.socket'])\n"
             "assert(type(nmap.registry) == 'table')\n"

@@ -48,7 +48,7 @@ def dumps(scan_both, options, target):
 @pytest.mark.parametrize("options,target", [
     (["-n", "-sT", "-sV", "--traceroute", "-p", "8,21,22,25,80"], SVC_TARGET.v4),
     (["-n", "-sS", "-p", "8,22,80,631", "--dns-servers", "198.18.0.53,198.18.0.54"],
-     "127.0.0.1"),
+     "localhost"),  # host.targetname
     (["-6", "-n", "-sT", "-p", "22,80"], SVC_TARGET.v6),
 ], ids=["svc-sV", "localhost-sS", "svc-ipv6"])
 def test_tables_and_queries_match_nmap(lab, svc_host, scan_both, run_in, options, target):
@@ -60,6 +60,8 @@ def test_tables_and_queries_match_nmap(lab, svc_host, scan_both, run_in, options
         run_in(lab.scanner, ["ip", "addr", "del", "198.18.77.1/32", "dev", "lo"])
     nmap, cmap = got["nmap"], got["cmap"]
     assert "HOST" in nmap and any(t.startswith("PORT-") for t in nmap), nmap
+    if target == "localhost":
+        assert 'targetname = "localhost"' in nmap["HOST"]
     assert '"198.18.77.1"' in nmap["IFACES"]
     if "--dns-servers" in options:
         assert nmap["DNS"] == '{\n  1 = "198.18.0.54"\n  2 = "198.18.0.53"\n}'

@@ -64,8 +64,8 @@ static int find_in_cwd(const char *name, char *out, size_t outlen)
 }
 
 /* An absolute path as is; otherwise prefix+name on the data search path,
- * then name in the working directory. */
-static int fetch(lua_State *L, const char *prefix)
+ * then (for scripts only, as nmap) name in the working directory. */
+static int fetch(lua_State *L, const char *prefix, bool cwd)
 {
     const char *name = luaL_checkstring(L, 1);
     char path[PATH_MAX];
@@ -79,18 +79,18 @@ static int fetch(lua_State *L, const char *prefix)
         int kind = datafile_find_entry(&nse_engine_of(L)->df, rel, path, sizeof path);
         if (kind > 0) return push_found(L, name, kind, path);
     }
-    int kind = find_in_cwd(name, path, sizeof path);
+    int kind = cwd ? find_in_cwd(name, path, sizeof path) : 0;
     return kind ? push_found(L, name, kind, path) : push_missing(L, name);
 }
 
 static int l_fetchfile_absolute(lua_State *L)
 {
-    return fetch(L, "");
+    return fetch(L, "", false); /* nselib modules, script.db, --script-args-file */
 }
 
 static int l_fetchscript(lua_State *L)
 {
-    return fetch(L, "scripts/");
+    return fetch(L, "scripts/", true);
 }
 
 /* The runtime keys are answered by cmap's watcher while the engine ticks

@@ -245,7 +245,10 @@ def lua_error_text(stderr):
     ["--script", "nosuchscript"],
     ["--script", "http-title", "--script-args", "a={"],
     ["--script", "http-title", "--script-args-file", "/nonexistent/args"],
-], ids=["unknown-script", "bad-args", "missing-args-file"])
+    # A relative file is looked for on the data path only, never in the
+    # working directory (the repository's root, where this file exists).
+    ["--script", "http-title", "--script-args-file", "tests/lab/pytest.ini"],
+], ids=["unknown-script", "bad-args", "missing-args-file", "relative-args-file"])
 def test_engine_errors_match_nmap(svc_host, lab, run_in, cmap_bin, tmp_path, options):
     results = {}
     for name, exe in (("nmap", "nmap"), ("cmap", cmap_bin)):

@@ -374,7 +374,8 @@ void nse_cnse_push(lua_State *L, struct nse_engine *e)
     set_bool(L, "scripthelp", plan->script_help);
     set_bool(L, "scriptversion", plan->version_scan);
     set_bool(L, "default", plan->script_scan);
-    set_string(L, "scriptargs", plan->script_args);
+    /* nmap always hands over the arguments, "" when none were given. */
+    set_string(L, "scriptargs", plan->script_args ? plan->script_args : "");
     set_string(L, "scriptargsfile", plan->script_args_file);
     lua_pushnumber(L, plan->script_timeout);
     lua_setfield(L, -2, "script_timeout");

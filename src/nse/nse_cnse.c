@@ -131,8 +131,10 @@ static int64_t now_us(void)
 static void meter_tick(struct nse_engine *e, double fraction, bool finished)
 {
     if (!e->obs.tick) return;
-    struct scan_status st = {
-        .fraction = fraction < 0 ? 0 : fraction > 1 ? 1 : fraction, .finished = finished};
+    struct scan_status st = {.fraction = fraction < 0   ? 0
+                                         : fraction > 1 ? 1
+                                                        : fraction,
+                             .finished = finished};
     e->obs.tick(e->obs.watch_ctx, &st);
 }
 
@@ -187,8 +189,8 @@ static int l_scan_progress_meter(lua_State *L)
     if (e->out && e->watch) {
         const struct run *run = e->ctx.run;
         watch_observe(e->watch, &e->obs);
-        watch_task_begin(e->watch, e->task_name, run->hosts_total,
-                         run->hosts_up + e->ctx.n_hosts, e->ctx.n_hosts);
+        watch_task_begin(e->watch, e->task_name, run->hosts_total, run->hosts_up + e->ctx.n_hosts,
+                         e->ctx.n_hosts);
     }
     lua_pushcclosure(L, meter_call, 1);
     return 1;

@@ -632,6 +632,18 @@ static int sleep_destructor(lua_State *L)
     return 0;
 }
 
+/* A sleeper collected with its timer pending (the state is closing, or the
+ * thread was dropped) takes the timer with it. */
+static int sleeper_gc(lua_State *L)
+{
+    struct sleeper *z = lua_touserdata(L, 1);
+    if (z && z->timer) {
+        loop_timer_cancel(z->ctx->loop, z->timer);
+        z->timer = NULL;
+    }
+    return 0;
+}
+
 static int sleep_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
@@ -651,6 +663,12 @@ static int l_sleep(lua_State *L)
     struct sleeper *z = lua_newuserdatauv(L, sizeof *z, 0);
     memset(z, 0, sizeof *z);
     z->ctx = ctx;
+    z->thread_ref = z->self_ref = LUA_NOREF;
+    if (luaL_newmetatable(L, "nse.sleeper")) {
+        lua_pushcfunction(L, sleeper_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
     z->timer = loop_timer_add(ctx->loop, (int64_t)(secs * 1e6), 0, sleep_fire, z);
     if (!z->timer) return luaL_error(L, "out of memory");
     lua_pushthread(L);

@@ -272,8 +272,7 @@ static int scan_group(struct run_ctx *c, struct host **all, size_t n_all)
     if (rc == 0 && !scan_stop_requested && plan->version_scan) rc = version_group(c, hosts, n);
     if (rc == 0 && !scan_stop_requested && plan->traceroute) rc = trace_stage(c, hosts, n);
     /* Scripts last, as nmap: they see the ports, versions and route. */
-    if (rc == 0 && !scan_stop_requested && c->nse && n > 0)
-        rc = nse_scan_group(c->nse, hosts, n);
+    if (rc == 0 && !scan_stop_requested && c->nse && n > 0) rc = nse_scan_group(c->nse, hosts, n);
     free(hosts);
     return rc;
 }

@@ -48,7 +48,8 @@ static void init_ctx(struct cli_ctx *ctx, struct plan *plan, FILE *out, FILE *er
     ctx->privileged = initial_privilege();
     time_t now = time(NULL);
     localtime_r(&now, &ctx->start_tm);
-    *plan = (struct plan){.random_targets = -1, .timing = default_timing, .version_intensity = 7};
+    *plan = (struct plan){.random_targets = -1, .timing = default_timing, .version_intensity = 7,
+                          .script_timeout = -1 /* unset until validation */};
 }
 
 static void free_ctx(struct cli_ctx *ctx)

@@ -139,7 +139,7 @@ struct plan {
     bool script_trace;      /* --script-trace (also --packet-trace) */
     bool script_updatedb;   /* --script-updatedb */
     bool script_help;       /* --script-help: describe script_rules, then exit */
-    double script_timeout;  /* --script-timeout in seconds; 0 = none */
+    double script_timeout;  /* --script-timeout in seconds (-T5: 600); 0 = none */
 
     /* Ports (empty for -sL). */
     struct port_list ports;

@@ -156,6 +156,9 @@ static void fill_plan(struct cli_ctx *ctx)
     /* -sC is --script=default; --packet-trace traces script I/O too. */
     if (ctx->scans & SCAN_SCRIPT) plan->script_scan = true;
     if (plan->packet_trace) plan->script_trace = true;
+    /* -T5 limits scripts to ten minutes unless --script-timeout says
+     * otherwise, wherever it stands on the line (as nmap). */
+    if (plan->script_timeout < 0) plan->script_timeout = plan->timing.level == 5 ? 600 : 0;
 }
 
 int cli_validate(struct cli_ctx *ctx)

@@ -143,8 +143,8 @@ static bool readable_dir(const char *path)
 }
 
 /* The search itself: 1 for a file, 2 for a directory (when dirs_ok), -1. */
-static int find_in_places(const struct datafile_ctx *ctx, const char *name, bool dirs_ok,
-                          char *out, size_t outlen)
+static int find_in_places(const struct datafile_ctx *ctx, const char *name, bool dirs_ok, char *out,
+                          size_t outlen)
 {
     struct places pl;
     char path[PATH_MAX];
@@ -174,8 +174,7 @@ int datafile_find(const struct datafile_ctx *ctx, const char *name, char *out, s
     return find_in_places(ctx, name, false, out, outlen) < 0 ? -1 : 0;
 }
 
-int datafile_find_entry(const struct datafile_ctx *ctx, const char *name, char *out,
-                        size_t outlen)
+int datafile_find_entry(const struct datafile_ctx *ctx, const char *name, char *out, size_t outlen)
 {
     return find_in_places(ctx, name, true, out, outlen);
 }

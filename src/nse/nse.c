@@ -33,8 +33,7 @@ struct nse {
 
 bool nse_wanted(const struct plan *plan)
 {
-    return plan->script_scan || plan->version_scan || plan->script_updatedb ||
-           plan->script_help;
+    return plan->script_scan || plan->version_scan || plan->script_updatedb || plan->script_help;
 }
 
 /* dlopen the module from the first place that has it; on failure a
@@ -50,8 +49,8 @@ static void *load_module(const struct plan *plan, char *err, size_t errlen)
         if (w > 0 && (size_t)w < sizeof paths[n]) n++;
     }
     snprintf(paths[n++], sizeof paths[0], "%s/%s", CMAP_NSE_LIBDIR, MODULE_NAME);
-    size_t used = (size_t)snprintf(err, errlen, "cannot load the NSE module %s; tried:",
-                                   MODULE_NAME);
+    size_t used =
+        (size_t)snprintf(err, errlen, "cannot load the NSE module %s; tried:", MODULE_NAME);
     for (size_t i = 0; i < n; i++) {
         void *h = dlopen(paths[i], RTLD_NOW | RTLD_LOCAL);
         if (h) return h;

@@ -64,8 +64,8 @@ static int find_in_cwd(const char *name, char *out, size_t outlen)
 }
 
 /* An absolute path as is; otherwise prefix+name on the data search path,
- * then name in the working directory. */
-static int fetch(lua_State *L, const char *prefix)
+ * then (for scripts only, as nmap) name in the working directory. */
+static int fetch(lua_State *L, const char *prefix, bool cwd)
 {
     const char *name = luaL_checkstring(L, 1);
     char path[PATH_MAX];
@@ -79,18 +79,18 @@ static int fetch(lua_State *L, const char *prefix)
         int kind = datafile_find_entry(&nse_engine_of(L)->df, rel, path, sizeof path);
         if (kind > 0) return push_found(L, name, kind, path);
     }
-    int kind = find_in_cwd(name, path, sizeof path);
+    int kind = cwd ? find_in_cwd(name, path, sizeof path) : 0;
     return kind ? push_found(L, name, kind, path) : push_missing(L, name);
 }
 
 static int l_fetchfile_absolute(lua_State *L)
 {
-    return fetch(L, "");
+    return fetch(L, "", false); /* nselib modules, script.db, --script-args-file */
 }
 
 static int l_fetchscript(lua_State *L)
 {
-    return fetch(L, "scripts/");
+    return fetch(L, "scripts/", true);
 }
 
 /* The runtime keys are answered by cmap's watcher while the engine ticks
@@ -131,8 +131,10 @@ static int64_t now_us(void)
 static void meter_tick(struct nse_engine *e, double fraction, bool finished)
 {
     if (!e->obs.tick) return;
-    struct scan_status st = {
-        .fraction = fraction < 0 ? 0 : fraction > 1 ? 1 : fraction, .finished = finished};
+    struct scan_status st = {.fraction = fraction < 0   ? 0
+                                         : fraction > 1 ? 1
+                                                        : fraction,
+                             .finished = finished};
     e->obs.tick(e->obs.watch_ctx, &st);
 }
 
@@ -187,8 +189,8 @@ static int l_scan_progress_meter(lua_State *L)
     if (e->out && e->watch) {
         const struct run *run = e->ctx.run;
         watch_observe(e->watch, &e->obs);
-        watch_task_begin(e->watch, e->task_name, run->hosts_total,
-                         run->hosts_up + e->ctx.n_hosts, e->ctx.n_hosts);
+        watch_task_begin(e->watch, e->task_name, run->hosts_total, run->hosts_up + e->ctx.n_hosts,
+                         e->ctx.n_hosts);
     }
     lua_pushcclosure(L, meter_call, 1);
     return 1;
@@ -374,7 +376,8 @@ void nse_cnse_push(lua_State *L, struct nse_engine *e)
     set_bool(L, "scripthelp", plan->script_help);
     set_bool(L, "scriptversion", plan->version_scan);
     set_bool(L, "default", plan->script_scan);
-    set_string(L, "scriptargs", plan->script_args);
+    /* nmap always hands over the arguments, "" when none were given. */
+    set_string(L, "scriptargs", plan->script_args ? plan->script_args : "");
     set_string(L, "scriptargsfile", plan->script_args_file);
     lua_pushnumber(L, plan->script_timeout);
     lua_setfield(L, -2, "script_timeout");

@@ -82,11 +82,8 @@ static bool open_libraries(lua_State *L, char *err, size_t errlen)
         /* nmap's order; pcre (unused by every script) and libssh2 (not
          * built) are left out, so scripts needing libssh2 fail to load as
          * on an nmap built without it. luaopen_nmap requires nmap.socket. */
-        {"nmap", luaopen_nmap},
-        {"lfs", luaopen_lfs},
-        {"lpeg", luaopen_lpeg},
-        {"openssl", luaopen_openssl},
-        {"zlib", luaopen_zlib},
+        {"nmap", luaopen_nmap},       {"lfs", luaopen_lfs},   {"lpeg", luaopen_lpeg},
+        {"openssl", luaopen_openssl}, {"zlib", luaopen_zlib},
     };
     lua_pushcfunction(L, traceback);
     int handler = lua_gettop(L);
@@ -282,8 +279,10 @@ void cmap_nse_module_close(struct nse_engine *e)
     if (!e) return;
     if (e->ctx.main_L) lua_close(e->ctx.main_L);
     nse_output_reset(e);
-    if (e->help_xml && e->help_xml != stdout) fclose(e->help_xml);
-    else if (e->help_xml) fflush(stdout);
+    if (e->help_xml && e->help_xml != stdout)
+        fclose(e->help_xml);
+    else if (e->help_xml)
+        fflush(stdout);
     if (e->ctx.loop) loop_free(e->ctx.loop);
     free(e);
 }

@@ -95,8 +95,7 @@ static bool to_elems(const struct xml_node *parent, struct script_elem **out, si
     size_t i = 0;
     for (const struct xml_node *c = parent->first; c; c = c->next, i++) {
         if (c->key && !(e[i].key = strdup(c->key))) goto fail;
-        if (!c->table && !(e[i].value = strndup(c->value ? c->value : "", c->value_len)))
-            goto fail;
+        if (!c->table && !(e[i].value = strndup(c->value ? c->value : "", c->value_len))) goto fail;
         if (!to_elems(c, &e[i].children, &e[i].n_children)) goto fail;
     }
     *out = e;
@@ -132,15 +131,32 @@ static void help_escaped(FILE *fp, const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         switch (s[i]) {
-        case '<': fputs("&lt;", fp); break;
-        case '>': fputs("&gt;", fp); break;
-        case '&': fputs("&amp;", fp); break;
-        case '"': fputs("&quot;", fp); break;
-        case '\'': fputs("&apos;", fp); break;
-        case '\n': fputs("&#xa;", fp); break;
-        case '\r': fputs("&#xd;", fp); break;
-        case '\t': fputs("&#x9;", fp); break;
-        default: fputc(s[i], fp);
+        case '<':
+            fputs("&lt;", fp);
+            break;
+        case '>':
+            fputs("&gt;", fp);
+            break;
+        case '&':
+            fputs("&amp;", fp);
+            break;
+        case '"':
+            fputs("&quot;", fp);
+            break;
+        case '\'':
+            fputs("&apos;", fp);
+            break;
+        case '\n':
+            fputs("&#xa;", fp);
+            break;
+        case '\r':
+            fputs("&#xd;", fp);
+            break;
+        case '\t':
+            fputs("&#x9;", fp);
+            break;
+        default:
+            fputc(s[i], fp);
         }
     }
 }
@@ -297,8 +313,7 @@ static void make_result(lua_State *L, const char *id, int tab_idx, int str_idx,
     lua_pushvalue(L, tab_idx);
     int rc = lua_pcall(L, 1, 0, 0);
     bool ok = rc == LUA_OK && to_elems(e->capture, &r->elems, &r->n_elems);
-    if (ok && e->capture->value &&
-        !(r->text = strndup(e->capture->value, e->capture->value_len))) {
+    if (ok && e->capture->value && !(r->text = strndup(e->capture->value, e->capture->value_len))) {
         script_elems_free(r->elems, r->n_elems);
         ok = false;
     }

@@ -245,7 +245,10 @@ def lua_error_text(stderr):
     ["--script", "nosuchscript"],
     ["--script", "http-title", "--script-args", "a={"],
     ["--script", "http-title", "--script-args-file", "/nonexistent/args"],
-], ids=["unknown-script", "bad-args", "missing-args-file"])
+    # A relative file is looked for on the data path only, never in the
+    # working directory (the repository's root, where this file exists).
+    ["--script", "http-title", "--script-args-file", "tests/lab/pytest.ini"],
+], ids=["unknown-script", "bad-args", "missing-args-file", "relative-args-file"])
 def test_engine_errors_match_nmap(svc_host, lab, run_in, cmap_bin, tmp_path, options):
     results = {}
     for name, exe in (("nmap", "nmap"), ("cmap", cmap_bin)):
@@ -291,19 +294,26 @@ def test_script_help_matches_nmap(lab, run_in, cmap_bin, tmp_path):
 
 
 def test_script_updatedb_writes_nmaps_database(lab, run_in, cmap_bin, tmp_path):
-    dbs = {}
+    """Also the engine's -d lines: the arguments (none), -T5's ten-minute
+    script timeout, the update."""
+    dbs, nse_lines = {}, {}
     for name, exe in (("nmap", "nmap"), ("cmap", cmap_bin)):
         datadir = tmp_path / name
         (datadir / "scripts").mkdir(parents=True)
         for script in ("http-title.nse", "ssh-hostkey.nse", "snmp-info.nse"):
             with open(f"/usr/share/nmap/scripts/{script}") as src:
                 (datadir / "scripts" / script).write_text(src.read())
-        run = run_in(lab.scanner, [exe, "--datadir", datadir, "--script-updatedb"], 60)
+        run = run_in(lab.scanner, [exe, "-d", "-T5", "--datadir", datadir, "--script-updatedb"],
+                     60)
         assert run.returncode == 0, run.describe()
         assert "NSE: Updating rule database.\nNSE: Script Database updated successfully.\n" \
             in run.stdout
         assert "No targets were specified" not in run.stderr
         dbs[name] = (datadir / "scripts" / "script.db").read_text()
+        nse_lines[name] = [re.sub(r"Lua 5\.\d", "Lua 5.x", line)
+                           for line in run.stdout.splitlines() if line.startswith("NSE: ")]
+    assert "NSE: Set script-timeout as: 600 seconds" in nse_lines["cmap"]
+    assert nse_lines["cmap"] == nse_lines["nmap"]
     assert 'Entry { filename = "snmp-info.nse", categories = { "default", "safe", "version", } }' \
         in dbs["cmap"]
     assert sorted(dbs["cmap"].splitlines()) == sorted(dbs["nmap"].splitlines())

@@ -12,6 +12,7 @@ receive_buf on an endless stream) is checked on cmap alone, with its time
 and memory bounded.
 """
 
+import difflib
 import os
 import re
 import resource
@@ -202,6 +203,35 @@ action = function()
 end
 '''
 
+TRACE_SCRIPT = r'''
+description = "trace"
+categories = {"safe"}
+local nmap = require "nmap"
+local stdnse = require "stdnse"
+prerule = function() return true end
+action = function()
+  local s = nmap.new_socket()
+  s:connect("@REJECT@", 21)
+  s:close()
+  s = nmap.new_socket(); s:set_timeout(300)
+  s:connect("@OPEN@", @silent@); s:receive(); s:close()
+  s = nmap.new_socket()
+  s:connect("@OPEN@", @half-fin@); s:receive_bytes(100); s:receive(); s:close()
+  stdnse.sleep(0.1)
+  s = nmap.new_socket("udp"); s:set_timeout(500)
+  s:connect("@SVC@", 53)
+  s:send("\0\1\0\0\0\1\0\0\0\0\0\0\7version\4bind\0\0\16\0\3")
+  s:receive(); s:close()
+  s = nmap.new_socket()
+  s:connect("@SVC@", 443, "ssl"); s:send("GET / HTTP/1.0\r\n\r\n"); s:receive_buf("\r\n", false); s:close()
+  s = nmap.new_socket()
+  s:connect("@SVC@", 25); s:receive_lines(1); s:send("EHLO x\r\n"); s:receive_lines(1)
+  s:send("STARTTLS\r\n"); s:receive_lines(1); s:reconnect_ssl(); s:close()
+  s = nmap.new_socket("udp"); s:sendto("@SVC@", 53, "x"); s:close()
+  return "ok"
+end
+'''
+
 
 def fill(text):
     text = (text.replace("@OPEN@", OPEN).replace("@FILTERED@", FILTERED)
@@ -215,7 +245,8 @@ def fill(text):
 def scripts(tmp_path_factory):
     d = tmp_path_factory.mktemp("nse-socket")
     paths = {}
-    for name, text in (("probe", PROBE), ("hostile", HOSTILE_SCRIPT), ("lock", LOCK_SCRIPT)):
+    for name, text in (("probe", PROBE), ("hostile", HOSTILE_SCRIPT), ("lock", LOCK_SCRIPT),
+                       ("trace", TRACE_SCRIPT)):
         p = d / f"sock-{name}.nse"
         p.write_text(fill(text))
         paths[name] = str(p)
@@ -454,3 +485,37 @@ def test_script_trace_hex_dump_matches_nmap(lab, svc_host, cmap_bin):
         traces[prog] = keep
     assert traces["cmap"] == traces["nmap"]
     assert any(re.match(r"^NSE: UDP .* \| 00000000: ", line) for line in traces["cmap"])
+
+
+def full_trace(stdout):
+    """nsock's and NSE's trace lines with what changes from run to run
+    blanked: times, local ports, the date in Exim's banner, and whether a
+    peer's FIN came with its data ([EOF])."""
+    out = []
+    for line in stdout.splitlines():
+        # hex dump continuation lines carry the HTTP Date: header
+        if not re.match(r"^(NSOCK INFO|NSE: (TCP|UDP) )", line):
+            continue
+        line = re.sub(r"^NSOCK INFO \[[\d.]+s\]", "NSOCK INFO [T]", line)
+        line = re.sub(r"^(NSE: \w+ [\d.]+):\d+", r"\1:P", line)
+        line = re.sub(r"\w{3}, \d+ \w{3} \d{4} \d\d:\d\d:\d\d [+-]\d{4}", "DATE", line)
+        out.append(line.replace("[EOF](", "("))
+    return out
+
+
+def test_nsock_trace_matches_nmap(lab, svc_host, hostile, cmap_bin, scripts):
+    """Every request and callback numbered as nsock does (IOD, EID), in
+    nmap's order, for connect (refused, TCP, UDP, SSL), reads (timeout, EOF,
+    bytes, lines), writes, sendto, STARTTLS and a sleep."""
+    traces = {}
+    for prog, exe in (("nmap", "nmap"), ("cmap", cmap_bin)):
+        rc, out, err, _, _ = run_measured(lab.scanner, [exe, "-n", "-Pn", "-sn", "--script",
+                                                        scripts["trace"], "--script-trace"])
+        assert rc == 0, err
+        # NSE's lines go to stdout, nsock's to stderr, in both programs
+        traces[prog] = full_trace(out) + full_trace(err)
+    assert traces["cmap"] == traces["nmap"], "\n".join(
+        difflib.unified_diff(traces["nmap"], traces["cmap"], "nmap", "cmap", lineterm=""))
+    assert any("Callback: CONNECT ERROR [Connection refused (111)] for EID 8" in line
+               for line in traces["cmap"])
+    assert any("nsock_reconnect_ssl(): SSL reconnection requested" in line for line in traces["cmap"])

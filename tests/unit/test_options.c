@@ -512,6 +512,19 @@ static void test_script_options(void **state)
     assert_true(last.plan.script_trace);
     assert_int_equal(last.plan.n_script_rules, 1);
     cleanup(state);
+    /* -T5's ten minutes, unless --script-timeout is given, before or after. */
+    RUN("-T5", "127.0.0.1");
+    expect_run();
+    assert_true(last.plan.script_timeout == 600);
+    cleanup(state);
+    RUN("--script-timeout", "90s", "-T5", "127.0.0.1");
+    expect_run();
+    assert_true(last.plan.script_timeout == 90);
+    cleanup(state);
+    RUN("-T4", "127.0.0.1");
+    expect_run();
+    assert_true(last.plan.script_timeout == 0);
+    cleanup(state);
     RUN("--script-timeout", "abc", "127.0.0.1");
     expect_fatal("Bogus --script-timeout argument specified");
     cleanup(state);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // --script-trace (which --packet-trace implies, as in nmap): what nmap
-// prints for script sockets, in its order. Two kinds of lines:
+// prints for script sockets, in its order. Two kinds of lines (nsock's
+// also at -d2 and up without a trace, as nmap's log level has it):
 //   nsock's, on stderr as nmap's nsock logs them, "NSOCK INFO [0.0950s]
 //   nsock_connect_tcp(): TCP connection requested to 198.18.1.2:4105 (IOD
 //   #2) EID 16", for each request and its callback, with nsock's
@@ -20,6 +21,7 @@
 #include <sys/time.h>
 
 #include "cli/plan.h"
+#include "core/nsock_trace.h"
 #include "report/model.h"
 
 /* nsock's event types, the low 3 bits of an EID */
@@ -30,6 +32,13 @@ static unsigned long iod_serial, event_serial;
 bool nse_sock_tracing(const struct nse_ctx *ctx)
 {
     return ctx && ctx->plan && ctx->plan->script_trace;
+}
+
+/* nsock's lines follow nmap's log level: a trace, or -d2 and up. */
+static bool nsock_tracing(const struct nse_ctx *ctx)
+{
+    return ctx && ctx->plan &&
+           nsock_trace_level_for(ctx->plan->debugging, ctx->plan->script_trace) >= NSOCK_TRACE_INFO;
 }
 
 static void endpoint(const struct sockaddr_storage *ss, char *out, size_t len)
@@ -154,13 +163,13 @@ static void nsock_line(const struct nse_ctx *ctx, const char *func, const char *
 void nse_sock_trace_iod_new(struct nse_sock *s)
 {
     s->iod_id = ++iod_serial;
-    if (nse_sock_tracing(s->ctx)) nsock_line(s->ctx, "nsock_iod_new2", "nsock_iod_new (IOD #%lu)", s->iod_id);
+    if (nsock_tracing(s->ctx)) nsock_line(s->ctx, "nsock_iod_new2", "nsock_iod_new (IOD #%lu)", s->iod_id);
 }
 
 void nse_sock_trace_iod_delete(struct nse_sock *s)
 {
     if (!s->iod_id) return;
-    if (nse_sock_tracing(s->ctx))
+    if (nsock_tracing(s->ctx))
         nsock_line(s->ctx, "nsock_iod_delete", "nsock_iod_delete (IOD #%lu)", s->iod_id);
     s->iod_id = 0;
 }
@@ -180,7 +189,7 @@ void nse_sock_trace_request(struct nse_sock *s, enum nse_trace_kind kind, size_t
     };
     s->tkind = kind;
     s->eid = new_eid(types[kind]);
-    if (!nse_sock_tracing(s->ctx)) return;
+    if (!nsock_tracing(s->ctx)) return;
     char peer[INET6_ADDRSTRLEN + 8];
     endpoint(&s->peer, peer, sizeof peer);
     const struct nse_ctx *c = s->ctx;
@@ -226,14 +235,14 @@ void nse_sock_trace_request(struct nse_sock *s, enum nse_trace_kind kind, size_t
 
 void nse_sock_trace_setup_udp(struct nse_sock *s)
 {
-    if (nse_sock_tracing(s->ctx))
+    if (nsock_tracing(s->ctx))
         nsock_line(s->ctx, "nsock_setup_udp", "UDP unconnected socket (IOD #%lu)", s->iod_id);
 }
 
 /* The callback line of the finished request, then NSE's line for it. */
 void nse_sock_trace_done(struct nse_sock *s)
 {
-    if (!nse_sock_tracing(s->ctx)) return;
+    if (!nsock_tracing(s->ctx) && !nse_sock_tracing(s->ctx)) return;
     static const char *const status[] = {"SUCCESS", "TIMEOUT", "EOF", "ERROR", "CANCELLED"};
     const char *type = "READ";
     switch (s->tkind) {
@@ -272,9 +281,11 @@ void nse_sock_trace_done(struct nse_sock *s)
             }
             shown[2 + got] = 0;
         }
-        nsock_line(s->ctx, "nsock_trace_handler_callback", "Callback: %s %s for EID %lu [%s] %s(%zu bytes)%s",
-                   type, status[st], s->eid, peer, s->eof ? "[EOF]" : "", got, shown);
-    } else {
+        if (nsock_tracing(s->ctx))
+            nsock_line(s->ctx, "nsock_trace_handler_callback",
+                       "Callback: %s %s for EID %lu [%s] %s(%zu bytes)%s", type, status[st], s->eid,
+                       peer, s->eof ? "[EOF]" : "", got, shown);
+    } else if (nsock_tracing(s->ctx)) {
         nsock_line(s->ctx, "nsock_trace_handler_callback", "Callback: %s %s%s for EID %lu [%s]", type,
                    status[st], extra, s->eid, peer);
     }
@@ -300,7 +311,7 @@ void nse_sock_trace_done(struct nse_sock *s)
 unsigned long nse_sock_trace_timer(const struct nse_ctx *ctx, double secs)
 {
     unsigned long eid = new_eid(EV_TIMER);
-    if (nse_sock_tracing(ctx))
+    if (nsock_tracing(ctx))
         nsock_line(ctx, "nsock_timer_create", "Timer created - %lldms from now.  EID %lu",
                    (long long)(secs * 1000), eid);
     return eid;
@@ -308,12 +319,12 @@ unsigned long nse_sock_trace_timer(const struct nse_ctx *ctx, double secs)
 
 void nse_sock_trace_timer_cancel(const struct nse_ctx *ctx, unsigned long eid)
 {
-    if (nse_sock_tracing(ctx))
+    if (nsock_tracing(ctx))
         nsock_line(ctx, "nsock_event_cancel", "Event #%lu (type TIMER) cancelled", eid);
 }
 
 void nse_sock_trace_timer_done(const struct nse_ctx *ctx, unsigned long eid)
 {
-    if (nse_sock_tracing(ctx))
+    if (nsock_tracing(ctx))
         nsock_line(ctx, "nsock_trace_handler_callback", "Callback: TIMER SUCCESS for EID %lu", eid);
 }

@@ -239,6 +239,35 @@ action = function()
 end
 '''
 
+PCAP_SCRIPT = r'''
+description = "pcap socket"
+categories = {"safe"}
+local nmap = require "nmap"
+local stdnse = require "stdnse"
+prerule = function() return true end
+action = function()
+  local p = nmap.new_socket()
+  p:set_timeout(2000)
+  local ok, err = pcall(p.pcap_open, p, stdnse.get_script_args("p.iface"), 256, false,
+                        "udp and src port 53")
+  if not ok then return "pcap_open: " .. tostring(err) end
+  local s = nmap.new_socket("udp"); s:set_timeout(1000)
+  s:connect("@SVC@", 53)
+  s:send("\0\1\0\0\0\1\0\0\0\0\0\0\7version\4bind\0\0\16\0\3")
+  local st, len, l2, l3, t = p:pcap_receive()
+  local out = {tostring(st), tostring(len), l2 and #l2, l3 and #l3, type(t),
+               l3 and ("%02x"):format(l3:byte(1)) or "-", l3 and l3:match("dnsmasq") or "-"}
+  p:set_timeout(300)
+  local st2, e2 = p:pcap_receive()
+  out[#out+1] = tostring(st2) .. "," .. tostring(e2)
+  out[#out+1] = tostring((p:pcap_close()))
+  out[#out+1] = tostring(select(2, p:pcap_close()))
+  local bad_ok = pcall(p.pcap_open, p, "no-such-dev0", 256, false, "udp")
+  out[#out+1] = "bad dev raises: " .. tostring(not bad_ok)
+  return table.concat(out, " ")
+end
+'''
+
 
 def fill(text):
     text = (text.replace("@OPEN@", OPEN).replace("@FILTERED@", FILTERED)
@@ -253,7 +282,7 @@ def scripts(tmp_path_factory):
     d = tmp_path_factory.mktemp("nse-socket")
     paths = {}
     for name, text in (("probe", PROBE), ("hostile", HOSTILE_SCRIPT), ("lock", LOCK_SCRIPT),
-                       ("trace", TRACE_SCRIPT)):
+                       ("trace", TRACE_SCRIPT), ("pcap", PCAP_SCRIPT)):
         p = d / f"sock-{name}.nse"
         p.write_text(fill(text))
         paths[name] = str(p)
@@ -540,3 +569,16 @@ def test_nsock_lines_at_d2_match_nmap(lab, svc_host, hostile, cmap_bin, scripts)
     assert traces["cmap"] == traces["nmap"], "\n".join(
         difflib.unified_diff(traces["nmap"], traces["cmap"], "nmap", "cmap", lineterm=""))
     assert len(traces["cmap"]) > 40
+
+
+def test_pcap_socket_matches_nmap(lab, svc_host, cmap_bin, scripts):
+    """pcap_open on the scanner's interface to the svc target, a DNS answer
+    captured (ethernet header, IP packet, time), then a timeout, close."""
+    route = labmod.run(["ip", "netns", "exec", lab.scanner, "ip", "-o", "route", "get",
+                        SVC_TARGET.v4]).stdout
+    iface = re.search(r"\bdev (\S+)", route).group(1)
+    res = both(lab, cmap_bin, ["-n", "-Pn", "-sn", "--script", scripts["pcap"], "--script-args",
+                               f"p.iface={iface}"], "sock-pcap")
+    assert res["cmap"] == res["nmap"]
+    assert res["cmap"] == ("true 97 14 83 number 45 dnsmasq nil,TIMEOUT true socket already closed "
+                           "bad dev raises: true")

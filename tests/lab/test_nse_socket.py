@@ -361,7 +361,8 @@ def both(lab, cmap_bin, argv, name, timeout=RUN_TIMEOUT):
 def test_conventions_match_nmap(lab, svc_host, cmap_bin, scripts):
     res = both(lab, cmap_bin, ["-n", "-Pn", "-sn", "--script", scripts["probe"]], "sock-probe")
     assert "ERROR: Script execution failed" not in res["nmap"], res["nmap"]
-    assert res["cmap"] == res["nmap"]
+    assert res["cmap"] == res["nmap"], "\n".join(difflib.unified_diff(
+        res["nmap"].splitlines(), res["cmap"].splitlines(), "nmap", "cmap", lineterm=""))
     # the outcomes that must be what they are, whatever nmap did
     assert "refused=nil,ERROR" in res["cmap"]
     assert "dropped=nil,TIMEOUT" in res["cmap"]
@@ -377,7 +378,8 @@ def deterministic(text):
 
 def test_hostile_peers_match_nmap(lab, hostile, cmap_bin, scripts):
     res = both(lab, cmap_bin, ["-n", "-Pn", "-sn", "--script", scripts["hostile"]], "sock-hostile")
-    assert deterministic(res["cmap"]) == deterministic(res["nmap"])
+    assert deterministic(res["cmap"]) == deterministic(res["nmap"]), "\n".join(difflib.unified_diff(
+        deterministic(res["nmap"]), deterministic(res["cmap"]), "nmap", "cmap", lineterm=""))
     assert "huge bytes: true,6291456" in res["cmap"]
     assert "fin bytes: true,25" in res["cmap"]
     assert "fin again: nil,EOF" in res["cmap"]

@@ -23,6 +23,10 @@
 
 static unsigned long restores; /* threads made runnable by this module */
 
+/* Buffers above this are freed once emptied, so a socket that once read
+ * megabytes does not hold them while the script goes on. */
+#define BUF_KEEP ((size_t)256 << 10)
+
 static struct nse_sock *check_sock(lua_State *L, int idx)
 {
     struct nse_sock *s = luaL_checkudata(L, idx, NSE_SOCKET_MT);
@@ -350,6 +354,11 @@ static int recv_k(lua_State *L, int status, lua_KContext kctx)
     lua_pushboolean(L, 1);
     lua_pushlstring(L, s->buf ? s->buf : "", s->len);
     s->len = 0;
+    if (s->cap > BUF_KEEP) { /* a big read's buffer is not kept for the next */
+        free(s->buf);
+        s->buf = NULL;
+        s->cap = 0;
+    }
     return 2;
 }
 
@@ -471,6 +480,11 @@ static int recvbuf_k(lua_State *L, int status, lua_KContext kctx)
             lua_pushlstring(L, s->lbuf, take);
             if (end > 0 && s->llen > end) memmove(s->lbuf, s->lbuf + end, s->llen - end);
             s->llen -= end;
+            if (s->llen == 0 && s->lcap > BUF_KEEP) {
+                free(s->lbuf);
+                s->lbuf = NULL;
+                s->lcap = 0;
+            }
             s->deadline_us = 0;
             return 2;
         }

@@ -28,8 +28,8 @@
 #include "service/probes.h"
 
 /* Registry keys (their addresses). */
-static const char registry_key = 'r';  /* nmap.registry */
-static const char targets_key = 't';   /* {queue = {...}, seen = {...}, pushed = n} */
+static const char registry_key = 'r'; /* nmap.registry */
+static const char targets_key = 't';  /* {queue = {...}, seen = {...}, pushed = n} */
 
 static const struct plan *plan_of(lua_State *L)
 {
@@ -206,7 +206,8 @@ static int try_raise(lua_State *L, int status, lua_KContext k)
 static int try_call(lua_State *L)
 {
     if (lua_toboolean(L, 1)) return lua_gettop(L) - 1; /* all but the status */
-    lua_settop(L, 2); /* the status and the message */
+    /* keep the status and the message */
+    lua_settop(L, 2);
     if (!lua_isnil(L, lua_upvalueindex(1))) {
         lua_pushvalue(L, lua_upvalueindex(1));
         lua_callk(L, 0, 0, 0, try_raise);
@@ -317,8 +318,9 @@ static void push_iface_entry(lua_State *L, const struct iface *ifc, const struct
         lua_setfield(L, -2, "address");
         if (ether && a->addr.family == AF_INET) {
             uint32_t v = net_addr_v4(&a->addr);
-            uint32_t mask = a->prefix_len >= 32 ? 0xffffffffu
-                          : a->prefix_len == 0 ? 0 : ~(0xffffffffu >> a->prefix_len);
+            uint32_t mask = a->prefix_len >= 32  ? 0xffffffffu
+                            : a->prefix_len == 0 ? 0
+                                                 : ~(0xffffffffu >> a->prefix_len);
             struct net_addr bc = a->addr;
             net_addr_set_v4(&bc, v | ~mask);
             net_addr_format(&bc, buf, sizeof buf);
@@ -464,10 +466,10 @@ static const char *const proto_opts[] = {"tcp", "udp", "sctp", NULL};
 
 static int l_get_ports(lua_State *L)
 {
-    static const char *const states[] = {"open", "filtered", "unfiltered", "closed",
+    static const char *const states[] = {"open",          "filtered",        "unfiltered", "closed",
                                          "open|filtered", "closed|filtered", NULL};
-    static const uint8_t state_of[] = {PORT_OPEN, PORT_FILTERED, PORT_UNFILTERED, PORT_CLOSED,
-                                       PORT_OPEN_FILTERED, PORT_CLOSED_FILTERED};
+    static const uint8_t state_of[] = {PORT_OPEN,   PORT_FILTERED,      PORT_UNFILTERED,
+                                       PORT_CLOSED, PORT_OPEN_FILTERED, PORT_CLOSED_FILTERED};
     struct host *h = nse_gethost(L, 1);
     long prev = -1;
     if (!lua_isnoneornil(L, 2)) {
@@ -537,8 +539,8 @@ static void add_cpe(struct service_info *si, lua_State *L)
 
 static int l_set_port_version(lua_State *L)
 {
-    static const char *const states[] = {"hardmatched", "softmatched", "nomatch", "tcpwrapped",
-                                         "incomplete", NULL};
+    static const char *const states[] = {"hardmatched", "softmatched", "nomatch",
+                                         "tcpwrapped",  "incomplete",  NULL};
     enum { HARD, SOFT, NOMATCH, WRAPPED, INCOMPLETE };
     struct host *h = nse_gethost(L, 1);
     struct port_result *p = nse_getport(L, h, 2);

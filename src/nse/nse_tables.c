@@ -170,7 +170,8 @@ static void set_times(lua_State *L, const struct host *h, const struct nse_ctx *
         /* No measurement: nmap's initial values (srtt and rttvar -1 us,
          * the initial RTT timeout). */
         int64_t t = c->plan && c->plan->timing.initial_rtt_timeout > 0
-                        ? c->plan->timing.initial_rtt_timeout : 1000000;
+                        ? c->plan->timing.initial_rtt_timeout
+                        : 1000000;
         lua_pushnumber(L, -1e-6);
         lua_setfield(L, -2, "srtt");
         lua_pushnumber(L, -1e-6);
@@ -232,8 +233,9 @@ void nse_push_port(lua_State *L, const struct host *h, const struct port_result 
     (void)h;
     static const char *const protos[] = {"tcp", "udp", "sctp"};
     const struct service_info *svc = p->svc;
-    const char *name = svc && svc->name ? svc->name
-                     : svc && svc->tcpwrapped ? "tcpwrapped" : p->service;
+    const char *name = svc && svc->name         ? svc->name
+                       : svc && svc->tcpwrapped ? "tcpwrapped"
+                                                : p->service;
     luaL_checkstack(L, 6, "nse_push_port");
     lua_createtable(L, 0, 7);
     set_int(L, "number", p->port);

@@ -60,15 +60,15 @@ static int l_verbosity(lua_State *L)
 /* Pushes nmap.registry.args[name] (nil when absent). */
 static void push_script_arg(lua_State *L, const char *name)
 {
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &registry_key);
-    if (lua_type(L, -1) == LUA_TTABLE && lua_getfield(L, -1, "args") == LUA_TTABLE) {
+    int top = lua_gettop(L);
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &registry_key) == LUA_TTABLE &&
+        lua_getfield(L, -1, "args") == LUA_TTABLE) {
         lua_getfield(L, -1, name);
-        lua_replace(L, -3);
-        lua_pop(L, 1);
-        return;
+    } else {
+        lua_pushnil(L);
     }
-    lua_pop(L, lua_type(L, -1) == LUA_TTABLE ? 2 : 1);
-    lua_pushnil(L);
+    lua_replace(L, top + 1);
+    lua_settop(L, top + 1);
 }
 
 static int l_version_intensity(lua_State *L)

@@ -180,6 +180,8 @@ static void test_options(void **state)
             "assert(nmap.version_intensity() == 3)\n"
             "nmap.registry.args['script-intensity'] = '12'\n"
             "assert(not pcall(nmap.version_intensity))\n"
+            "nmap.registry.args = nil\n"
+            "assert(nmap.version_intensity() == 7 and select('#', nmap.version_intensity()) == 1)\n"
             "nmap.registry.args = {}\n"
             "debug.getregistry().NSE_SELECTED_BY_NAME = function() return true end\n"
             "assert(nmap.verbosity() == 3 and nmap.version_intensity() == 9)\n"

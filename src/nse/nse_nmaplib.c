@@ -481,12 +481,23 @@ static int l_get_ports(lua_State *L)
     }
     uint8_t proto = (uint8_t)luaL_checkoption(L, 3, NULL, proto_opts);
     uint8_t state = state_of[luaL_checkoption(L, 4, NULL, states)];
-    /* The port list is in no order; nmap walks ports by number. */
+    /* nmap walks ports by number: find the first of proto past prev in
+     * that order, then the first in the state asked for. */
+    const uint32_t *order = nse_port_order(L, h);
+    size_t lo = 0, hi = h->n_ports;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct port_result *p = &h->ports[order[mid]];
+        if (p->proto < proto || (p->proto == proto && (long)p->port <= prev))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     const struct port_result *best = NULL;
-    for (size_t i = 0; i < h->n_ports; i++) {
-        const struct port_result *p = &h->ports[i];
-        if (p->proto != proto || p->state != state || (long)p->port <= prev) continue;
-        if (!best || p->port < best->port) best = p;
+    for (size_t i = lo; i < h->n_ports && !best; i++) {
+        const struct port_result *p = &h->ports[order[i]];
+        if (p->proto != proto) break;
+        if (p->state == state) best = p;
     }
     if (best)
         nse_push_port(L, h, best);

@@ -116,6 +116,10 @@ unsigned long privdrop_raise_fd_limit(void)
 
 privdrop_caps privdrop_caps_needed(const struct plan *plan)
 {
+    /* Scripts of a privileged run (nmap.is_privileged() is true) open
+     * pcap and raw sockets and bind reserved ports (rpc.lua). */
+    if ((plan->script_scan || plan->version_scan) && plan->privileged)
+        return PRIVDROP_CAP(CAP_NET_RAW) | PRIVDROP_CAP(CAP_NET_BIND_SERVICE);
     if (plan_uses_raw(plan)) return PRIVDROP_CAP(CAP_NET_RAW);
     return PRIVDROP_KEEP_NONE;
 }

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <net/if_arp.h>
 #include <netdb.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +28,8 @@
 #include "service/probes.h"
 
 /* Registry keys (their addresses). */
-static const char registry_key = 'r';  /* nmap.registry */
-static const char targets_key = 't';   /* {queue = {...}, seen = {...}, pushed = n} */
+static const char registry_key = 'r'; /* nmap.registry */
+static const char targets_key = 't';  /* {queue = {...}, seen = {...}, pushed = n} */
 
 static const struct plan *plan_of(lua_State *L)
 {
@@ -59,15 +60,15 @@ static int l_verbosity(lua_State *L)
 /* Pushes nmap.registry.args[name] (nil when absent). */
 static void push_script_arg(lua_State *L, const char *name)
 {
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &registry_key);
-    if (lua_type(L, -1) == LUA_TTABLE && lua_getfield(L, -1, "args") == LUA_TTABLE) {
+    int top = lua_gettop(L);
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &registry_key) == LUA_TTABLE &&
+        lua_getfield(L, -1, "args") == LUA_TTABLE) {
         lua_getfield(L, -1, name);
-        lua_replace(L, -3);
-        lua_pop(L, 1);
-        return;
+    } else {
+        lua_pushnil(L);
     }
-    lua_pop(L, lua_type(L, -1) == LUA_TTABLE ? 2 : 1);
-    lua_pushnil(L);
+    lua_replace(L, top + 1);
+    lua_settop(L, top + 1);
 }
 
 static int l_version_intensity(lua_State *L)
@@ -152,7 +153,9 @@ static int l_clock_ms(lua_State *L)
 {
     struct timeval tv;
     gettimeofday(&tv, NULL);
-    lua_pushnumber(L, (lua_Number)tv.tv_sec * 1e3 + (lua_Number)tv.tv_usec / 1e3);
+    /* whole milliseconds, as a float: nselib packs values derived from it
+     * as integers (snmp.lua's request id) */
+    lua_pushnumber(L, (lua_Number)((int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000));
     return 1;
 }
 
@@ -203,7 +206,8 @@ static int try_raise(lua_State *L, int status, lua_KContext k)
 static int try_call(lua_State *L)
 {
     if (lua_toboolean(L, 1)) return lua_gettop(L) - 1; /* all but the status */
-    lua_settop(L, 2); /* the status and the message */
+    /* keep the status and the message */
+    lua_settop(L, 2);
     if (!lua_isnil(L, lua_upvalueindex(1))) {
         lua_pushvalue(L, lua_upvalueindex(1));
         lua_callk(L, 0, 0, 0, try_raise);
@@ -270,11 +274,13 @@ static int l_get_dns_servers(lua_State *L)
     if (!list) return luaL_error(L, "out of memory");
     list->n = 0;
     dns_servers_load(list, p->dns_servers, p->n_dns_servers, RESOLV_CONF_PATH, false);
+    /* Last first: nmap 7.93 gives its server list in reverse (measured
+     * with --dns-servers and with resolv.conf). */
     lua_createtable(L, (int)list->n, 0);
     for (size_t i = 0; i < list->n; i++) {
         struct net_addr a;
         char buf[NET_ADDR_STRLEN];
-        net_addr_from_sockaddr((const struct sockaddr *)&list->v[i].sa, &a);
+        net_addr_from_sockaddr((const struct sockaddr *)&list->v[list->n - 1 - i].sa, &a);
         net_addr_format(&a, buf, sizeof buf);
         lua_pushstring(L, buf);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
@@ -312,8 +318,9 @@ static void push_iface_entry(lua_State *L, const struct iface *ifc, const struct
         lua_setfield(L, -2, "address");
         if (ether && a->addr.family == AF_INET) {
             uint32_t v = net_addr_v4(&a->addr);
-            uint32_t mask = a->prefix_len >= 32 ? 0xffffffffu
-                          : a->prefix_len == 0 ? 0 : ~(0xffffffffu >> a->prefix_len);
+            uint32_t mask = a->prefix_len >= 32  ? 0xffffffffu
+                            : a->prefix_len == 0 ? 0
+                                                 : ~(0xffffffffu >> a->prefix_len);
             struct net_addr bc = a->addr;
             net_addr_set_v4(&bc, v | ~mask);
             net_addr_format(&bc, buf, sizeof buf);
@@ -333,6 +340,58 @@ static void push_iface_entry(lua_State *L, const struct iface *ifc, const struct
     lua_setfield(L, -2, "mtu");
 }
 
+/* nmap (libdnet) learns IPv6 addresses from /proc/net/if_inet6, whose
+ * order (the kernel's address hash) is not the rtnetlink dump's: the rank
+ * of address a in that file, SIZE_MAX when it is not listed. */
+#define IF_INET6 "/proc/net/if_inet6"
+#define IF_INET6_MAX_LINES 4096
+
+static size_t v6_rank(const struct net_addr *a)
+{
+    FILE *fp = fopen(IF_INET6, "re");
+    if (!fp) return SIZE_MAX;
+    char line[256];
+    size_t rank = SIZE_MAX;
+    for (size_t n = 0; n < IF_INET6_MAX_LINES && fgets(line, sizeof line, fp); n++) {
+        uint8_t b[16];
+        bool ok = strlen(line) >= 32;
+        for (int i = 0; ok && i < 16; i++) {
+            unsigned v;
+            ok = sscanf(line + 2 * i, "%2x", &v) == 1;
+            b[i] = (uint8_t)v;
+        }
+        if (ok && memcmp(b, a->bytes, 16) == 0) {
+            rank = n;
+            break;
+        }
+    }
+    fclose(fp);
+    return rank;
+}
+
+/* The addresses of ifc in nmap's order: IPv4 as listed, then IPv6 by
+ * their rank in /proc/net/if_inet6. idx receives ifc->n_addrs indexes. */
+static void nmap_addr_order(const struct iface *ifc, size_t *idx)
+{
+    size_t n = 0;
+    for (size_t j = 0; j < ifc->n_addrs; j++)
+        if (ifc->addrs[j].addr.family != AF_INET6) idx[n++] = j;
+    size_t first6 = n;
+    for (size_t j = 0; j < ifc->n_addrs; j++)
+        if (ifc->addrs[j].addr.family == AF_INET6) idx[n++] = j;
+    size_t *rank = calloc(ifc->n_addrs ? ifc->n_addrs : 1, sizeof *rank);
+    if (!rank) return; /* the dump's order, then */
+    for (size_t j = first6; j < n; j++)
+        rank[idx[j]] = v6_rank(&ifc->addrs[idx[j]].addr);
+    for (size_t j = first6 + 1; j < n; j++) { /* insertion sort: stable, few */
+        size_t v = idx[j], k = j;
+        for (; k > first6 && rank[idx[k - 1]] > rank[v]; k--)
+            idx[k] = idx[k - 1];
+        idx[k] = v;
+    }
+    free(rank);
+}
+
 static int l_list_interfaces(lua_State *L)
 {
     struct iface_list ifs;
@@ -346,16 +405,20 @@ static int l_list_interfaces(lua_State *L)
     lua_Integer n = 0;
     for (size_t i = 0; i < ifs.n; i++) {
         const struct iface *ifc = &ifs.ifs[i];
+        size_t *order = malloc((ifc->n_addrs ? ifc->n_addrs : 1) * sizeof *order);
+        if (!order) continue;
+        nmap_addr_order(ifc, order);
         for (size_t j = 0; j < ifc->n_addrs; j++) {
-            push_iface_entry(L, ifc, &ifc->addrs[j]);
+            push_iface_entry(L, ifc, &ifc->addrs[order[j]]);
             lua_rawseti(L, -2, ++n);
         }
+        free(order);
     }
     iface_list_free(&ifs);
     return 1;
 }
 
-/* The interface named dev, with its first address. */
+/* The interface named dev, with its first address of the scan's family. */
 static int l_get_interface_info(lua_State *L)
 {
     const char *dev = luaL_checkstring(L, 1);
@@ -366,9 +429,19 @@ static int l_get_interface_info(lua_State *L)
         lua_pushstring(L, err);
         return 2;
     }
+    /* nmap's getInterfaceByName: the device's first address of the scan's
+     * family (-6: IPv6); a device without one is not found. */
+    int family = plan_of(L)->address_family == AF_INET6 ? AF_INET6 : AF_INET;
     const struct iface *ifc = iface_by_name(&ifs, dev);
-    bool found = ifc != NULL;
-    if (ifc) push_iface_entry(L, ifc, ifc->n_addrs ? &ifc->addrs[0] : NULL);
+    bool found = false;
+    size_t *order = ifc ? malloc((ifc->n_addrs ? ifc->n_addrs : 1) * sizeof *order) : NULL;
+    if (order) nmap_addr_order(ifc, order);
+    for (size_t j = 0; order && j < ifc->n_addrs && !found; j++) {
+        if (ifc->addrs[order[j]].addr.family != family) continue;
+        push_iface_entry(L, ifc, &ifc->addrs[order[j]]);
+        found = true;
+    }
+    free(order);
     iface_list_free(&ifs);
     if (found) return 1;
     lua_pushboolean(L, 0);
@@ -393,10 +466,10 @@ static const char *const proto_opts[] = {"tcp", "udp", "sctp", NULL};
 
 static int l_get_ports(lua_State *L)
 {
-    static const char *const states[] = {"open", "filtered", "unfiltered", "closed",
+    static const char *const states[] = {"open",          "filtered",        "unfiltered", "closed",
                                          "open|filtered", "closed|filtered", NULL};
-    static const uint8_t state_of[] = {PORT_OPEN, PORT_FILTERED, PORT_UNFILTERED, PORT_CLOSED,
-                                       PORT_OPEN_FILTERED, PORT_CLOSED_FILTERED};
+    static const uint8_t state_of[] = {PORT_OPEN,   PORT_FILTERED,      PORT_UNFILTERED,
+                                       PORT_CLOSED, PORT_OPEN_FILTERED, PORT_CLOSED_FILTERED};
     struct host *h = nse_gethost(L, 1);
     long prev = -1;
     if (!lua_isnoneornil(L, 2)) {
@@ -408,12 +481,23 @@ static int l_get_ports(lua_State *L)
     }
     uint8_t proto = (uint8_t)luaL_checkoption(L, 3, NULL, proto_opts);
     uint8_t state = state_of[luaL_checkoption(L, 4, NULL, states)];
-    /* The port list is in no order; nmap walks ports by number. */
+    /* nmap walks ports by number: find the first of proto past prev in
+     * that order, then the first in the state asked for. */
+    const uint32_t *order = nse_port_order(L, h);
+    size_t lo = 0, hi = h->n_ports;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct port_result *p = &h->ports[order[mid]];
+        if (p->proto < proto || (p->proto == proto && (long)p->port <= prev))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     const struct port_result *best = NULL;
-    for (size_t i = 0; i < h->n_ports; i++) {
-        const struct port_result *p = &h->ports[i];
-        if (p->proto != proto || p->state != state || (long)p->port <= prev) continue;
-        if (!best || p->port < best->port) best = p;
+    for (size_t i = lo; i < h->n_ports && !best; i++) {
+        const struct port_result *p = &h->ports[order[i]];
+        if (p->proto != proto) break;
+        if (p->state == state) best = p;
     }
     if (best)
         nse_push_port(L, h, best);
@@ -466,8 +550,8 @@ static void add_cpe(struct service_info *si, lua_State *L)
 
 static int l_set_port_version(lua_State *L)
 {
-    static const char *const states[] = {"hardmatched", "softmatched", "nomatch", "tcpwrapped",
-                                         "incomplete", NULL};
+    static const char *const states[] = {"hardmatched", "softmatched", "nomatch",
+                                         "tcpwrapped",  "incomplete",  NULL};
     enum { HARD, SOFT, NOMATCH, WRAPPED, INCOMPLETE };
     struct host *h = nse_gethost(L, 1);
     struct port_result *p = nse_getport(L, h, 2);
@@ -481,7 +565,7 @@ static int l_set_port_version(lua_State *L)
         if (t && strcmp(t, "ssl") == 0)
             ssl = true;
         else if (!t || strcmp(t, "none") != 0)
-            return luaL_error(L, "invalid value for port.version.service_tunnel");
+            return luaL_argerror(L, 2, "invalid value for port.version.service_tunnel");
     }
     lua_pop(L, 1);
     if (!p) return 0;
@@ -587,6 +671,12 @@ static int l_port_is_excluded(lua_State *L)
 
 /* ---- new targets ----------------------------------------------------------- */
 
+/* Bounds on what scripts can queue: a name or address, and a run's
+ * distinct targets (nmap has none; a script gone wrong should not take
+ * all memory). */
+#define NEW_TARGET_LEN_MAX 1024
+#define NEW_TARGETS_MAX (1L << 20)
+
 /* Pushes the targets table, creating it on first use. */
 static void push_targets(lua_State *L)
 {
@@ -622,7 +712,8 @@ static int l_add_targets(lua_State *L)
     for (int i = 1; i <= n; i++) {
         size_t len;
         const char *s = luaL_checklstring(L, i, &len);
-        if (len == 0 || len > 1024 || memchr(s, '\0', len)) break;
+        if (len == 0 || len > NEW_TARGET_LEN_MAX || memchr(s, '\0', len)) break;
+        if (pushed >= NEW_TARGETS_MAX) break; /* memory stays bounded */
         added++;
         lua_pushvalue(L, i);
         if (lua_rawget(L, seen) != LUA_TNIL) { /* queued once already */

@@ -65,6 +65,7 @@ static int l_gc(lua_State *L)
     if (s->timer) loop_timer_cancel(s->ctx->loop, s->timer);
     s->timer = NULL;
     if (s->fd >= 0 && !s->pcap) nse_sock_trace(s, ">", "CLOSE");
+    nse_sock_trace_iod_delete(s);
     nse_sock_close_fd(s);
     nse_sock_pcap_free(s);
     free(s->buf);
@@ -187,7 +188,9 @@ static int connect_k(lua_State *L, int status, lua_KContext kctx)
     int rc = resolve(s, host, (int)port, type, &ss, &sslen);
     if (rc != 0) return safe_error(L, gai_strerror(rc));
 
+    nse_sock_trace_iod_delete(s);
     nse_sock_close_fd(s); /* reconnecting drops the old connection */
+    nse_sock_trace_iod_new(s);
     s->type = type;
     s->ssl_after_connect = ssl;
     s->sni[0] = 0;
@@ -209,11 +212,12 @@ static int connect_k(lua_State *L, int status, lua_KContext kctx)
     }
     bool now = connect(s->fd, (struct sockaddr *)&ss, sslen) == 0;
     int connect_errno = errno;
-    nse_sock_trace(s, ">", "CONNECT");
-    errno = connect_errno;
-    if (!now && errno != EINPROGRESS) {
+    nse_sock_trace_local(s);
+    nse_sock_trace_request(s, ssl ? TK_CONNECT_SSL : type == SOCK_DGRAM ? TK_CONNECT_UDP : TK_CONNECT_TCP, 0);
+    if (!now && connect_errno != EINPROGRESS) {
         s->st = NS_ERROR;
-        s->err = errno;
+        s->err = connect_errno;
+        nse_sock_trace_done(s);
         return connect_done_k(L, LUA_OK, 0);
     }
     if (nse_sock_start(L, s, OP_CONNECT, now)) return nse_yield(L, 0, connect_done_k);
@@ -261,6 +265,7 @@ static int l_reconnect_ssl(lua_State *L)
         return safe_error(L, "SSL setup failed");
     }
     SSL_set_connect_state(s->ssl);
+    nse_sock_trace_request(s, TK_RECONNECT_SSL, 0);
     if (nse_sock_start(L, s, OP_HANDSHAKE, true)) return nse_yield(L, 0, reconnect_k);
     return reconnect_k(L, LUA_OK, 0);
 }
@@ -288,6 +293,7 @@ static int l_send(lua_State *L)
     s->out_off = 0;
     lua_pushvalue(L, 2);
     s->out_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    nse_sock_trace_request(s, TK_WRITE, n);
     if (nse_sock_start(L, s, OP_SEND, true)) return nse_yield(L, 0, send_k);
     return send_k(L, LUA_OK, 0);
 }
@@ -307,6 +313,8 @@ static int l_sendto(lua_State *L)
     if (s->fd < 0) {
         s->fd = socket(ss.ss_family, s->type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (s->fd < 0) return safe_error(L, strerror(errno));
+        nse_sock_trace_iod_new(s);
+        nse_sock_trace_setup_udp(s);
         if (s->bound && s->bind_ss.ss_family == ss.ss_family &&
             bind(s->fd, (struct sockaddr *)&s->bind_ss, s->bind_len) != 0) {
             int e = errno;
@@ -316,13 +324,19 @@ static int l_sendto(lua_State *L)
     }
     memcpy(&s->peer, &ss, sslen);
     s->peer_len = sslen;
+    nse_sock_trace_request(s, TK_SENDTO, n);
     nse_sock_trace_data(s, ">", data, n);
     /* A datagram goes out whole or not at all; the socket buffer is
      * practically never full for UDP, so no waiting here. */
-    if (sendto(s->fd, data, n, MSG_NOSIGNAL | MSG_DONTWAIT, (struct sockaddr *)&ss, sslen) < 0)
-        return nse_sock_push_status(L, NS_ERROR);
-    lua_pushboolean(L, 1);
-    return 1;
+    s->len_at_start = s->len;
+    s->st = NS_OK;
+    s->err = 0;
+    if (sendto(s->fd, data, n, MSG_NOSIGNAL | MSG_DONTWAIT, (struct sockaddr *)&ss, sslen) < 0) {
+        s->st = NS_ERROR;
+        s->err = errno;
+    }
+    nse_sock_trace_done(s);
+    return nse_sock_push_status(L, s->st);
 }
 
 /* ---- receive ---- */
@@ -360,14 +374,17 @@ static int receive_common(lua_State *L, enum nse_read_until until, size_t want)
         s->st = NS_OK;
         return recv_k(L, LUA_OK, 0);
     }
-    if (s->eof) {
-        s->st = NS_EOF;
-        return recv_k(L, LUA_OK, 0);
-    }
     s->until = until;
     s->want = want;
     s->len_at_start = s->len;
     s->deadline_us = 0;
+    nse_sock_trace_request(s, until == RU_BYTES ? TK_READBYTES : until == RU_LINES ? TK_READLINES : TK_READ,
+                           want);
+    if (s->eof) {
+        s->st = NS_EOF;
+        nse_sock_trace_done(s);
+        return recv_k(L, LUA_OK, 0);
+    }
     if (nse_sock_start(L, s, OP_READ, true)) return nse_yield(L, 0, recv_k);
     return recv_k(L, LUA_OK, 0);
 }
@@ -471,6 +488,7 @@ static int recvbuf_k(lua_State *L, int status, lua_KContext kctx)
         s->until = RU_ANY;
         s->len = 0;
         s->len_at_start = 0;
+        nse_sock_trace_request(s, TK_READ, 0);
         if (nse_sock_start(L, s, OP_READ, true)) return nse_yield(L, 1, recvbuf_k);
         if (s->st != NS_OK && s->len == 0) {
             s->deadline_us = 0;
@@ -499,6 +517,7 @@ static int l_close(lua_State *L)
     struct nse_sock *s = check_sock(L, 1);
     if (s->fd < 0 && !s->pcap) return safe_error(L, "socket already closed");
     if (!s->pcap) nse_sock_trace(s, ">", "CLOSE");
+    nse_sock_trace_iod_delete(s);
     nse_sock_close_fd(s);
     nse_sock_pcap_free(s);
     nse_sock_unlock_socket(L, 1);
@@ -597,6 +616,7 @@ struct sleeper {
     struct loop_timer *timer;
     lua_State *thread;
     int thread_ref, self_ref;
+    unsigned long eid; /* --script-trace's timer event */
 };
 
 static void sleeper_release(struct sleeper *z)
@@ -616,14 +636,18 @@ static void sleep_fire(struct loop *loop, struct loop_timer *timer, void *arg)
     struct sleeper *z = arg;
     z->timer = NULL;
     if (!z->thread) return;
+    nse_sock_trace_timer_done(z->ctx, z->eid);
     restores++;
     nse_restore(z->thread, 0);
     sleeper_release(z);
 }
 
+/* Run when the thread ends, also long after the timer fired: nmap keeps
+ * the destructor after the sleep and its trace shows the cancel then. */
 static int sleep_destructor(lua_State *L)
 {
     struct sleeper *z = lua_touserdata(L, 2);
+    if (z) nse_sock_trace_timer_cancel(z->ctx, z->eid);
     if (z && z->timer) {
         loop_timer_cancel(z->ctx->loop, z->timer);
         z->timer = NULL;
@@ -632,13 +656,24 @@ static int sleep_destructor(lua_State *L)
     return 0;
 }
 
+/* A sleeper collected with its timer pending (the state is closing, or the
+ * thread was dropped) takes the timer with it. */
+static int sleeper_gc(lua_State *L)
+{
+    struct sleeper *z = lua_touserdata(L, 1);
+    if (z && z->timer) {
+        loop_timer_cancel(z->ctx->loop, z->timer);
+        z->timer = NULL;
+    }
+    return 0;
+}
+
 static int sleep_k(lua_State *L, int status, lua_KContext kctx)
 {
+    (void)L;
     (void)status;
     (void)kctx;
-    lua_settop(L, 2);
-    nse_destructor(L, 'r'); /* keyed by the sleeper at 2 */
-    return 0;
+    return 0; /* the destructor stays until the thread ends, as nmap's */
 }
 
 static int l_sleep(lua_State *L)
@@ -651,6 +686,13 @@ static int l_sleep(lua_State *L)
     struct sleeper *z = lua_newuserdatauv(L, sizeof *z, 0);
     memset(z, 0, sizeof *z);
     z->ctx = ctx;
+    z->thread_ref = z->self_ref = LUA_NOREF;
+    if (luaL_newmetatable(L, "nse.sleeper")) {
+        lua_pushcfunction(L, sleeper_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    z->eid = nse_sock_trace_timer(ctx, secs);
     z->timer = loop_timer_add(ctx->loop, (int64_t)(secs * 1e6), 0, sleep_fire, z);
     if (!z->timer) return luaL_error(L, "out of memory");
     lua_pushthread(L);

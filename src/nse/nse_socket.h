@@ -28,6 +28,11 @@
 enum nse_sock_status { NS_OK, NS_TIMEOUT, NS_EOF, NS_ERROR, NS_CANCELLED };
 enum nse_sock_op { OP_NONE, OP_CONNECT, OP_HANDSHAKE, OP_SEND, OP_READ, OP_PCAP };
 enum nse_read_until { RU_ANY, RU_BYTES, RU_LINES };
+/* what --script-trace calls a request (nsock's function names) */
+enum nse_trace_kind {
+    TK_CONNECT_TCP, TK_CONNECT_UDP, TK_CONNECT_SSL, TK_RECONNECT_SSL,
+    TK_WRITE, TK_SENDTO, TK_READ, TK_READBYTES, TK_READLINES,
+};
 
 struct pcap;
 
@@ -72,6 +77,12 @@ struct nse_sock {
     int out_ref;
     int64_t deadline_us; /* receive_buf: one deadline over its re-waits */
 
+    /* --script-trace: nsock's numbering and the local end at connect */
+    unsigned long iod_id, eid;
+    enum nse_trace_kind tkind;
+    struct sockaddr_storage local;
+    socklen_t local_len;
+
     /* pcap_open: a capture instead of a connection */
     struct pcap *pcap;
     int pcap_linkhdr;    /* bytes of layer 2 header before layer 3 */
@@ -93,10 +104,22 @@ void nse_sock_close_fd(struct nse_sock *s);
 int nse_sock_push_status(lua_State *L, enum nse_sock_status st);
 /* The shared client context for "ssl" connections (NULL on failure). */
 SSL_CTX *nse_sock_ssl_ctx(void);
-/* --script-trace: one line "NSE: TCP l > r | what" and hex dumps */
+/* nse_socket_trace.c: --script-trace. NSE's lines ("NSE: TCP l > r |
+ * what", data as text or hex dump) and nsock's ("NSOCK INFO [t] ..."). */
+bool nse_sock_tracing(const struct nse_ctx *ctx);
 void nse_sock_trace(const struct nse_sock *s, const char *dir, const char *what);
 void nse_sock_trace_data(const struct nse_sock *s, const char *dir, const char *data, size_t len);
-bool nse_sock_tracing(const struct nse_ctx *ctx);
+void nse_sock_trace_local(struct nse_sock *s); /* remember the local end */
+void nse_sock_trace_iod_new(struct nse_sock *s);
+void nse_sock_trace_iod_delete(struct nse_sock *s);
+void nse_sock_trace_setup_udp(struct nse_sock *s);
+/* A request (n: bytes to write, or bytes/lines wanted), numbered as nsock
+ * does; then, when it ends, its callback line and NSE's line. */
+void nse_sock_trace_request(struct nse_sock *s, enum nse_trace_kind kind, size_t n);
+void nse_sock_trace_done(struct nse_sock *s);
+unsigned long nse_sock_trace_timer(const struct nse_ctx *ctx, double secs);
+void nse_sock_trace_timer_done(const struct nse_ctx *ctx, unsigned long eid);
+void nse_sock_trace_timer_cancel(const struct nse_ctx *ctx, unsigned long eid);
 
 /* nse_socket.c: a thread was made runnable (loop(ms) may return) */
 void nse_sock_count_restore(void);

@@ -232,25 +232,13 @@ static enum step step_send(struct nse_sock *s, unsigned *want)
         }
         s->out_off += (size_t)w;
     }
-    nse_sock_trace(s, ">", "SEND");
     return done(s, NS_OK, 0);
 }
 
 /* Reads what is there (for UDP one datagram), at most 1 MiB per turn so
  * one fast peer cannot starve the others, then judges the condition: what
  * arrived in one readiness event is returned together, as nsock does. */
-static enum step step_read_some(struct nse_sock *s, unsigned *want);
-
-/* What one readiness event brought is traced as one dump, as nmap's. */
 static enum step step_read(struct nse_sock *s, unsigned *want)
-{
-    size_t before = s->len;
-    enum step r = step_read_some(s, want);
-    if (s->len > before) nse_sock_trace_data(s, "<", s->buf + before, s->len - before);
-    return r;
-}
-
-static enum step step_read_some(struct nse_sock *s, unsigned *want)
 {
     size_t turn = 0;
     unsigned ssl_want = 0;
@@ -322,6 +310,7 @@ static enum step step(struct nse_sock *s, unsigned *want)
 static void finish(struct nse_sock *s)
 {
     struct loop *loop = s->ctx->loop;
+    if (s->op != OP_PCAP) nse_sock_trace_done(s);
     if (s->watching && s->fd >= 0) loop_unwatch(loop, s->fd);
     s->watching = 0;
     if (s->timer) loop_timer_cancel(loop, s->timer);
@@ -387,6 +376,7 @@ bool nse_sock_start(lua_State *L, struct nse_sock *s, enum nse_sock_op op, bool 
     s->err = 0;
     unsigned want = LOOP_WRITABLE; /* a connect in progress: SO_ERROR means nothing yet */
     if (try_now && step(s, &want) == STEP_DONE) {
+        if (op != OP_PCAP) nse_sock_trace_done(s);
         s->op = OP_NONE;
         if (s->out_ref != LUA_NOREF) {
             luaL_unref(L, LUA_REGISTRYINDEX, s->out_ref);
@@ -396,9 +386,10 @@ bool nse_sock_start(lua_State *L, struct nse_sock *s, enum nse_sock_op op, bool 
     }
     set_interest(s, want);
     if (!s->watching) {
-        s->op = OP_NONE;
         s->st = NS_ERROR;
         s->err = errno;
+        if (op != OP_PCAP) nse_sock_trace_done(s);
+        s->op = OP_NONE;
         return false;
     }
     int64_t delay_ms = s->timeout_ms;

@@ -39,13 +39,18 @@ def blocks(stdout):
 def dumps(scan_both, options, target):
     runs = scan_both(options + ["--script", DUMP], [target], "X", TIMEOUT, parallel=True)
     require_success(runs)
-    return {name: blocks(run.stdout) for name, run in runs.items()}
+    # hop times are measured: their type must match, not their value
+    return {name: {tag: re.sub(r"srtt = float:[0-9.e-]+", "srtt = float", body)
+                   for tag, body in blocks(run.stdout).items()}
+            for name, run in runs.items()}
 
 
 @pytest.mark.parametrize("options,target", [
-    (["-n", "-sT", "-sV", "-p", "8,21,22,25,80"], SVC_TARGET.v4),
-    (["-n", "-sS", "-p", "8,22,80,631"], "127.0.0.1"),
-], ids=["svc-sV", "localhost-sS"])
+    (["-n", "-sT", "-sV", "--traceroute", "-p", "8,21,22,25,80"], SVC_TARGET.v4),
+    (["-n", "-sS", "-p", "8,22,80,631", "--dns-servers", "198.18.0.53,198.18.0.54"],
+     "localhost"),  # host.targetname
+    (["-6", "-n", "-sT", "-p", "22,80"], SVC_TARGET.v6),
+], ids=["svc-sV", "localhost-sS", "svc-ipv6"])
 def test_tables_and_queries_match_nmap(lab, svc_host, scan_both, run_in, options, target):
     # An IPv4 alias label: nmap lists the address under the device's name.
     run_in(lab.scanner, ["ip", "addr", "add", "198.18.77.1/32", "dev", "lo", "label", "lo:7"])
@@ -55,7 +60,14 @@ def test_tables_and_queries_match_nmap(lab, svc_host, scan_both, run_in, options
         run_in(lab.scanner, ["ip", "addr", "del", "198.18.77.1/32", "dev", "lo"])
     nmap, cmap = got["nmap"], got["cmap"]
     assert "HOST" in nmap and any(t.startswith("PORT-") for t in nmap), nmap
+    if target == "localhost":
+        assert 'targetname = "localhost"' in nmap["HOST"]
     assert '"198.18.77.1"' in nmap["IFACES"]
+    if "--dns-servers" in options:
+        assert nmap["DNS"] == '{\n  1 = "198.18.0.54"\n  2 = "198.18.0.53"\n}'
+
+    if "--traceroute" in options:
+        assert "traceroute = {" in nmap["HOST"]
     assert sorted(cmap) == sorted(nmap)
     for tag in nmap:
         assert cmap[tag] == nmap[tag], f"{tag} differs:\nnmap {nmap[tag]}\ncmap {cmap[tag]}"
@@ -121,10 +133,10 @@ def test_nselib_unit_tests_pass_as_in_nmap(lab, scan_both):
 
 def test_dnet_frames_and_packets_match_nmap(lab, scan_both):
     """ethernet_send (an ARP request) and ip_send (an ICMP echo) reach the
-    open target, whose replies a pcap socket reads. -sS keeps cmap's
-    CAP_NET_RAW (a run without raw scans gives it up before scripts)."""
+    open target, whose replies a pcap socket reads; in a run that sends no
+    raw probe of its own (-sn -Pn), whose scripts still have raw sockets."""
     iface = lab.iface("s", lab.targets["open"])
-    runs = scan_both(["-n", "-Pn", "-sS", "-p", "1", "--script", DNET, "--script-args",
+    runs = scan_both(["-n", "-Pn", "-sn", "--script", DNET, "--script-args",
                       f"iface={iface},target={OPEN_HOST}"], [OPEN_HOST], "X", TIMEOUT)
     require_success(runs)
 
@@ -155,3 +167,71 @@ def test_mutex_and_condvar_under_the_engine(lab, scan_both):
         assert all(held[i][1:] == held[i + 1][1:] for i in (0, 2, 4)), (name, steps)
         assert sorted(held[0::2]) == ["L1", "L2", "L3"], (name, steps)
         assert steps[6:] == ["trylock=true", "after-death", "woken"], (name, steps)
+
+
+@pytest.fixture(scope="module")
+def chain():
+    """The routed chain of tracelab.py (two routers before the target)."""
+    import lab as labmod
+    import tracelab
+    the_chain = tracelab.TraceLab()
+    try:
+        the_chain.up()
+    except labmod.LabError as exc:
+        the_chain.down()
+        pytest.fail(f"traceroute chain setup failed: {exc}", pytrace=False)
+    try:
+        yield the_chain
+    finally:
+        the_chain.down()
+
+
+def test_host_traceroute_matches_nmap(chain, programs, run_in):
+    """host.traceroute: one table per hop with ip and srtt in seconds (nmap
+    shows milliseconds in its TRACEROUTE section), values aside."""
+    import tracelab
+    got = {}
+    for name, exe in programs.items():
+        run = run_in(chain.scanner, [exe, "-n", "-sS", "-p", "80", "--traceroute", "--script",
+                                     DUMP, tracelab.TARGETS_V4[0]], TIMEOUT)
+        assert run.returncode == 0, run.describe()
+        host = blocks(run.stdout)["HOST"]
+        trace = re.search(r"\n  traceroute = \{\n.*?\n  \}", host, re.S)
+        assert trace, run.describe()
+        text = trace.group(0)
+        rtts = [float(x) for x in re.findall(r"srtt = float:([0-9.e-]+)", text)]
+        assert len(rtts) == 3 and all(0 < r < 0.5 for r in rtts), text
+        got[name] = re.sub(r"float:[0-9.e-]+", "float", text)
+    assert got["cmap"] == got["nmap"]
+    assert '"198.18.40.2"' in got["nmap"] and '"198.18.41.2"' in got["nmap"]
+
+
+def test_privileged_scripts_bind_reserved_ports(svc_host, scan_both):
+    """nmap.is_privileged() is true for root, so rpc.lua binds a reserved
+    source port before talking to rpcbind: a connect scan's run must keep
+    that right for its scripts (rpcinfo's table as nmap's)."""
+    runs = scan_both(["-n", "-sT", "-p", "111", "--script", "rpcinfo"], [SVC_TARGET.v4], "N",
+                     TIMEOUT)
+    require_success(runs)
+
+    def table(run):
+        lines = run.files["N"].splitlines()
+        start = lines.index("| rpcinfo: ")
+        end = next(i for i in range(start, len(lines)) if lines[i].startswith("|_"))
+        return lines[start:end + 1]
+
+    nmap = table(runs["nmap"])
+    assert any("100000" in l and "111/tcp" in l for l in nmap), nmap
+    assert table(runs["cmap"]) == nmap
+
+
+def test_argument_conventions_match_nmap(lab, scan_both):
+    """Port numbers must be Lua integers, bad options and fields raise
+    nmap's messages (ports out of range are merely not found)."""
+    script = os.path.join(HERE, "nse_scripts", "nmaplib-args.nse")
+    runs = scan_both(["-n", "-sT", "-p", "22", "--script", script], [OPEN_HOST], "X", TIMEOUT)
+    require_success(runs)
+    nmap, cmap = ([l for l in run.stdout.splitlines() if l.startswith("NUM ")]
+                  for run in (runs["nmap"], runs["cmap"]))
+    assert len(nmap) == 15 and "NUM 22:false:port 'number' field must be an integer" in nmap
+    assert cmap == nmap

@@ -29,7 +29,8 @@ import lab as labmod
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NSE = os.path.join(REPO, "tests", "lab", "nse")
-SCRIPT_A, SCRIPT_B, SCRIPT_C, SCRIPT_D = (os.path.join(NSE, f"cmapout-{x}.nse") for x in "abcd")
+SCRIPT_A, SCRIPT_B, SCRIPT_C, SCRIPT_D, SCRIPT_E = (os.path.join(NSE, f"cmapout-{x}.nse")
+                                                    for x in "abcde")
 SCHEMA_PATH = os.path.join(REPO, "docs", "cmap-json.schema.json")
 DTD = "/usr/share/nmap/nmap.dtd"
 TARGETS = {t.role: t for t in labmod.TARGETS}
@@ -227,6 +228,29 @@ def test_version_scripts_alone_show_nothing(svc_host, scan_both):
         assert "|_http-server-header: nginx/" in run.files["N"], prog
     assert normal_lines(runs["cmap"].files["N"]) == normal_lines(runs["nmap"].files["N"])
     assert xml_scripts(runs["cmap"].files["X"]) == xml_scripts(runs["nmap"].files["X"])
+
+
+def test_bare_values_normal_output(svc_host, scan_both):
+    """A number and an empty table as results (cmapout-e): "|_id: 42" and
+    nmap's "Bug in" error."""
+    runs = scan_both(["-sn", "-n", "--script", SCRIPT_E], [SVC.v4], formats="NX",
+                     timeout=TIMEOUT, parallel=True)
+    assert normal_lines(runs["cmap"].files["N"]) == normal_lines(runs["nmap"].files["N"])
+    assert "|_cmapout-e: 42\n" in runs["cmap"].files["N"]
+
+
+@pytest.mark.xfail(strict=True, reason="the engine (src/nse/nse_output.c) does not fill "
+                   "script_result.structured/text yet; the writers do (test_script_output.c)")
+def test_bare_values_xml(svc_host, scan_both):
+    """nmap writes <script output="42">42</script> and, for an empty table,
+    <script output=""></script>."""
+    runs = scan_both(["-sn", "-n", "--script", SCRIPT_E], [SVC.v4], formats="NX",
+                     timeout=TIMEOUT, parallel=True)
+    nmap, cmap = runs["nmap"].files["X"], runs["cmap"].files["X"]
+    assert '<script id="cmapout-e" output="42">42</script>' in nmap
+    assert '<script id="cmapout-e" output=""></script>' in nmap
+    assert '<script id="cmapout-e" output="42">42</script>' in cmap
+    assert '<script id="cmapout-e" output=""></script>' in cmap
 
 
 def test_comparison_can_fail(scans):

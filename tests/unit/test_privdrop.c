@@ -126,6 +126,12 @@ static void test_caps_needed_by_plan(void **state)
     assert_int_equal(privdrop_caps_needed(&plan), PRIVDROP_CAP(CAP_NET_RAW));
     plan.list_scan = true;
     assert_int_equal(privdrop_caps_needed(&plan), PRIVDROP_KEEP_NONE);
+    /* scripts of a privileged run keep raw sockets and reserved ports */
+    plan = (struct plan){.tcp_scan = TCP_SCAN_CONNECT, .script_scan = true};
+    assert_int_equal(privdrop_caps_needed(&plan), PRIVDROP_KEEP_NONE);
+    plan.privileged = true;
+    assert_int_equal(privdrop_caps_needed(&plan),
+                     PRIVDROP_CAP(CAP_NET_RAW) | PRIVDROP_CAP(CAP_NET_BIND_SERVICE));
 }
 
 static void child_raise_fd_limit(void)

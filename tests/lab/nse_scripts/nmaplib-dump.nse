@@ -73,6 +73,7 @@ action = function(host, port)
     nmap.timing_level(), nmap.version_intensity(), nmap.address_family(),
     select("#", nmap.get_port_state(host, {number = 1, protocol = "tcp"})),
     pcall(nmap.get_port_state, {ip = "198.18.3.3"}, {number = 1, protocol = "tcp"})})
+  emit("CLOCK", {math.type(nmap.clock_ms()), nmap.clock_ms() % 1 == 0, math.type(nmap.clock())})
   local walk = {}
   for _, st in ipairs({"open", "closed", "filtered"}) do
     local p = nmap.get_ports(host, nil, "tcp", st)

@@ -23,7 +23,7 @@
 #define DNET_META "nmap.dnet"
 
 struct dnet {
-    int eth;     /* AF_PACKET socket bound to eth_ifindex, -1 when closed */
+    int eth; /* AF_PACKET socket bound to eth_ifindex, -1 when closed */
     int eth_ifindex;
     int ip4, ip6; /* raw IP sockets (header included), -1 when closed */
     bool ip_open;
@@ -109,8 +109,8 @@ static int l_ethernet_send(lua_State *L)
         lua_pushliteral(L, "eth_send error: frame too short");
         return 2;
     }
-    struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_ifindex = d->eth_ifindex,
-                              .sll_halen = ETH_ALEN};
+    struct sockaddr_ll sll = {
+        .sll_family = AF_PACKET, .sll_ifindex = d->eth_ifindex, .sll_halen = ETH_ALEN};
     memcpy(sll.sll_addr, frame, ETH_ALEN);
     if (sendto(d->eth, frame, len, 0, (struct sockaddr *)&sll, sizeof sll) < 0) {
         int e = errno;

@@ -144,6 +144,12 @@ struct nse_engine *cmap_nse_module_open(const struct plan *plan, struct run *run
     }
     nse_set_ctx(L, &e->ctx);
     luaL_openlibs(L);
+    /* A new collection cycle once the heap grows 30% past what the last
+     * one kept (Lua's default waits for 100%). Loading the scripts makes
+     * mostly garbage: measured on the lab, -sC's load peaks at 17 MB
+     * instead of 32 MB and takes less CPU (0.15 s instead of 0.21 s, the
+     * smaller heap faulting in fewer pages); -sV's at 13 MB instead of 27. */
+    lua_gc(L, LUA_GCINC, 130, 0, 0);
     if (!open_libraries(L, err, errlen)) {
         cmap_nse_module_close(e);
         return NULL;

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -59,6 +60,9 @@ bool nse_selectedbyname(lua_State *L);
  * scanned ports, NULL when it was not scanned. */
 struct host *nse_gethost(lua_State *L, int idx);
 struct port_result *nse_getport(lua_State *L, struct host *h, int idx);
+/* h's ports by protocol then number: indexes into h->ports, kept until
+ * nse_push_host(h) or a change of h's port list (nse_tables.c). */
+const uint32_t *nse_port_order(lua_State *L, const struct host *h);
 /* Push a new host table / port table built from the model (§3.6). */
 void nse_push_host(lua_State *L, struct host *h);
 void nse_push_port(lua_State *L, const struct host *h, const struct port_result *p);

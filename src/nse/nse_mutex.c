@@ -60,8 +60,8 @@ static void array_remove(lua_State *L, int t_idx, int v_idx)
 static int cached(lua_State *L, const char *cache_key, lua_CFunction fn)
 {
     int t = lua_type(L, 1);
-    luaL_argcheck(L, t != LUA_TNONE && t != LUA_TNIL && t != LUA_TBOOLEAN && t != LUA_TNUMBER,
-                  1, "object expected"); /* nmap's words: not nil, boolean or number */
+    luaL_argcheck(L, t != LUA_TNONE && t != LUA_TNIL && t != LUA_TBOOLEAN && t != LUA_TNUMBER, 1,
+                  "object expected"); /* nmap's words: not nil, boolean or number */
     lua_settop(L, 1);
     if (lua_rawgetp(L, LUA_REGISTRYINDEX, cache_key) != LUA_TTABLE) {
         lua_pop(L, 1);
@@ -149,9 +149,9 @@ static void add_destructor(lua_State *L, int st, lua_CFunction fn)
 {
     st = lua_absindex(L, st);
     if (!engine_running(L)) return;
-    lua_pushvalue(L, st);         /* key */
+    lua_pushvalue(L, st); /* key */
     lua_pushvalue(L, st);
-    lua_pushcclosure(L, fn, 1);   /* fn */
+    lua_pushcclosure(L, fn, 1); /* fn */
     nse_destructor(L, 'a');
 }
 

@@ -28,8 +28,8 @@
 #include "service/probes.h"
 
 /* Registry keys (their addresses). */
-static const char registry_key = 'r';  /* nmap.registry */
-static const char targets_key = 't';   /* {queue = {...}, seen = {...}, pushed = n} */
+static const char registry_key = 'r'; /* nmap.registry */
+static const char targets_key = 't';  /* {queue = {...}, seen = {...}, pushed = n} */
 
 static const struct plan *plan_of(lua_State *L)
 {
@@ -60,15 +60,15 @@ static int l_verbosity(lua_State *L)
 /* Pushes nmap.registry.args[name] (nil when absent). */
 static void push_script_arg(lua_State *L, const char *name)
 {
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &registry_key);
-    if (lua_type(L, -1) == LUA_TTABLE && lua_getfield(L, -1, "args") == LUA_TTABLE) {
+    int top = lua_gettop(L);
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &registry_key) == LUA_TTABLE &&
+        lua_getfield(L, -1, "args") == LUA_TTABLE) {
         lua_getfield(L, -1, name);
-        lua_replace(L, -3);
-        lua_pop(L, 1);
-        return;
+    } else {
+        lua_pushnil(L);
     }
-    lua_pop(L, lua_type(L, -1) == LUA_TTABLE ? 2 : 1);
-    lua_pushnil(L);
+    lua_replace(L, top + 1);
+    lua_settop(L, top + 1);
 }
 
 static int l_version_intensity(lua_State *L)
@@ -206,7 +206,8 @@ static int try_raise(lua_State *L, int status, lua_KContext k)
 static int try_call(lua_State *L)
 {
     if (lua_toboolean(L, 1)) return lua_gettop(L) - 1; /* all but the status */
-    lua_settop(L, 2); /* the status and the message */
+    /* keep the status and the message */
+    lua_settop(L, 2);
     if (!lua_isnil(L, lua_upvalueindex(1))) {
         lua_pushvalue(L, lua_upvalueindex(1));
         lua_callk(L, 0, 0, 0, try_raise);
@@ -317,8 +318,9 @@ static void push_iface_entry(lua_State *L, const struct iface *ifc, const struct
         lua_setfield(L, -2, "address");
         if (ether && a->addr.family == AF_INET) {
             uint32_t v = net_addr_v4(&a->addr);
-            uint32_t mask = a->prefix_len >= 32 ? 0xffffffffu
-                          : a->prefix_len == 0 ? 0 : ~(0xffffffffu >> a->prefix_len);
+            uint32_t mask = a->prefix_len >= 32  ? 0xffffffffu
+                            : a->prefix_len == 0 ? 0
+                                                 : ~(0xffffffffu >> a->prefix_len);
             struct net_addr bc = a->addr;
             net_addr_set_v4(&bc, v | ~mask);
             net_addr_format(&bc, buf, sizeof buf);
@@ -464,10 +466,10 @@ static const char *const proto_opts[] = {"tcp", "udp", "sctp", NULL};
 
 static int l_get_ports(lua_State *L)
 {
-    static const char *const states[] = {"open", "filtered", "unfiltered", "closed",
+    static const char *const states[] = {"open",          "filtered",        "unfiltered", "closed",
                                          "open|filtered", "closed|filtered", NULL};
-    static const uint8_t state_of[] = {PORT_OPEN, PORT_FILTERED, PORT_UNFILTERED, PORT_CLOSED,
-                                       PORT_OPEN_FILTERED, PORT_CLOSED_FILTERED};
+    static const uint8_t state_of[] = {PORT_OPEN,   PORT_FILTERED,      PORT_UNFILTERED,
+                                       PORT_CLOSED, PORT_OPEN_FILTERED, PORT_CLOSED_FILTERED};
     struct host *h = nse_gethost(L, 1);
     long prev = -1;
     if (!lua_isnoneornil(L, 2)) {
@@ -479,12 +481,23 @@ static int l_get_ports(lua_State *L)
     }
     uint8_t proto = (uint8_t)luaL_checkoption(L, 3, NULL, proto_opts);
     uint8_t state = state_of[luaL_checkoption(L, 4, NULL, states)];
-    /* The port list is in no order; nmap walks ports by number. */
+    /* nmap walks ports by number: find the first of proto past prev in
+     * that order, then the first in the state asked for. */
+    const uint32_t *order = nse_port_order(L, h);
+    size_t lo = 0, hi = h->n_ports;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct port_result *p = &h->ports[order[mid]];
+        if (p->proto < proto || (p->proto == proto && (long)p->port <= prev))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     const struct port_result *best = NULL;
-    for (size_t i = 0; i < h->n_ports; i++) {
-        const struct port_result *p = &h->ports[i];
-        if (p->proto != proto || p->state != state || (long)p->port <= prev) continue;
-        if (!best || p->port < best->port) best = p;
+    for (size_t i = lo; i < h->n_ports && !best; i++) {
+        const struct port_result *p = &h->ports[order[i]];
+        if (p->proto != proto) break;
+        if (p->state == state) best = p;
     }
     if (best)
         nse_push_port(L, h, best);
@@ -537,8 +550,8 @@ static void add_cpe(struct service_info *si, lua_State *L)
 
 static int l_set_port_version(lua_State *L)
 {
-    static const char *const states[] = {"hardmatched", "softmatched", "nomatch", "tcpwrapped",
-                                         "incomplete", NULL};
+    static const char *const states[] = {"hardmatched", "softmatched", "nomatch",
+                                         "tcpwrapped",  "incomplete",  NULL};
     enum { HARD, SOFT, NOMATCH, WRAPPED, INCOMPLETE };
     struct host *h = nse_gethost(L, 1);
     struct port_result *p = nse_getport(L, h, 2);

@@ -8,6 +8,8 @@
 #include "nse/nse_host.h"
 
 #include <net/if_arp.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/plan.h"
@@ -102,6 +104,70 @@ struct port_result *nse_getport(lua_State *L, struct host *h, int idx)
     return NULL;
 }
 
+/* ---- ports in nmap's order ------------------------------------------------ */
+
+/* The model keeps a host's ports in no order; nmap.get_ports walks them by
+ * protocol and number. The order is worked out once per host and kept in
+ * the Lua registry, keyed by the host; nse_push_host (which the engine
+ * calls for every host of a group before its scripts run) forgets it, so
+ * a host allocated where an earlier group's was never sees that order. */
+static const char order_key = 'o';
+
+struct port_order {
+    const struct port_result *ports; /* what the order was computed for */
+    size_t n;
+    uint32_t idx[];
+};
+
+static const struct host *sort_host; /* qsort's context */
+
+static int by_proto_port(const void *a, const void *b)
+{
+    const struct port_result *x = &sort_host->ports[*(const uint32_t *)a];
+    const struct port_result *y = &sort_host->ports[*(const uint32_t *)b];
+    if (x->proto != y->proto) return x->proto < y->proto ? -1 : 1;
+    return (x->port > y->port) - (x->port < y->port);
+}
+
+/* Pushes the order cache table. */
+static void push_order_cache(lua_State *L)
+{
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &order_key) == LUA_TTABLE) return;
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &order_key);
+}
+
+const uint32_t *nse_port_order(lua_State *L, const struct host *h)
+{
+    push_order_cache(L);
+    struct port_order *o = NULL;
+    if (lua_rawgetp(L, -1, h) == LUA_TUSERDATA) o = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    if (!o || o->ports != h->ports || o->n != h->n_ports) {
+        if (h->n_ports > UINT32_MAX) luaL_error(L, "too many ports");
+        o = lua_newuserdatauv(L, sizeof *o + h->n_ports * sizeof o->idx[0], 0);
+        o->ports = h->ports;
+        o->n = h->n_ports;
+        for (size_t i = 0; i < h->n_ports; i++)
+            o->idx[i] = (uint32_t)i;
+        sort_host = h;
+        qsort(o->idx, o->n, sizeof o->idx[0], by_proto_port);
+        lua_rawsetp(L, -2, h);
+    }
+    lua_pop(L, 1);
+    return o->idx; /* anchored in the cache until h is pushed again */
+}
+
+static void forget_order(lua_State *L, const struct host *h)
+{
+    push_order_cache(L);
+    lua_pushnil(L);
+    lua_rawsetp(L, -2, h);
+    lua_pop(L, 1);
+}
+
 /* ---- pushing tables ------------------------------------------------------ */
 
 static void set_str(lua_State *L, const char *field, const char *v)
@@ -170,7 +236,8 @@ static void set_times(lua_State *L, const struct host *h, const struct nse_ctx *
         /* No measurement: nmap's initial values (srtt and rttvar -1 us,
          * the initial RTT timeout). */
         int64_t t = c->plan && c->plan->timing.initial_rtt_timeout > 0
-                        ? c->plan->timing.initial_rtt_timeout : 1000000;
+                        ? c->plan->timing.initial_rtt_timeout
+                        : 1000000;
         lua_pushnumber(L, -1e-6);
         lua_setfield(L, -2, "srtt");
         lua_pushnumber(L, -1e-6);
@@ -207,6 +274,7 @@ void nse_push_host(lua_State *L, struct host *h)
 {
     struct nse_ctx *c = nse_ctx(L);
     luaL_checkstack(L, 8, "nse_push_host");
+    forget_order(L, h);
     lua_createtable(L, 0, 20);
     lua_pushlightuserdata(L, h);
     lua_setfield(L, -2, "_Target");
@@ -232,8 +300,9 @@ void nse_push_port(lua_State *L, const struct host *h, const struct port_result 
     (void)h;
     static const char *const protos[] = {"tcp", "udp", "sctp"};
     const struct service_info *svc = p->svc;
-    const char *name = svc && svc->name ? svc->name
-                     : svc && svc->tcpwrapped ? "tcpwrapped" : p->service;
+    const char *name = svc && svc->name         ? svc->name
+                       : svc && svc->tcpwrapped ? "tcpwrapped"
+                                                : p->service;
     luaL_checkstack(L, 6, "nse_push_port");
     lua_createtable(L, 0, 7);
     set_int(L, "number", p->port);

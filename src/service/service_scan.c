@@ -18,6 +18,8 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/loop.h"
+#include "core/nsock_trace.h"
+#include "core/runtime.h"
 #include "core/signals.h"
 #include "data/datafile.h"
 #include "report/model.h"
@@ -263,6 +265,13 @@ static void fill_ports(struct svc_scan *s)
         }
         s->active_ports++;
         p->tcpwrap_possible = true;
+        if (s->plan->debugging > 1 && s->obs && s->obs->message) {
+            char addr[80], line[160];
+            svc_port_addr(p, addr, sizeof addr);
+            snprintf(line, sizeof line, "Starting probes against new service: %s (%s)", addr,
+                     p->proto == PROTO_UDP ? "udp" : "tcp");
+            s->obs->message(s->obs->watch_ctx, line, true);
+        }
         svc_port_begin(p);
         svc_port_kick(p);
     }
@@ -272,6 +281,11 @@ static int prepare(struct loop *loop, void *arg)
 {
     struct svc_scan *s = arg;
     fill_ports(s);
+    if (!s->loop_traced) {
+        /* nmap enters nsock_loop once its first probes are launched. */
+        s->loop_traced = true;
+        nsock_trace_loop(&s->nsock);
+    }
     for (size_t i = 0; i < kicks.n; i++) {
         struct svc_port *p = kicks.v[i];
         p->kicked = false;
@@ -345,6 +359,14 @@ static int64_t host_deadline(const struct plan *plan, const struct host *h, int6
     return now_mono + (left > 0 ? left : 0) + (left > 0 ? 0 : 1);
 }
 
+/* nmap walks a host's ports by protocol (TCP, UDP, SCTP), then number. */
+static int port_order(const void *a, const void *b)
+{
+    const struct svc_port *x = a, *y = b;
+    if (x->proto != y->proto) return x->proto < y->proto ? -1 : 1;
+    return (x->pr->port > y->pr->port) - (x->pr->port < y->pr->port);
+}
+
 static size_t collect(struct svc_scan *s, struct host **hosts, size_t n_hosts)
 {
     size_t n = service_scan_count(s->plan, hosts, n_hosts);
@@ -357,6 +379,7 @@ static size_t collect(struct svc_scan *s, struct host **hosts, size_t n_hosts)
             struct host *h = hosts[i];
             if (!host_probed(h)) continue;
             int64_t deadline = host_deadline(s->plan, h, now);
+            size_t first = s->n_ports;
             for (size_t j = 0; j < h->n_ports; j++) {
                 struct port_result *pr = &h->ports[j];
                 if (!wants_probe(pr) || (pr->state == PORT_OPEN) != (pass == 0)) continue;
@@ -367,7 +390,11 @@ static size_t collect(struct svc_scan *s, struct host **hosts, size_t n_hosts)
                 p->proto = (enum proto_index)pr->proto;
                 p->salen = net_addr_to_sockaddr(&h->addr, pr->port, &p->sa);
                 p->deadline_us = deadline;
-                if (!s->plan->version_all_ports && vscan_excluded(s->db, pr->port, p->proto)) {
+            }
+            qsort(s->ports + first, s->n_ports - first, sizeof *s->ports, port_order);
+            for (size_t j = first; j < s->n_ports; j++) {
+                struct svc_port *p = &s->ports[j];
+                if (!s->plan->version_all_ports && vscan_excluded(s->db, p->pr->port, p->proto)) {
                     p->final = SVC_EXCLUDED;
                     svc_scan_port_finished(s, p);
                 }
@@ -381,11 +408,14 @@ int service_scan(const struct plan *plan, struct host **hosts, size_t n_hosts,
                  const struct scan_observer *obs)
 {
     if (!plan->version_scan || service_scan_count(plan, hosts, n_hosts) == 0) return 0;
+    /* nmap's versionTrace() is --version-trace or --packet-trace; it
+     * prints the probe and match lines at -d2 too. */
+    bool traced = plan->version_trace || plan->packet_trace;
     struct svc_scan s = {
         .plan = plan,
         .obs = obs,
         .db = load_db(plan),
-        .trace = plan->version_trace,
+        .trace = traced || plan->debugging > 1,
         .intensity = plan->version_intensity,
         .tls_ok = true,
         .rpc_db = load_rpc(plan),
@@ -397,6 +427,11 @@ int service_scan(const struct plan *plan, struct host **hosts, size_t n_hosts,
     s.max_active = ideal_parallelism(plan);
     if (s.max_active > s.fd_budget) s.max_active = s.fd_budget;
     s.window = plan->timing.level <= 2 ? 1 : SVC_WINDOW;
+    int64_t start_us = obs && obs->rt ? obs->rt->start_us : clock_mono_us();
+    nsock_trace_init(&s.nsock, nsock_trace_level_for(plan->debugging, traced), start_us, stderr);
+    /* A traced scan runs each port's probes one after another, as nmap
+     * does, so the trace shows nmap's sequence of connections. */
+    if (nsock_trace_on(&s.nsock)) s.window = 1;
     collect(&s, hosts, n_hosts);
     loop_set_prepare(s.loop, prepare, &s);
     struct loop_timer *tick = loop_timer_add(s.loop, SCAN_TICK_US, SCAN_TICK_US, on_tick, &s);

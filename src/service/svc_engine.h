@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "core/nsock_trace.h"
 #include "service/match.h"
 #include "service/probe_chain.h"
 
@@ -63,6 +64,11 @@ struct svc_exec {
     size_t sent;
     bool have_soft, have_hard;
     struct vscan_result soft, hard;
+    /* nsock's view for the trace (core/nsock_trace.h): the connection's
+     * I/O descriptor and the events pending on it; 0: none. */
+    unsigned long iod;
+    long conn_eid, read_eid, write_eid;
+    int conn_err; /* a connect that failed at once */
 };
 
 struct svc_fp_resp {
@@ -123,7 +129,9 @@ struct svc_scan {
     size_t max_active; /* nmap's ideal_parallelism */
     size_t fds, fd_budget;
     int window; /* SVC_WINDOW, or 1 at -T0..-T2 */
-    bool trace;
+    bool trace; /* "Service scan sending probe" and match lines */
+    struct nsock_trace nsock;
+    bool loop_traced;
     int intensity;
     bool tls_ok;
     const struct rpc_db *rpc_db; /* nmap-rpc, NULL: no grinding */

@@ -5,6 +5,11 @@
 // totalwaitms (counted from the connection), SVC_RESP_ENOUGH bytes, the
 // peer's close or an error. The outcome goes to svc_port.c, which decides
 // what it means for the port.
+//
+// With a trace on, every step is also told to core/nsock_trace.c in the
+// terms of nmap's nsock (a descriptor per connection; connect, read and
+// write requests and their callbacks), at the points where nmap's engine
+// makes the same request, so the NSOCK lines read like nmap's.
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,9 +31,72 @@ static int64_t now_us(const struct svc_exec *e)
     return loop_now(e->port->scan->loop);
 }
 
+/* ---- the nsock trace ---------------------------------------------------- */
+
+static struct nsock_trace *tr(const struct svc_exec *e)
+{
+    return &e->port->scan->nsock;
+}
+
+static bool tracing(const struct svc_exec *e)
+{
+    return nsock_trace_on(tr(e)) && e->iod != 0;
+}
+
+static void peer(const struct svc_exec *e, char *buf, size_t len)
+{
+    svc_port_addr(e->port, buf, len);
+}
+
+/* nmap's currentprobe_timemsleft: totalwaitms less the whole milliseconds
+ * used since the probe was executed. */
+static int ms_left(const struct svc_exec *e)
+{
+    int64_t used = (now_us(e) - e->exec_us) / 1000;
+    int64_t left = (int64_t)e->probe->totalwaitms - used;
+    return left < 0 ? 0 : (int)left;
+}
+
+static void trace_callback(struct svc_exec *e, long *eid, enum nsock_ev_status st, int err)
+{
+    if (!tracing(e) || !*eid) return;
+    char addr[80];
+    peer(e, addr, sizeof addr);
+    nsock_trace_callback(tr(e), *eid, st, err, addr, NULL, 0, false);
+}
+
+/* The handler of a finished event has run: nsock frees the event. */
+static void trace_delete(struct svc_exec *e, unsigned long iod, long *eid)
+{
+    if (*eid && iod) nsock_trace_event_delete(tr(e), iod, *eid);
+    *eid = 0;
+}
+
+static void trace_read_request(struct svc_exec *e)
+{
+    if (!tracing(e)) return;
+    char addr[80];
+    peer(e, addr, sizeof addr);
+    e->read_eid = nsock_trace_read(tr(e), e->iod, addr, ms_left(e));
+}
+
+/* nmap deletes the descriptor with NSOCK_PENDING_SILENT: what is still
+ * pending on it goes without a callback. */
+static void trace_iod_gone(struct svc_exec *e)
+{
+    if (!e->iod) return;
+    long pending[3] = {e->conn_eid, e->read_eid, e->write_eid};
+    nsock_trace_iod_delete(tr(e), e->iod, pending, 3);
+    e->iod = 0;
+    e->conn_eid = e->read_eid = e->write_eid = 0;
+}
+
+/* ---- the connection ----------------------------------------------------- */
+
 static void close_fd(struct svc_exec *e)
 {
     struct svc_scan *s = e->port->scan;
+    trace_iod_gone(e);
     if (e->tls) {
         tls_conn_free(e->tls);
         e->tls = NULL;
@@ -104,6 +172,13 @@ static void begin_probe(struct svc_exec *e)
         svc_trace(e->port->scan, "Service scan sending probe %s to %s (%s)", e->probe->name, addr,
                   e->port->proto == PROTO_UDP ? "udp" : "tcp");
     }
+    if (tracing(e) && e->probe->payload_len > 0) {
+        char addr[80];
+        peer(e, addr, sizeof addr);
+        e->write_eid = nsock_trace_write(tr(e), e->iod, addr, e->probe->payload,
+                                         e->probe->payload_len, ms_left(e));
+    }
+    trace_read_request(e);
     rewatch(e);
 }
 
@@ -125,6 +200,17 @@ static int classify_read_errno(int err)
     }
 }
 
+/* nmap ends the service as incomplete when a probe cannot be sent. */
+static void write_failed(struct svc_exec *e, int err)
+{
+    unsigned long iod = e->iod;
+    long eid = e->write_eid;
+    trace_callback(e, &e->write_eid, NSOCK_ST_ERROR, err);
+    e->write_eid = 0;
+    finish(e, EXEC_INCOMPLETE);
+    trace_delete(e, iod, &eid);
+}
+
 static void do_send(struct svc_exec *e)
 {
     const struct vscan_probe *p = e->probe;
@@ -135,19 +221,24 @@ static void do_send(struct svc_exec *e)
                 tls_conn_write(e->tls, p->payload + e->sent, p->payload_len - e->sent, &n);
             if (r == TLS_IO_WANT_READ || r == TLS_IO_WANT_WRITE) return;
             if (r != TLS_IO_DONE) {
-                finish(e, EXEC_INCOMPLETE);
+                write_failed(e, EIO);
                 return;
             }
         } else {
             ssize_t w = send(e->fd, p->payload + e->sent, p->payload_len - e->sent, MSG_NOSIGNAL);
             if (w < 0) {
                 if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
-                finish(e, EXEC_INCOMPLETE);
+                write_failed(e, errno);
                 return;
             }
             n = (size_t)w;
         }
         e->sent += n;
+    }
+    if (e->write_eid) {
+        unsigned long iod = e->iod;
+        trace_callback(e, &e->write_eid, NSOCK_ST_SUCCESS, 0);
+        trace_delete(e, iod, &e->write_eid);
     }
 }
 
@@ -169,19 +260,34 @@ static bool try_match(struct svc_exec *e)
     return true;
 }
 
-static void do_read(struct svc_exec *e)
+/* The read ended with nothing read: EOF or an error (nsock's READ EOF or
+ * READ ERROR callback for the pending read). */
+static void read_ended(struct svc_exec *e, enum exec_end end, int err)
 {
-    for (;;) {
-        if (e->len >= SVC_RESP_ENOUGH) {
-            finish(e, EXEC_TIMEOUT);
-            return;
-        }
+    unsigned long iod = e->iod;
+    long eid = e->read_eid;
+    trace_callback(e, &e->read_eid, end == EXEC_EOF ? NSOCK_ST_EOF : NSOCK_ST_ERROR, err);
+    e->read_eid = 0;
+    finish(e, end);
+    trace_delete(e, iod, &eid);
+}
+
+/* What one nsock read gets, up to the point where nmap stops reading: on
+ * a plain socket one receive unless it fills the whole chunk (so one UDP
+ * datagram), inside TLS every record there is. end: how the reading
+ * stopped early (-1: it did not), err its errno. */
+static size_t read_batch(struct svc_exec *e, int *end, int *err)
+{
+    size_t start = e->len;
+    *end = -1;
+    *err = 0;
+    while (e->len < SVC_RESP_ENOUGH) {
         if (e->cap - e->len < SVC_READ_CHUNK) {
             size_t ncap = e->len + SVC_READ_CHUNK;
             uint8_t *nb = realloc(e->buf, ncap);
             if (!nb) {
-                finish(e, EXEC_INCOMPLETE);
-                return;
+                *end = EXEC_INCOMPLETE;
+                break;
             }
             e->buf = nb;
             e->cap = ncap;
@@ -189,35 +295,114 @@ static void do_read(struct svc_exec *e)
         size_t n = 0;
         if (e->tls) {
             enum tls_io r = tls_conn_read(e->tls, e->buf + e->len, SVC_READ_CHUNK, &n);
-            if (r == TLS_IO_WANT_READ || r == TLS_IO_WANT_WRITE) return;
+            if (r == TLS_IO_WANT_READ || r == TLS_IO_WANT_WRITE) break;
             if (r == TLS_IO_EOF) {
-                finish(e, EXEC_EOF);
-                return;
+                *end = EXEC_EOF;
+                break;
             }
             if (r == TLS_IO_ERROR) {
-                finish(e, EXEC_ERROR_NEXT);
-                return;
+                /* nsock reports an SSL failure as EIO. */
+                *end = EXEC_ERROR_NEXT;
+                *err = EIO;
+                break;
             }
         } else {
             ssize_t got = recv(e->fd, e->buf + e->len, SVC_READ_CHUNK, 0);
             if (got < 0) {
-                if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
-                finish(e, (enum exec_end)classify_read_errno(errno));
-                return;
+                if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) break;
+                *err = errno;
+                *end = classify_read_errno(errno);
+                break;
             }
             if (got == 0) {
                 if (e->port->proto == PROTO_UDP) continue; /* an empty datagram */
-                finish(e, EXEC_EOF);
-                return;
+                *end = EXEC_EOF;
+                break;
             }
             n = (size_t)got;
         }
         e->len += n;
-        if (try_match(e)) {
-            finish(e, EXEC_HARD);
-            return;
-        }
+        if (!e->tls && n < SVC_READ_CHUNK) break;
     }
+    return e->len - start;
+}
+
+/* One read as nmap's read handler takes it: the lines are tried on all
+ * that was read so far; without a hard match the reading goes on while
+ * the probe has time left and less than SVC_RESP_ENOUGH bytes. */
+static void do_read(struct svc_exec *e)
+{
+    if (e->len >= SVC_RESP_ENOUGH) {
+        finish(e, EXEC_TIMEOUT);
+        return;
+    }
+    int end, err;
+    size_t start = e->len;
+    size_t got = read_batch(e, &end, &err);
+    if (got == 0) {
+        if (end == EXEC_INCOMPLETE)
+            finish(e, EXEC_INCOMPLETE);
+        else if (end >= 0)
+            read_ended(e, (enum exec_end)end, err);
+        return;
+    }
+    unsigned long iod = e->iod;
+    long eid = e->read_eid;
+    if (tracing(e) && eid) {
+        char addr[80];
+        peer(e, addr, sizeof addr);
+        /* Inside TLS nsock reads on to the close ("[EOF]" after the data);
+         * on a plain socket the close shows on the next read. */
+        nsock_trace_callback(tr(e), eid, NSOCK_ST_SUCCESS, 0, addr, e->buf + start, got,
+                             end == EXEC_EOF);
+    }
+    e->read_eid = 0;
+    if (try_match(e)) {
+        finish(e, EXEC_HARD);
+    } else if (end == EXEC_INCOMPLETE) {
+        finish(e, EXEC_INCOMPLETE);
+    } else if (e->len >= SVC_RESP_ENOUGH || ms_left(e) == 0) {
+        /* nmap goes on to the next probe without another read. */
+        finish(e, end >= 0 ? (enum exec_end)end : EXEC_TIMEOUT);
+    } else {
+        trace_read_request(e);
+        if (end >= 0) read_ended(e, (enum exec_end)end, err);
+    }
+    trace_delete(e, iod, &eid);
+}
+
+/* The connect request ended badly (nsock's CONNECT or SSL-CONNECT
+ * callback with ERROR or TIMEOUT): nmap gives the service up. */
+static void connect_failed(struct svc_exec *e, enum nsock_ev_status st, int err)
+{
+    unsigned long iod = e->iod;
+    long eid = e->conn_eid;
+    trace_callback(e, &e->conn_eid, st, err);
+    e->conn_eid = 0;
+    finish(e, EXEC_INCOMPLETE);
+    trace_delete(e, iod, &eid);
+}
+
+/* Connected (inside TLS: handshake done): the probe is executed. */
+static void connected(struct svc_exec *e)
+{
+    unsigned long iod = e->iod;
+    long eid = e->conn_eid;
+    trace_callback(e, &e->conn_eid, NSOCK_ST_SUCCESS, 0);
+    e->conn_eid = 0;
+    begin_probe(e);
+    trace_delete(e, iod, &eid);
+}
+
+/* The probe's time is up with a read pending (nsock's READ TIMEOUT). */
+static void read_timeout(struct svc_exec *e)
+{
+    unsigned long iod = e->iod;
+    long eid = e->read_eid;
+    trace_callback(e, &e->read_eid, NSOCK_ST_TIMEOUT, 0);
+    e->read_eid = 0;
+    finish(e, EXEC_TIMEOUT);
+    trace_delete(e, iod, &eid);
 }
 
 static void on_connected(struct svc_exec *e)
@@ -231,7 +416,7 @@ static void on_connected(struct svc_exec *e)
         e->phase = PH_HANDSHAKE;
         return;
     }
-    begin_probe(e);
+    connected(e);
 }
 
 static void step(struct svc_exec *e, unsigned events)
@@ -240,7 +425,7 @@ static void step(struct svc_exec *e, unsigned events)
         if (!(events & (LOOP_WRITABLE | LOOP_ERROR))) return;
         int err = tcpconn_so_error(e->fd);
         if (err) {
-            finish(e, EXEC_INCOMPLETE);
+            connect_failed(e, NSOCK_ST_ERROR, err);
             return;
         }
         on_connected(e);
@@ -259,10 +444,11 @@ static void step(struct svc_exec *e, unsigned events)
             return;
         }
         if (r != TLS_IO_DONE) {
-            finish(e, EXEC_INCOMPLETE);
+            /* nsock reports a failed handshake as EIO. */
+            connect_failed(e, NSOCK_ST_ERROR, EIO);
             return;
         }
-        begin_probe(e);
+        connected(e);
         if (e->phase != PH_ACTIVE) return;
         events = LOOP_READABLE | LOOP_WRITABLE;
     }
@@ -288,8 +474,13 @@ static void on_timer(struct loop *loop, struct loop_timer *t, void *arg)
     (void)t;
     struct svc_exec *e = arg;
     e->timer = NULL;
-    /* Before the probe ran this is the connect (and handshake) timeout. */
-    finish(e, e->phase == PH_ACTIVE ? EXEC_TIMEOUT : EXEC_INCOMPLETE);
+    if (e->phase == PH_ACTIVE) {
+        read_timeout(e);
+        return;
+    }
+    /* Before the probe ran this is the connect (and handshake) timeout,
+     * or the report of a connect that failed at once. */
+    connect_failed(e, e->conn_err ? NSOCK_ST_ERROR : NSOCK_ST_TIMEOUT, e->conn_err);
 }
 
 static struct svc_exec *exec_new(struct svc_port *p, const struct vscan_probe *probe, bool spec)
@@ -322,6 +513,16 @@ struct svc_exec *svc_exec_start(struct svc_port *p, const struct vscan_probe *pr
         return NULL;
     }
     s->fds++;
+    e->iod = nsock_trace_iod_new(&s->nsock);
+    if (e->iod) {
+        char addr[80];
+        svc_port_addr(p, addr, sizeof addr);
+        enum nsock_conn_kind kind = p->proto == PROTO_UDP ? NSOCK_CONN_UDP
+                                    : p->ssl              ? NSOCK_CONN_SSL
+                                                          : NSOCK_CONN_TCP;
+        e->conn_eid = nsock_trace_connect(&s->nsock, e->iod, kind, addr,
+                                          p->ssl ? SVC_CONNECT_SSL_MS : SVC_CONNECT_MS);
+    }
     int rc;
     if (p->proto == PROTO_TCP) {
         rc = tcpconn_start(e->fd, (const struct sockaddr *)&p->sa, p->salen);
@@ -332,19 +533,22 @@ struct svc_exec *svc_exec_start(struct svc_port *p, const struct vscan_probe *pr
         /* Finishing calls back into the port; do it from the loop's turn
          * so the caller gets a valid pointer first. */
         e->phase = PH_CONNECT;
+        e->conn_err = rc;
         set_timer(e, loop_now(s->loop));
+        /* The descriptor lives on until the failure is reported. */
+        unsigned long iod = e->iod;
+        e->iod = 0;
         close_fd(e);
+        e->iod = iod;
         return e;
     }
     int64_t limit = p->ssl ? SVC_CONNECT_SSL_MS : SVC_CONNECT_MS;
     e->phase = PH_CONNECT;
     set_timer(e, e->started_us + limit * 1000);
-    if (rc == 0 && !p->ssl) {
-        begin_probe(e);
-    } else if (rc == 0) {
-        on_connected(e);
-        if (e->phase == PH_HANDSHAKE) step(e, LOOP_READABLE | LOOP_WRITABLE);
-    } else if (loop_watch(s->loop, e->fd, LOOP_WRITABLE, on_io, e) != 0) {
+    /* A connect that completed at once (UDP's always does) is taken up on
+     * the loop's next turn too, as nsock delivers it: the caller gets the
+     * execution before anything about it is decided. */
+    if (loop_watch(s->loop, e->fd, LOOP_WRITABLE, on_io, e) != 0) {
         close_fd(e);
         set_timer(e, loop_now(s->loop));
     }
@@ -359,6 +563,8 @@ struct svc_exec *svc_exec_continue(struct svc_exec *prev, const struct vscan_pro
         return NULL;
     }
     e->fd = prev->fd;
+    e->iod = prev->fd >= 0 ? prev->iod : 0;
+    prev->iod = 0;
     e->tls = prev->tls;
     e->buf = prev->buf;
     e->len = prev->len;
@@ -386,5 +592,5 @@ void svc_exec_free(struct svc_exec *e)
 
 void svc_exec_expire(struct svc_exec *e)
 {
-    if (e->phase == PH_ACTIVE) finish(e, EXEC_TIMEOUT);
+    if (e->phase == PH_ACTIVE) read_timeout(e);
 }

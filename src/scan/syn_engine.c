@@ -21,6 +21,7 @@
 #include "raw/packet_trace.h"
 #include "raw/reply.h"
 #include "report/model.h"
+#include "scan/syn_sender.h"
 
 /* Probes per sendmmsg: one system call for 64 probes cuts the per-probe
  * cost to where building the packet dominates. */
@@ -45,6 +46,7 @@ struct send_batch {
     struct sy_host *host[SEND_BATCH];
     uint32_t idx[SEND_BATCH];
     bool check[SEND_BATCH];
+    uint8_t outcome[SEND_BATCH]; /* enum send_outcome */
     unsigned n;
 };
 
@@ -125,28 +127,26 @@ static void send_failed(struct syn_engine *e)
 
 static void flush_batch(struct syn_engine *e, struct send_batch *b, int64_t now)
 {
-    unsigned done = 0;
-    while (done < b->n) {
-        int rc = raw_io_send(e->io, b->msg + done, b->n - done);
-        if (rc < 0) {
-            /* This probe cannot leave (a local firewall, no route): it is
-             * counted as sent and times out, as nmap's failed sendto. */
+    split_sender_send(e->sender, e->io, b->msg, b->outcome, b->n);
+    /* Applied in batch order, whichever thread sent what. A probe that
+     * cannot leave (a local firewall, no route) is counted as sent and
+     * times out, as nmap's failed sendto. */
+    bool unsent = false;
+    for (unsigned i = 0; i < b->n; i++) {
+        if (b->outcome[i] == SEND_FAILED) {
             send_failed(e);
-            done++;
-            continue;
-        }
-        for (int i = 0; i < rc; i++) {
-            const struct iovec *v = &b->iov[done + (unsigned)i];
+        } else if (b->outcome[i] == SEND_SENT) {
+            const struct iovec *v = &b->iov[i];
             e->count.sent_bytes += v->iov_len;
+            e->count.sent++;
             ptrace_sent(v->iov_base, v->iov_len, PTRACE_IP);
+        } else {
+            unsent = true;
         }
-        e->count.sent += (unsigned)rc;
-        done += (unsigned)rc;
-        if (rc == 0) break;
     }
-    if (done < b->n) sy_backoff(e, now + SEND_BACKOFF_US);
-    for (unsigned i = b->n; i-- > done;) {
-        if (!b->host[i]) continue;
+    if (unsent) sy_backoff(e, now + SEND_BACKOFF_US);
+    for (unsigned i = b->n; i-- > 0;) {
+        if (b->outcome[i] != SEND_UNSENT || !b->host[i]) continue;
         if (b->check[i])
             sy_unsend_check(b->host[i]);
         else
@@ -381,7 +381,10 @@ int sy_run(struct syn_engine *e)
         e->tick = loop_timer_add(e->loop, SCAN_TICK_US, SCAN_TICK_US, on_tick, e);
         if (!e->tick) goto out;
     }
+    e->sender = split_sender_start(e->io);
     rc = loop_run(e->loop) == 0 ? 0 : -1;
+    split_sender_stop(e->sender);
+    e->sender = NULL;
 out:
     loop_unwatch(e->loop, e->io->pcap_fd);
     loop_free(e->loop);

@@ -141,6 +141,7 @@ struct syn_engine {
     struct loop *loop;
     struct loop_timer *wake, *tick;
     int64_t wake_at;
+    struct split_sender *sender; /* a second sending thread; NULL: none */
     struct sy_counters count;
 };
 

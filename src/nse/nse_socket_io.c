@@ -8,7 +8,6 @@
 #include "nse/nse_socket.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,36 +15,14 @@
 #include <openssl/err.h>
 
 #include "core/loop.h"
+#include "service/tls.h"
 
-static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
-static SSL_CTX *shared_ctx;
-
-/* As version detection's client (service/tls.c): every protocol version
- * and cipher the library has, nothing verified; scripts want to talk to
- * the service and read its certificate, not to trust it. */
-static void ctx_init(void)
-{
-    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-    if (!ctx) return;
-    SSL_CTX_set_min_proto_version(ctx, 0);
-    SSL_CTX_set_max_proto_version(ctx, 0);
-    SSL_CTX_set_security_level(ctx, 0);
-    SSL_CTX_set_options(ctx, SSL_OP_ALL | SSL_OP_LEGACY_SERVER_CONNECT |
-                                 SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION |
-                                 SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_TICKET);
-    if (!SSL_CTX_set_cipher_list(ctx, "ALL:COMPLEMENTOFALL:@SECLEVEL=0"))
-        SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0");
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
-    SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-    ERR_clear_error();
-    shared_ctx = ctx;
-}
-
+/* Version detection's client context (service/tls.c): every protocol
+ * version and cipher the library has, nothing verified; scripts want to
+ * talk to the service and read its certificate, not to trust it. */
 SSL_CTX *nse_sock_ssl_ctx(void)
 {
-    if (pthread_once(&ctx_once, ctx_init) != 0) return NULL;
-    return shared_ctx;
+    return tls_client_ctx();
 }
 
 int nse_sock_push_status(lua_State *L, enum nse_sock_status st)

@@ -65,9 +65,14 @@ static int sni_usable(const char *sni)
     return inet_pton(AF_INET, sni, addr) != 1 && inet_pton(AF_INET6, sni, addr) != 1;
 }
 
+SSL_CTX *tls_client_ctx(void)
+{
+    return pthread_once(&ctx_once, ctx_init) == 0 ? shared_ctx : NULL;
+}
+
 struct tls_conn *tls_conn_new(int fd, const char *sni)
 {
-    if (fd < 0 || pthread_once(&ctx_once, ctx_init) != 0 || !shared_ctx) return NULL;
+    if (fd < 0 || !tls_client_ctx()) return NULL;
     struct tls_conn *c = calloc(1, sizeof *c);
     if (!c) return NULL;
     c->ssl = SSL_new(shared_ctx);

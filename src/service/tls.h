@@ -20,6 +20,12 @@ enum tls_io {
 
 struct tls_conn;
 
+/* The one client context (created on first use; NULL if OpenSSL cannot),
+ * shared by version detection and NSE's sockets (src/nse) as nmap's nsock
+ * has one for both. */
+struct ssl_ctx_st; /* OpenSSL's SSL_CTX */
+struct ssl_ctx_st *tls_client_ctx(void);
+
 /* NULL when OpenSSL cannot set up a context (out of memory). sni may be
  * NULL. The descriptor stays the caller's: tls_conn_free does not close it. */
 struct tls_conn *tls_conn_new(int fd, const char *sni);

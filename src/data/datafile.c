@@ -21,7 +21,8 @@
 #define SYSTEM_NMAP_DATADIR "/usr/share/nmap"
 #define MAX_PLACES 10
 
-static char last_dir[PATH_MAX];
+/* Per thread: NSE may load its scripts in a thread of its own (nse.c). */
+static _Thread_local char last_dir[PATH_MAX];
 
 /* The directories to try, in order; each is a prefix to which "/name" is
  * appended. Storage for the composed ones lives in `store`. */

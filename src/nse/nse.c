@@ -7,6 +7,7 @@
 
 #include <dlfcn.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,14 @@ struct nse {
     struct nse_engine *engine;
     nse_module_run_fn run;
     nse_module_close_fn close;
+    /* Opened by a thread while the scan goes on (see nse_open): joined
+     * before the engine is first used; err holds a failure's message. */
+    bool opening;
+    pthread_t opener;
+    struct run *run_model;
+    struct outputs *out;
+    struct watch *watch;
+    char *err;
 };
 
 bool nse_wanted(const struct plan *plan)
@@ -61,32 +70,80 @@ static void *load_module(const struct plan *plan, char *err, size_t errlen)
     return NULL;
 }
 
-struct nse *nse_open(const struct plan *plan, struct run *run, struct outputs *out,
-                     struct watch *watch)
+/* Loads the module and starts the engine; false with nse->err set. */
+static bool open_engine(struct nse *nse)
 {
-    char *err = calloc(1, ERR_MAX);
-    struct nse *nse = calloc(1, sizeof *nse);
-    if (!err || !nse) fatal("Out of memory starting NSE");
-    nse->plan = plan;
-    nse->handle = load_module(plan, err, ERR_MAX);
-    if (!nse->handle) fatal("NSE: failed to initialize the script engine:\n%s\n", err);
+    const char *what = "NSE: failed to initialize the script engine:\n";
+    size_t skip = strlen(what);
+    snprintf(nse->err, ERR_MAX, "%s", what);
+    nse->handle = load_module(nse->plan, nse->err + skip, ERR_MAX - skip);
+    if (!nse->handle) return false;
     /* POSIX: a data pointer from dlsym converts to the function's type. */
     nse_module_open_fn open_fn;
     *(void **)&open_fn = dlsym(nse->handle, NSE_MODULE_OPEN);
     *(void **)&nse->run = dlsym(nse->handle, NSE_MODULE_RUN);
     *(void **)&nse->close = dlsym(nse->handle, NSE_MODULE_CLOSE);
-    if (!open_fn || !nse->run || !nse->close)
-        fatal("NSE: failed to initialize the script engine:\n%s lacks its entry points\n",
-              MODULE_NAME);
-    nse->engine = open_fn(plan, run, out, watch, err, ERR_MAX);
-    if (!nse->engine) fatal("NSE: failed to initialize the script engine:\n%s\n", err);
-    free(err);
+    if (!open_fn || !nse->run || !nse->close) {
+        snprintf(nse->err + skip, ERR_MAX - skip, "%s lacks its entry points", MODULE_NAME);
+        return false;
+    }
+    nse->engine =
+        open_fn(nse->plan, nse->run_model, nse->out, nse->watch, nse->err + skip, ERR_MAX - skip);
+    return nse->engine != NULL;
+}
+
+static void *opener_main(void *arg)
+{
+    struct nse *nse = arg;
+    if (!open_engine(nse)) nse->engine = NULL;
+    return NULL;
+}
+
+/* The engine, once the opening thread is done; a failure to open ends the
+ * run as it would have at the start. */
+static struct nse *ready(struct nse *nse)
+{
+    if (nse && nse->opening) {
+        pthread_join(nse->opener, NULL);
+        nse->opening = false;
+        if (!nse->engine) fatal("%s\n", nse->err);
+    }
+    return nse;
+}
+
+/* Loading the scripts takes a tenth of a second or more of Lua. nmap does
+ * it before the scan, and with -v says so ("NSE: Loaded 45 scripts") before
+ * anything else; when nothing about it is shown (-sV's version scripts, no
+ * -v, -d or traces) it is done by a thread while the port and service
+ * scans run, and joined when the first script phase begins. */
+static bool open_in_background(const struct plan *plan)
+{
+    return plan->version_scan && !plan->script_scan && !plan->script_updatedb &&
+           !plan->script_help && plan->verbosity == 0 && plan->debugging == 0 &&
+           !plan->script_trace && !plan->packet_trace && !plan->version_trace;
+}
+
+struct nse *nse_open(const struct plan *plan, struct run *run, struct outputs *out,
+                     struct watch *watch)
+{
+    struct nse *nse = calloc(1, sizeof *nse);
+    if (nse) nse->err = calloc(1, ERR_MAX);
+    if (!nse || !nse->err) fatal("Out of memory starting NSE");
+    nse->plan = plan;
+    nse->run_model = run;
+    nse->out = out;
+    nse->watch = watch;
+    if (open_in_background(plan) && pthread_create(&nse->opener, NULL, opener_main, nse) == 0) {
+        nse->opening = true;
+        return nse;
+    }
+    if (!open_engine(nse)) fatal("%s\n", nse->err);
     return nse;
 }
 
 static int run_phase(struct nse *nse, enum nse_phase phase, struct host **hosts, size_t n)
 {
-    if (!nse) return 0;
+    if (!ready(nse)) return 0;
     char *err = calloc(1, ERR_MAX);
     if (!err) fatal("Out of memory running NSE");
     if (nse->run(nse->engine, phase, hosts, n, err, ERR_MAX) != 0) fatal("%s", err);
@@ -116,7 +173,15 @@ int nse_post_scan(struct nse *nse)
 void nse_close(struct nse *nse)
 {
     if (!nse) return;
+    if (nse->opening) {
+        /* No script phase came (no host was up): say what nmap would have
+         * said at the start. */
+        pthread_join(nse->opener, NULL);
+        nse->opening = false;
+        if (!nse->engine) error("%s", nse->err);
+    }
     if (nse->engine) nse->close(nse->engine);
+    free(nse->err);
     /* The module stays mapped: atexit handlers or OpenSSL's cleanup may
      * still point into it. */
     free(nse);

@@ -126,6 +126,7 @@ static int try_line(struct vscan_matcher *m, const struct vscan_match *line, con
 static bool match_lines(struct vscan_matcher *m, const struct vscan_probe *probe,
                         const uint8_t *buf, size_t len, struct vscan_result *out)
 {
+    if (m->db->compiled->jit_pending) vscan_jit_adopt(m->db->compiled);
     for (size_t i = 0; i < probe->match_count; i++) {
         const struct vscan_match *line = &probe->matches[i];
         int count = try_line(m, line, buf, len, out);

@@ -17,6 +17,11 @@
 
 /* vscan_compile flags */
 #define VSCAN_COMPILE_NO_JIT 1u
+/* JIT-compile in a thread: vscan_compile returns once every pattern is
+ * compiled for the interpreter (and so validated), two thirds sooner; the
+ * matcher switches to the JIT code when the thread is done. For a run's
+ * service scan, whose first answers take milliseconds to arrive. */
+#define VSCAN_COMPILE_JIT_BACKGROUND 2u
 
 /* Called for each regex PCRE2 refuses; msg is PCRE2's message with the
  * offset. The match then never matches. */

@@ -71,9 +71,56 @@ static int compile_one(struct vscan_match *m, struct vscan_regex *r, pcre2_compi
     pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &groups);
     if (groups > c->max_groups) c->max_groups = groups;
     /* A pattern the JIT cannot take still works interpreted. */
-    if (c->jit) pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
+    if (c->jit && !c->jit_pending) pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
     start_facts(r);
     return 0;
+}
+
+static void *jit_thread_main(void *arg)
+{
+    struct vscan_compiled *c = arg;
+    for (size_t i = 0; i < c->count; i++) {
+        if (!c->regs[i].code) continue;
+        /* A copy, so the matcher may keep using the original meanwhile. */
+        pcre2_code *copy = pcre2_code_copy(c->regs[i].code);
+        if (copy) pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE);
+        c->jitted[i] = copy;
+    }
+    atomic_store_explicit(&c->jit_ready, true, memory_order_release);
+    return NULL;
+}
+
+/* Starts the JIT thread; false when it cannot (then JIT in place). */
+static bool start_jit_thread(struct vscan_compiled *c)
+{
+    c->jitted = calloc(c->count ? c->count : 1, sizeof *c->jitted);
+    if (c->jitted && pthread_create(&c->jit_thread, NULL, jit_thread_main, c) == 0) return true;
+    free(c->jitted);
+    c->jitted = NULL;
+    return false;
+}
+
+static void finish_jit_thread(struct vscan_compiled *c, bool adopt)
+{
+    pthread_join(c->jit_thread, NULL);
+    c->jit_pending = false;
+    for (size_t i = 0; i < c->count; i++) {
+        if (!c->jitted[i]) continue;
+        if (adopt) {
+            pcre2_code_free(c->regs[i].code);
+            c->regs[i].code = c->jitted[i];
+        } else {
+            pcre2_code_free(c->jitted[i]);
+        }
+    }
+    free(c->jitted);
+    c->jitted = NULL;
+}
+
+void vscan_jit_adopt(struct vscan_compiled *c)
+{
+    if (c->jit_pending && atomic_load_explicit(&c->jit_ready, memory_order_acquire))
+        finish_jit_thread(c, true);
 }
 
 static bool jit_available(void)
@@ -98,6 +145,8 @@ long vscan_compile(struct vscan_db *db, unsigned flags, vscan_compile_fail_fn on
     c->regs = regs;
     c->count = total;
     c->jit = !(flags & VSCAN_COMPILE_NO_JIT) && jit_available();
+    c->jit_pending = c->jit && (flags & VSCAN_COMPILE_JIT_BACKGROUND);
+    atomic_init(&c->jit_ready, false);
     db->compiled = c;
     long failed = 0;
     size_t k = 0;
@@ -107,6 +156,11 @@ long vscan_compile(struct vscan_db *db, unsigned flags, vscan_compile_fail_fn on
             failed += compile_one(&p->matches[j], &regs[k++], cctx, c, on_fail, ud);
     }
     pcre2_compile_context_free(cctx);
+    if (c->jit_pending && !start_jit_thread(c)) {
+        c->jit_pending = false;
+        for (size_t i = 0; i < k; i++)
+            if (regs[i].code) pcre2_jit_compile(regs[i].code, PCRE2_JIT_COMPLETE);
+    }
     return failed;
 }
 
@@ -119,6 +173,7 @@ void vscan_uncompile(struct vscan_db *db)
 {
     struct vscan_compiled *c = db->compiled;
     if (!c) return;
+    if (c->jit_pending) finish_jit_thread(c, false);
     for (size_t i = 0; i < c->count; i++)
         pcre2_code_free(c->regs[i].code);
     for (size_t i = 0; i < db->probe_count; i++)

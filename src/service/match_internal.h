@@ -5,6 +5,9 @@
 #ifndef CMAP_SERVICE_MATCH_INTERNAL_H
 #define CMAP_SERVICE_MATCH_INTERNAL_H
 
+#include <pthread.h>
+#include <stdatomic.h>
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdbool.h>
@@ -25,6 +28,17 @@ struct vscan_compiled {
     size_t count;
     uint32_t max_groups; /* largest capture count, for match data */
     bool jit;
+    /* VSCAN_COMPILE_JIT_BACKGROUND: a thread JIT-compiles copies of the
+     * patterns into jitted[]; it touches nothing else, and publishes them
+     * with jit_ready, after which the matcher swaps them in (its thread
+     * alone then owns regs again). */
+    bool jit_pending;
+    pthread_t jit_thread;
+    pcre2_code **jitted;
+    atomic_bool jit_ready;
 };
+
+/* Swaps in the background thread's JIT code once it is ready. */
+void vscan_jit_adopt(struct vscan_compiled *c);
 
 #endif

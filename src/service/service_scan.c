@@ -74,7 +74,7 @@ static const struct vscan_db *load_db(const struct plan *plan)
         fatal("Service scan requested but I cannot find nmap-service-probes file.  %s", path);
     struct vscan_db *db = vscan_load(path, err, sizeof err);
     if (!db) fatal("%s", err);
-    if (vscan_compile(db, 0, on_compile_fail, NULL) < 0) fatal("Out of memory compiling %s", path);
+    if (vscan_compile(db, VSCAN_COMPILE_JIT_BACKGROUND, on_compile_fail, NULL) < 0) fatal("Out of memory compiling %s", path);
     loaded_db = db;
     return db;
 }

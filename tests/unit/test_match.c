@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "service/match.h"
+#include "service/match_internal.h"
 
 #define SYSTEM_PROBES "/usr/share/nmap/nmap-service-probes"
 
@@ -223,6 +224,43 @@ static void nmaps_file_gives_nmaps_answers(void **state)
     vscan_free(db);
 }
 
+/* Background JIT: the answers are the same before the JIT code is in
+ * place (interpreted), and after the matcher has swapped it in; freeing a
+ * database whose thread is still working waits for it. */
+static void background_jit_gives_the_same_answers(void **state)
+{
+    (void)state;
+    if (access(SYSTEM_PROBES, R_OK) != 0) skip();
+    char err[256];
+    struct vscan_db *db = vscan_load(SYSTEM_PROBES, err, sizeof err);
+    assert_non_null(db);
+    assert_int_equal(vscan_compile(db, VSCAN_COMPILE_JIT_BACKGROUND, NULL, NULL), 0);
+    struct vscan_matcher *m = vscan_matcher_new(db, 0);
+    assert_non_null(m);
+    bool adopted = !vscan_jit_active(db);
+    for (int round = 0; round < 400 && !adopted; round++) {
+        for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+            const struct known *k = &known[i];
+            const struct vscan_probe *p = vscan_probe_by_name(db, k->probe, PROTO_TCP);
+            struct vscan_result r;
+            assert_true(vscan_match_response(m, p, (const uint8_t *)k->response, k->len, &r));
+            assert_int_equal(r.match->line, k->line);
+            assert_string_equal(r.product, k->product);
+            assert_string_equal(r.version, k->version);
+        }
+        adopted = !db->compiled->jit_pending;
+        if (!adopted) usleep(10000);
+    }
+    assert_true(adopted); /* the thread finished and its code was taken */
+    vscan_matcher_free(m);
+    vscan_free(db);
+    /* Freed at once, while the thread is still compiling. */
+    db = vscan_load(SYSTEM_PROBES, err, sizeof err);
+    assert_non_null(db);
+    assert_int_equal(vscan_compile(db, VSCAN_COMPILE_JIT_BACKGROUND, NULL, NULL), 0);
+    vscan_free(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -233,6 +271,7 @@ int main(void)
         cmocka_unit_test(pathological_patterns_hit_the_limit),
         cmocka_unit_test(compile_failures_are_reported),
         cmocka_unit_test(nmaps_file_gives_nmaps_answers),
+        cmocka_unit_test(background_jit_gives_the_same_answers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

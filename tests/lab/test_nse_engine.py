@@ -391,3 +391,35 @@ def test_interrupt_ends_script_phase(svc_host, lab, cmap_bin, tmp_path):
     assert "woke" not in out
     root = scanout.parse_xml(xml.read_text())
     assert root.find("runstats/finished") is not None
+
+
+# ---- targets added by scripts ------------------------------------------------
+
+ADD_TARGETS_SCRIPT = """\
+local target = require "target"
+description = "adds two lab targets"
+categories = {"safe"}
+prerule = function() return true end
+action = function()
+  local st, err = target.add("198.18.250.9", "198.18.250.10")
+  return tostring(st) .. " " .. tostring(err)
+end
+"""
+
+
+def test_targets_added_by_scripts_are_not_dropped_silently(lab, run_in, cmap_bin, tmp_path):
+    """cmap does not scan them yet (nmap does): it must say so, naming them."""
+    path = tmp_path / "addtargets.nse"
+    path.write_text(ADD_TARGETS_SCRIPT)
+    os.chmod(tmp_path, 0o755)
+    os.chmod(path, 0o644)
+    base = [cmap_bin, "-sn", "-n", "--script", str(path), "198.18.1.10"]
+    run = run_in(lab.scanner, base + ["--script-args", "newtargets"], 30)
+    assert run.returncode == 0, run.stderr
+    assert "|_addtargets: true 2" in run.stdout
+    assert ("WARNING: scripts added 2 new targets (198.18.250.9, 198.18.250.10); cmap does "
+            "not scan targets added by scripts yet") in run.stderr
+    # Without newtargets the target library refuses, and nothing is queued.
+    run = run_in(lab.scanner, base, 30)
+    assert run.returncode == 0, run.stderr
+    assert "newtargets" in run.stdout and "WARNING: scripts added" not in run.stderr

@@ -5,9 +5,11 @@
 # a few listeners. Runs the tools alternately, checks that they find the same
 # open ports, and prints medians and the median nmap/cmap ratio per workload.
 #
-# usage: sudo bench/compare.sh [-n RUNS] [-b BUILD_DIR] [--engine]
+# usage: sudo bench/compare.sh [-n RUNS] [-b BUILD_DIR] [-w WORKLOAD] [--engine]
 #   -n RUNS     runs per tool and workload (default 7)
 #   -b DIR      meson build directory (default build)
+#   -w WORKLOAD only this workload, e.g. -w "-p 80,443" (repeatable; default
+#               all three)
 #   --engine    time BUILD/bench/engine_only (connect_scan() alone) instead
 #               of the cmap binary
 # Environment: FLAGS, extra flags for both scanners (default "--max-retries 2").
@@ -18,15 +20,17 @@ set -euo pipefail
 
 RUNS=7
 BUILD=build
+ONLY=()
 ENGINE=0
 INSIDE=0
 while [ $# -gt 0 ]; do
     case "$1" in
     -n) RUNS="${2:-}"; shift 2 ;;
     -b) BUILD="${2:-}"; shift 2 ;;
+    -w) ONLY+=("${2:-}"); shift 2 ;;
     --engine) ENGINE=1; shift ;;
     --inside) INSIDE=1; shift ;;
-    *) echo "usage: $0 [-n RUNS] [-b BUILD_DIR] [--engine]" >&2; exit 2 ;;
+    *) echo "usage: $0 [-n RUNS] [-b BUILD_DIR] [-w WORKLOAD] [--engine]" >&2; exit 2 ;;
     esac
 done
 case "$RUNS" in '' | 0 | *[!0-9]*) echo "runs must be a positive number" >&2; exit 2 ;; esac
@@ -41,6 +45,7 @@ OUT="/tmp/cmap-bench-$$.gnmap" # the inner half's grepable output, per run
 FLAGS=${FLAGS:---max-retries 2}
 LISTEN_PORTS=(22 80 8080)
 WORKLOADS=("-p-" "-p 80,443" "--top-ports 1000")
+if [ "${#ONLY[@]}" -gt 0 ]; then WORKLOADS=("${ONLY[@]}"); fi
 
 # ---- outer half: namespace, listeners, cleanup ----------------------------
 
@@ -79,7 +84,10 @@ while True:
     done
     local engine_flag=()
     [ "$ENGINE" = 1 ] && engine_flag=(--engine)
-    ip netns exec "$NS" bash "$SELF" --inside -n "$RUNS" -b "$BUILD" "${engine_flag[@]}"
+    local only_args=()
+    for w in "${ONLY[@]}"; do only_args+=(-w "$w"); done
+    ip netns exec "$NS" bash "$SELF" --inside -n "$RUNS" -b "$BUILD" "${engine_flag[@]}" \
+        "${only_args[@]}"
 }
 
 # shellcheck disable=SC2317 # invoked by the trap
@@ -179,12 +187,14 @@ inner() {
         printf '%-18s %12s %12s %9.2fx\n' "$w" "$(ms "$mn")" "$(ms "$mc")" "$mr"
         [ "$w" = "-p-" ] && full_cmap=$mc
     done
-    local tf=()
-    for _ in $(seq "$RUNS"); do tf+=("$(run_floor)"); done
-    local mf
-    mf=$(printf '%s\n' "${tf[@]}" | median)
-    printf 'floor (bench/floor.c, -p-): %s; cmap -p- takes %s of the floor time\n' "$(ms "$mf")" \
-        "$(awk -v c="$full_cmap" -v f="$mf" 'BEGIN { printf "%.2fx", c / f }')"
+    if [ "$full_cmap" != 0 ]; then # the floor is -p-'s
+        local tf=()
+        for _ in $(seq "$RUNS"); do tf+=("$(run_floor)"); done
+        local mf
+        mf=$(printf '%s\n' "${tf[@]}" | median)
+        printf 'floor (bench/floor.c, -p-): %s; cmap -p- takes %s of the floor time\n' "$(ms "$mf")" \
+            "$(awk -v c="$full_cmap" -v f="$mf" 'BEGIN { printf "%.2fx", c / f }')"
+    fi
     if [ "$ENGINE" = 1 ]; then echo "(cmap column: connect_scan() alone, bench/engine_only)"; fi
     return "$status"
 }

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/prefault.h"
 #include "data/services_fast.h"
 #include "data/services_num.h"
 
@@ -25,6 +26,7 @@
 #define MAX_FILE_SIZE (64u * 1024u * 1024u)
 #define PORT_SLOTS 65536u
 #define INDEXED_PROTOS 3u /* tcp, udp, sctp */
+#define PREFAULT_MIN_TEXT (64u * 1024u)
 
 struct services_db {
     char *text;                    /* the file; names point into it */
@@ -32,9 +34,10 @@ struct services_db {
     size_t count;
     uint32_t *index; /* [proto][port] -> entry number + 1 */
     bool has_frequencies;
-    size_t mapped_len;   /* text is a private file mapping of this size, 0 = heap */
-    const uint8_t *want; /* [proto][port / 8] bits: entries kept; NULL = all */
-    size_t n_wanted;     /* ports named in want: an upper bound on entries */
+    bool full_parser_only; /* services_parse_reference: no fast path */
+    size_t mapped_len;     /* text is a private file mapping of this size, 0 = heap */
+    const uint8_t *want;   /* [proto][port / 8] bits: entries kept; NULL = all */
+    size_t n_wanted;       /* ports named in want: an upper bound on entries */
 };
 
 struct parse_ctx {
@@ -224,28 +227,22 @@ static size_t max_entries(const char *text, size_t len)
     return n;
 }
 
-/* Fault a fresh allocation in with one system call. On this kind of VM a
- * page fault costs about 2.5 us, and loading nmap-services touched some 700
- * pages one fault at a time: most of a two-port scan's run time (measured
- * with perf stat -e page-faults). Harmless if the kernel lacks the advice. */
-static void prefault(void *p, size_t len)
-{
-#ifdef MADV_POPULATE_WRITE
-    uintptr_t page = 4096, start = (uintptr_t)p & ~(page - 1);
-    uintptr_t end = ((uintptr_t)p + len + page - 1) & ~(page - 1);
-    if (len >= 16 * page) madvise((void *)start, end - start, MADV_POPULATE_WRITE);
-#else
-    (void)p;
-    (void)len;
-#endif
-}
-
 static size_t line_of(const char *text, const char *at)
 {
     size_t n = 1;
     for (const char *p = text; (p = memchr(p, '\n', (size_t)(at - p))) != NULL; p++)
         n++;
     return n;
+}
+
+/* A line the fast path read: db->has_frequencies is set by the caller. */
+static void add_fast_line(void *ctx, const struct services_fast_line *fl)
+{
+    struct services_db *db = ctx;
+    double freq = 0;
+    services_parse_ratio(fl->frequency, 8, &freq);
+    fl->name[fl->name_len] = '\0';
+    add_entry(db, fl->name, fl->port, fl->proto, freq);
 }
 
 static int parse_all(struct services_db *db, size_t len, struct parse_ctx *pc)
@@ -257,20 +254,14 @@ static int parse_all(struct services_db *db, size_t len, struct parse_ctx *pc)
         pc->lineno = line_of(p, nul);
         return fail(pc, "NUL byte in line");
     }
+    const struct services_fast_walk walk = {.want = db->want, .emit = add_fast_line, .ctx = db};
     while (p < end) {
+        size_t lines = 0;
+        if (!db->full_parser_only) p = services_fast_run(p, end, &walk, &lines);
+        if (lines) db->has_frequencies = true;
+        pc->lineno += lines;
+        if (p >= end) break;
         pc->lineno++;
-        struct services_fast_line fl;
-        if (services_fast_line(p, end, &fl) == 0) {
-            db->has_frequencies = true;
-            if (wanted(db, fl.port, fl.proto)) {
-                double freq = 0;
-                services_parse_ratio(fl.frequency, 8, &freq);
-                fl.name[fl.name_len] = '\0';
-                add_entry(db, fl.name, fl.port, fl.proto, freq);
-            }
-            p = fl.next;
-            continue;
-        }
         if (parse_line(db, &p, end, pc) < 0) return -1;
     }
     return 0;
@@ -289,9 +280,11 @@ static struct services_db *parse_into(struct services_db *db, size_t len, const 
         services_free(db);
         return NULL;
     }
-    if (!db->want) {
-        prefault(db->entries, n_entries * sizeof *db->entries);
-        prefault(db->index, INDEXED_PROTOS * PORT_SLOTS * sizeof *db->index);
+    /* A whole table of a real file fills most of the index's pages; a small
+     * file (tests, a custom --servicedb) touches a few, on demand. */
+    if (!db->want && len >= PREFAULT_MIN_TEXT) {
+        prefault_write(db->entries, n_entries * sizeof *db->entries);
+        prefault_write(db->index, INDEXED_PROTOS * PORT_SLOTS * sizeof *db->index);
     }
     if (parse_all(db, len, &pc) < 0) {
         services_free(db);
@@ -302,7 +295,7 @@ static struct services_db *parse_into(struct services_db *db, size_t len, const 
 
 /* Takes ownership of text (len bytes plus room for a terminator). */
 static struct services_db *parse_owned(char *text, size_t len, const char *label, char *err,
-                                       size_t errlen)
+                                       size_t errlen, bool full_parser_only)
 {
     struct services_db *db = calloc(1, sizeof *db);
     if (!db) {
@@ -312,12 +305,13 @@ static struct services_db *parse_owned(char *text, size_t len, const char *label
         return NULL;
     }
     db->text = text;
+    db->full_parser_only = full_parser_only;
     text[len] = '\0';
     return parse_into(db, len, label, err, errlen);
 }
 
-struct services_db *services_parse(const char *text, size_t len, const char *label, char *err,
-                                   size_t errlen)
+static struct services_db *parse_copy(const char *text, size_t len, const char *label, char *err,
+                                      size_t errlen, bool full_parser_only)
 {
     if (!text && len) return NULL;
     char *copy = malloc(len + 1);
@@ -327,7 +321,19 @@ struct services_db *services_parse(const char *text, size_t len, const char *lab
         return NULL;
     }
     if (len) memcpy(copy, text, len);
-    return parse_owned(copy, len, label, err, errlen);
+    return parse_owned(copy, len, label, err, errlen, full_parser_only);
+}
+
+struct services_db *services_parse(const char *text, size_t len, const char *label, char *err,
+                                   size_t errlen)
+{
+    return parse_copy(text, len, label, err, errlen, false);
+}
+
+struct services_db *services_parse_reference(const char *text, size_t len, const char *label,
+                                             char *err, size_t errlen)
+{
+    return parse_copy(text, len, label, err, errlen, true);
 }
 
 static void open_error(const char *path, int e, char *err, size_t errlen)
@@ -340,7 +346,7 @@ static void open_error(const char *path, int e, char *err, size_t errlen)
 static char *read_whole(int fd, size_t size)
 {
     char *buf = malloc(size + 1);
-    if (buf) prefault(buf, size + 1);
+    if (buf) prefault_write(buf, size + 1);
     size_t got = 0;
     while (buf && got < size) {
         ssize_t n = read(fd, buf + got, size - got);
@@ -393,7 +399,7 @@ struct services_db *services_load(const char *path, char *err, size_t errlen)
         open_error(path, e, err, errlen);
         return NULL;
     }
-    return parse_owned(text, size, path, err, errlen);
+    return parse_owned(text, size, path, err, errlen, false);
 }
 
 /* The file as a private writable mapping: pages come straight from the page

@@ -23,11 +23,15 @@ struct services_db *services_load(const char *path, char *err, size_t errlen);
 /* Parse from memory (tests, fuzzing); `label` names the source in errors. */
 struct services_db *services_parse(const char *text, size_t len, const char *label, char *err,
                                    size_t errlen);
+/* services_parse with the full parser reading every line, no fast path
+ * (services_fast.c): the reference the fast path is tested against. */
+struct services_db *services_parse_reference(const char *text, size_t len, const char *label,
+                                             char *err, size_t errlen);
 /* Like services_load, validating every line, but keeping only the entries
  * for the given ports: a scan of a few explicit ports then reads names
  * without building the whole table (start-up cost; see services.c). */
-struct services_db *services_load_ports(const char *path, const struct port_list *ports,
-                                        char *err, size_t errlen);
+struct services_db *services_load_ports(const char *path, const struct port_list *ports, char *err,
+                                        size_t errlen);
 void services_free(struct services_db *db);
 
 /* Name for port/proto, or NULL when the table has none (writers print "unknown"). */

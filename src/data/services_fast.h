@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The common shape of an nmap-services line, recognised 16 bytes at a time.
+// The common shape of an nmap-services line, read without a branch that
+// depends on a field's length.
 #ifndef CMAP_DATA_SERVICES_FAST_H
 #define CMAP_DATA_SERVICES_FAST_H
 
@@ -17,10 +18,25 @@ struct services_fast_line {
     char *next;            /* the start of the next line */
 };
 
-/* Recognises the line at p (which needs at least 48 readable bytes before
- * end) when it has that shape. Returns 0 and fills out, or -1 when the
- * line needs the full parser: anything unusual, including every error,
- * is left to it, so both paths accept exactly the same lines. */
-int services_fast_line(char *p, const char *end, struct services_fast_line *out);
+/* What a run hands back, and which lines it hands back. */
+struct services_fast_walk {
+    /* [proto][port / 8] bits of the entries wanted (tcp, udp, sctp, 8 KiB
+     * each); NULL wants every line. */
+    const uint8_t *want;
+    void (*emit)(void *ctx, const struct services_fast_line *line);
+    void *ctx;
+    size_t max_lines; /* stop after this many lines; 0 for no limit */
+};
+
+/* Reads lines of that shape from p on, passing the wanted ones to emit.
+ * Returns where it stopped: end, or the start of a line of any other shape
+ * (every error among them), which is the full parser's (services.c) to
+ * read, so both paths accept exactly the same lines. *lines is set to the
+ * number of lines read. */
+char *services_fast_run(char *p, char *end, const struct services_fast_walk *walk, size_t *lines);
+
+/* One line: 0 with its fields in out when the line at p has the common
+ * shape, else -1. The same reading as a run (tests and fuzzing). */
+int services_fast_line(char *p, char *end, struct services_fast_line *out);
 
 #endif

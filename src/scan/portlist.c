@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/prefault.h"
 #include "data/services.h"
 #include "scan/portlist_order.h"
 #include "scan/portspec.h"
@@ -35,6 +36,15 @@ static int fail(struct build *b, const char *msg)
 {
     if (b->err && b->errlen) snprintf(b->err, b->errlen, "%s", msg);
     return -1;
+}
+
+/* A port table (64 KiB), its pages mapped in one system call rather than
+ * sixteen faults: a two-port scan's whole start-up is about a millisecond. */
+static uint8_t *new_table(void)
+{
+    uint8_t *table = malloc(PORTSPEC_TABLE_SIZE);
+    if (table) prefault_write(table, PORTSPEC_TABLE_SIZE);
+    return table;
 }
 
 static unsigned wanted_bits(const struct portlist_request *req)
@@ -70,7 +80,7 @@ static int getpts(struct build *b, const char *spec, uint8_t *table)
 static int removepts(struct build *b, uint8_t *table)
 {
     if (!b->req->exclude_spec) return 0;
-    uint8_t *ex = malloc(PORTSPEC_TABLE_SIZE);
+    uint8_t *ex = new_table();
     if (!ex) return fail(b, "Out of memory");
     int rc = getpts(b, b->req->exclude_spec, ex);
     for (size_t i = 0; rc == 0 && i < PORTSPEC_TABLE_SIZE; i++)
@@ -107,7 +117,7 @@ static int top_candidates(struct build *b, uint8_t *cand, const uint8_t **out)
 
 static int select_top(struct build *b, double level, uint8_t *table)
 {
-    uint8_t *cand = malloc(PORTSPEC_TABLE_SIZE);
+    uint8_t *cand = new_table();
     if (!cand) return fail(b, "Out of memory");
     const uint8_t *restrict_to = NULL;
     int rc = top_candidates(b, cand, &restrict_to);
@@ -201,7 +211,7 @@ int portlist_build(const struct portlist_request *req, const struct services_db 
                                     .qualifiers = true,
                                     .db = db,
                                     .ip_proto_names = req->ip_proto_names};
-    uint8_t *table = malloc(PORTSPEC_TABLE_SIZE);
+    uint8_t *table = new_table();
     if (!table) return fail(&b, "Out of memory");
     int rc = build_table(&b, table);
     if (rc == 0 && fill_lists(req, table, out) < 0) rc = fail(&b, "Out of memory");

@@ -94,6 +94,30 @@ static void check_subset(const uint8_t *data, size_t size, const struct services
     services_free(sub);
 }
 
+/* The loader (fast path and full parser) and the full parser alone agree:
+ * the same error, or the same entries in the same order. */
+static void check_against_reference(const uint8_t *data, size_t size, const struct services_db *db,
+                                    const char *err)
+{
+    char ref_err[512] = "";
+    struct services_db *ref =
+        services_parse_reference((const char *)data, size, LABEL, ref_err, sizeof ref_err);
+    FUZZ_CHECK((db == NULL) == (ref == NULL));
+    if (!db) {
+        FUZZ_CHECK(strcmp(err, ref_err) == 0);
+        return;
+    }
+    size_t n = 0, rn = 0;
+    const struct service_entry *e = services_entries(db, &n);
+    const struct service_entry *r = services_entries(ref, &rn);
+    FUZZ_CHECK(n == rn);
+    for (size_t i = 0; i < n; i++)
+        FUZZ_CHECK(strcmp(e[i].name, r[i].name) == 0 && e[i].port == r[i].port &&
+                   e[i].proto == r[i].proto && e[i].frequency == r[i].frequency);
+    FUZZ_CHECK(services_has_frequencies(db) == services_has_frequencies(ref));
+    services_free(ref);
+}
+
 static void check_db(const uint8_t *data, size_t size)
 {
     char *text = malloc(size ? size : 1); /* unterminated: the length rules */
@@ -111,11 +135,48 @@ static void check_db(const uint8_t *data, size_t size)
             check_entry(db, &e[i]);
     }
     check_subset(data, size, db, err);
+    check_against_reference(data, size, db, err);
     services_free(db);
 }
 
-/* Every line the fast path takes is one the full parser takes the same
- * way: one entry with the same name, port, protocol and frequency. */
+/* One line the fast path read must be one the full parser reads the same
+ * way: one entry with the same name, port, protocol and frequency, and the
+ * line ends at its first newline. */
+static void check_fast_entry(const struct services_fast_line *fl, const char *end)
+{
+    const char *nl = memchr(fl->name, '\n', (size_t)(end - fl->name));
+    FUZZ_CHECK(nl && fl->next == nl + 1);
+    char err[512] = "";
+    struct services_db *one =
+        services_parse_reference(fl->name, (size_t)(fl->next - fl->name), LABEL, err, sizeof err);
+    FUZZ_CHECK(one != NULL);
+    size_t count = 0;
+    const struct service_entry *e = services_entries(one, &count);
+    FUZZ_CHECK(count == 1);
+    FUZZ_CHECK(strlen(e->name) == fl->name_len && memcmp(e->name, fl->name, fl->name_len) == 0);
+    FUZZ_CHECK(e->port == fl->port && e->proto == fl->proto);
+    double freq = -1;
+    FUZZ_CHECK(services_parse_ratio(fl->frequency, 8, &freq) == SERVICES_RATIO_OK);
+    FUZZ_CHECK(freq == e->frequency);
+    services_free(one);
+}
+
+struct run_check {
+    const char *end;
+    char *expect; /* where the next line read must start */
+};
+
+static void check_run_line(void *ctx, const struct services_fast_line *fl)
+{
+    struct run_check *rc = ctx;
+    FUZZ_CHECK(fl->name == rc->expect); /* lines in order, none skipped */
+    check_fast_entry(fl, rc->end);
+    rc->expect = fl->next;
+}
+
+/* The fast path, line by line and in runs over the whole text (as the
+ * loader reads it): every line it takes checks out, and a run stops only
+ * at a line start. */
 static void check_fast_path(const uint8_t *data, size_t size)
 {
     /* A file with a NUL byte is refused before any line is read. */
@@ -131,22 +192,20 @@ static void check_fast_path(const uint8_t *data, size_t size)
         struct services_fast_line fl;
         if (services_fast_line(p, end, &fl) == 0) {
             FUZZ_CHECK(fl.next == next);
-            char err[512] = "";
-            struct services_db *one =
-                services_parse(p, (size_t)(next - p), LABEL, err, sizeof err);
-            FUZZ_CHECK(one != NULL);
-            size_t count = 0;
-            const struct service_entry *e = services_entries(one, &count);
-            FUZZ_CHECK(count == 1);
-            FUZZ_CHECK(strlen(e->name) == fl.name_len &&
-                       memcmp(e->name, fl.name, fl.name_len) == 0);
-            FUZZ_CHECK(e->port == fl.port && e->proto == fl.proto);
-            double freq = -1;
-            FUZZ_CHECK(services_parse_ratio(fl.frequency, 8, &freq) == SERVICES_RATIO_OK);
-            FUZZ_CHECK(freq == e->frequency);
-            services_free(one);
+            check_fast_entry(&fl, end);
         }
         p = next;
+    }
+    for (char *p = text; p < end;) {
+        struct run_check rc = {.end = end, .expect = p};
+        struct services_fast_walk walk = {.emit = check_run_line, .ctx = &rc};
+        size_t lines = 0;
+        char *stop = services_fast_run(p, end, &walk, &lines);
+        FUZZ_CHECK(stop == rc.expect && stop <= end);
+        FUZZ_CHECK((lines == 0) == (stop == p));
+        /* The line it stopped at is the full parser's; go on after it. */
+        char *nl = stop < end ? memchr(stop, '\n', (size_t)(end - stop)) : NULL;
+        p = nl ? nl + 1 : end;
     }
     free(text);
 }

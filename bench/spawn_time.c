@@ -4,8 +4,8 @@
 // substitution, whose fork of a subshell added about a millisecond to every
 // run and so hid most of a two-port scan's difference.
 //
-// OUTFILE is removed and created afresh before the clock starts, and the
-// child inherits it already open. Opening it with O_TRUNC in the child put
+// OUTFILE, when it is a regular file or absent, is removed and created
+// afresh before the clock starts, and the child inherits it already open. Opening it with O_TRUNC in the child put
 // the harness's own file-system work inside the timed run: truncating the
 // previous run's output on ext4 arms auto_da_alloc, which flushes the new
 // data when the scanner closes its stdout, about 0.45 ms per run on this
@@ -15,9 +15,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,11 +39,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s OUTFILE CMD [ARGS...]\n", argv[0]);
         return 2;
     }
-    if (unlink(argv[1]) != 0 && errno != ENOENT) {
+    /* Only a regular file is replaced: /dev/null or a pipe is opened as it
+     * is (removing /dev/null would leave a plain file in its place). */
+    struct stat st;
+    bool regular = lstat(argv[1], &st) == 0 && S_ISREG(st.st_mode);
+    if (regular && unlink(argv[1]) != 0) {
         fprintf(stderr, "spawn_time: cannot remove %s: %s\n", argv[1], strerror(errno));
         return 2;
     }
-    int out = open(argv[1], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    bool absent = regular || (lstat(argv[1], &st) != 0 && errno == ENOENT);
+    int out = absent ? open(argv[1], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)
+                     : open(argv[1], O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
     if (out < 0) {
         fprintf(stderr, "spawn_time: cannot create %s: %s\n", argv[1], strerror(errno));
         return 2;

@@ -314,6 +314,19 @@ static int run_resumed_hosts(struct run_ctx *c, struct resume *resume)
     return rc;
 }
 
+/* Targets the scripts added (pre-scan scripts, or the last group's host
+ * scripts) join the run after its own, as nmap's NewTargets do. */
+static void queue_script_targets(struct run_ctx *c, struct target_iter *targets)
+{
+    char **added;
+    size_t n = nse_new_targets(c->nse, &added);
+    for (size_t i = 0; i < n; i++) {
+        target_iter_add(targets, added[i]);
+        free(added[i]);
+    }
+    free(added);
+}
+
 static int run_scan(struct run_ctx *c, struct target_iter *targets)
 {
     struct run *run = c->run;
@@ -321,6 +334,7 @@ static int run_scan(struct run_ctx *c, struct target_iter *targets)
     hostgroup_init(&group, hostgroup_size(c->plan));
     int rc = 0;
     while (!run->interrupted) {
+        queue_script_targets(c, targets);
         size_t n = hostgroup_fill(&group, targets);
         if (n == 0) break;
         if (scan_group(c, group.hosts, n) != 0 || scan_stop_requested)

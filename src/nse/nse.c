@@ -30,6 +30,7 @@ struct nse {
     struct nse_engine *engine;
     nse_module_run_fn run;
     nse_module_close_fn close;
+    nse_module_take_targets_fn take_targets;
     /* Opened by a thread while the scan goes on (see nse_open): joined
      * before the engine is first used; err holds a failure's message. */
     bool opening;
@@ -83,7 +84,8 @@ static bool open_engine(struct nse *nse)
     *(void **)&open_fn = dlsym(nse->handle, NSE_MODULE_OPEN);
     *(void **)&nse->run = dlsym(nse->handle, NSE_MODULE_RUN);
     *(void **)&nse->close = dlsym(nse->handle, NSE_MODULE_CLOSE);
-    if (!open_fn || !nse->run || !nse->close) {
+    *(void **)&nse->take_targets = dlsym(nse->handle, NSE_MODULE_TAKE_TARGETS);
+    if (!open_fn || !nse->run || !nse->close || !nse->take_targets) {
         snprintf(nse->err + skip, ERR_MAX - skip, "%s lacks its entry points", MODULE_NAME);
         return false;
     }
@@ -168,6 +170,14 @@ int nse_post_scan(struct nse *nse)
 {
     if (!nse || !nse->plan->script_scan) return 0;
     return run_phase(nse, NSE_PHASE_POST, NULL, 0);
+}
+
+size_t nse_new_targets(struct nse *nse, char ***out)
+{
+    *out = NULL;
+    /* Still loading in the background: no script has run to add any. */
+    if (!nse || nse->opening || !nse->engine) return 0;
+    return nse->take_targets(nse->engine, out);
 }
 
 void nse_close(struct nse *nse)

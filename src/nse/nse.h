@@ -42,6 +42,11 @@ int nse_pre_scan(struct nse *nse);
 int nse_scan_group(struct nse *nse, struct host **hosts, size_t n);
 int nse_post_scan(struct nse *nse);
 
+/* The targets scripts added (target.add with --script-args newtargets)
+ * since the last call, as malloc'd strings in a malloc'd array; how many.
+ * nmap scans them after the run's own targets. */
+size_t nse_new_targets(struct nse *nse, char ***out);
+
 void nse_close(struct nse *nse);
 
 #endif

@@ -113,6 +113,7 @@ struct nse_engine *cmap_nse_module_open(const struct plan *plan, struct run *run
 int cmap_nse_module_run(struct nse_engine *e, enum nse_phase phase, struct host **hosts, size_t n,
                         char *err, size_t errlen);
 void cmap_nse_module_close(struct nse_engine *e);
+size_t cmap_nse_module_take_targets(struct nse_engine *e, char ***out);
 
 struct nse_engine *cmap_nse_module_open(const struct plan *plan, struct run *run,
                                         struct outputs *out, struct watch *watch, char *err,
@@ -280,32 +281,20 @@ int cmap_nse_module_run(struct nse_engine *e, enum nse_phase phase, struct host 
     return rc;
 }
 
-/* Targets scripts added with --script-args newtargets: nmap scans them in
- * later host groups; cmap does not yet, so it says so rather than drop
- * them in silence. */
-static void warn_new_targets(lua_State *L)
+/* Targets scripts added with --script-args newtargets: the binary hands
+ * them to the target iterator between host groups, as nmap reads its
+ * NewTargets. Those added by post-scan scripts are never scanned, as in
+ * nmap. */
+size_t cmap_nse_module_take_targets(struct nse_engine *e, char ***out)
 {
-    char **added;
-    size_t n = nse_take_new_targets(L, &added);
-    if (n == 0) return;
-    char list[512] = "";
-    size_t used = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i < 5 && used < sizeof list)
-            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
-                                     added[i]);
-        free(added[i]);
-    }
-    free(added);
-    error("WARNING: scripts added %zu new target%s (%s%s); cmap does not scan targets added "
-          "by scripts yet, so they were not scanned.",
-          n, n == 1 ? "" : "s", list, n > 5 ? ", ..." : "");
+    *out = NULL;
+    if (!e || !e->ctx.main_L) return 0;
+    return nse_take_new_targets(e->ctx.main_L, out);
 }
 
 void cmap_nse_module_close(struct nse_engine *e)
 {
     if (!e) return;
-    if (e->ctx.main_L) warn_new_targets(e->ctx.main_L);
     if (e->ctx.main_L) lua_close(e->ctx.main_L);
     nse_output_reset(e);
     if (e->help_xml && e->help_xml != stdout)

@@ -27,9 +27,13 @@ typedef struct nse_engine *(*nse_module_open_fn)(const struct plan *plan, struct
 typedef int (*nse_module_run_fn)(struct nse_engine *e, enum nse_phase phase, struct host **hosts,
                                  size_t n, char *err, size_t errlen);
 typedef void (*nse_module_close_fn)(struct nse_engine *e);
+/* The targets scripts added (nmap.add_targets) since the last call, as
+ * malloc'd strings in a malloc'd array the caller frees; how many. */
+typedef size_t (*nse_module_take_targets_fn)(struct nse_engine *e, char ***out);
 
 #define NSE_MODULE_OPEN "cmap_nse_module_open"
 #define NSE_MODULE_RUN "cmap_nse_module_run"
 #define NSE_MODULE_CLOSE "cmap_nse_module_close"
+#define NSE_MODULE_TAKE_TARGETS "cmap_nse_module_take_targets"
 
 #endif

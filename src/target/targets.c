@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // The target iterator. Specs come from exactly one source, as in nmap's
 // grab_next_host_spec: -iR if given, else the -iL file, else the command
-// line (nmap ignores command-line targets when -iL is used). Each spec is
-// walked by a cursor; addresses then pass the exclusions and --unique, and
-// --randomize-hosts shuffles them in chunks.
+// line (nmap ignores command-line targets when -iL is used); once that is
+// exhausted, from the specs scripts added (nmap's NewTargets, read by its
+// HostGroupState::next_expression). Each spec is walked by a cursor;
+// addresses then pass the exclusions and --unique, and --randomize-hosts
+// shuffles them in chunks.
 #include "target/targets.h"
 
 #include <stdlib.h>
@@ -32,6 +34,10 @@ struct target_iter {
     bool random_mode;
     long long random_left; /* -iR N; 0 means endless */
     struct random_ip rnd;
+    bool source_done; /* the -iL file or the command line is exhausted */
+
+    char **added; /* specs added while the run goes on (target_iter_add) */
+    size_t n_added, added_pos, added_cap;
 
     struct spec_cursor cur;
     struct exclude_set *excl;
@@ -125,7 +131,7 @@ void target_iter_set_skip_hook(struct target_iter *it, target_skip_fn fn, void *
 
 /* The next spec string from the command line or the -iL file; NULL at the
  * end. A spec too long for nmap's buffer ends the run as nmap's does. */
-static const char *next_spec(struct target_iter *it)
+static const char *next_source_spec(struct target_iter *it)
 {
     if (!it->input) return it->argi < it->argc ? it->argv[it->argi++] : NULL;
     size_t n = hostfile_next(it->input, it->spec_buf, sizeof it->spec_buf);
@@ -136,6 +142,31 @@ static const char *next_spec(struct target_iter *it)
         exit(EXIT_FATAL);
     }
     return it->spec_buf;
+}
+
+/* The run's own specs first (none with -iR, whose addresses come from
+ * next_random), then those added since. */
+static const char *next_spec(struct target_iter *it)
+{
+    if (!it->random_mode && !it->source_done) {
+        const char *spec = next_source_spec(it);
+        if (spec) return spec;
+        it->source_done = true;
+    }
+    return it->added_pos < it->n_added ? it->added[it->added_pos++] : NULL;
+}
+
+void target_iter_add(struct target_iter *it, const char *spec)
+{
+    if (it->n_added == it->added_cap) {
+        size_t cap = it->added_cap ? 2 * it->added_cap : 16;
+        char **grown = realloc(it->added, cap * sizeof *grown);
+        if (!grown) abort();
+        it->added = grown;
+        it->added_cap = cap;
+    }
+    if (!(it->added[it->n_added] = strdup(spec))) abort();
+    it->n_added++;
 }
 
 /* Start the next spec that yields a walk; false when none is left. nmap
@@ -182,7 +213,7 @@ static int next_random(struct target_iter *it, struct target *out)
 /* The next target in spec order, before any shuffling. */
 static int next_ordered(struct target_iter *it, struct target *out)
 {
-    if (it->random_mode) return next_random(it, out);
+    if (it->random_mode && next_random(it, out)) return 1;
     for (;;) {
         struct net_addr a;
         while (cursor_next(&it->cur, &a)) {
@@ -255,6 +286,9 @@ void target_iter_free(struct target_iter *it)
     exclude_free(it->excl);
     seen_set_free(&it->seen);
     free(it->unresolved_last);
+    for (size_t i = 0; i < it->n_added; i++)
+        free(it->added[i]);
+    free(it->added);
     free(it);
 }
 

@@ -14,8 +14,8 @@ struct target_iter;
 
 struct target {
     struct net_addr addr;
-    char *name;                /* hostname as given, or NULL for literals (owned) */
-    struct net_addr *others;   /* other addresses of name, not scanned (owned) */
+    char *name;              /* hostname as given, or NULL for literals (owned) */
+    struct net_addr *others; /* other addresses of name, not scanned (owned) */
     size_t n_others;
 };
 
@@ -34,6 +34,12 @@ void target_clear(struct target *t);
  * exclusions after the banner. target_iter_open fails fatally only on -iL. */
 struct target_iter *target_iter_open(const struct plan *plan);
 void target_iter_load_excludes(struct target_iter *it);
+
+/* A spec to walk once the run's own are done (targets a script added,
+ * nmap's NewTargets): resolved, excluded and made unique like the others.
+ * It may come after target_iter_next has returned 0; the next call then
+ * goes on with it. */
+void target_iter_add(struct target_iter *it, const char *spec);
 
 /* Called with each spec nmap reports as skipped in its XML output
  * (<target specification="x" status="skipped" reason="invalid"/>): specs

@@ -395,31 +395,48 @@ def test_interrupt_ends_script_phase(svc_host, lab, cmap_bin, tmp_path):
 
 # ---- targets added by scripts ------------------------------------------------
 
+# A pre-scan script adds the "filtered" host; a host script, run on the
+# "open" host, adds the "reject" one, which only a later host group can scan.
 ADD_TARGETS_SCRIPT = """\
 local target = require "target"
-description = "adds two lab targets"
+description = "adds lab targets"
 categories = {"safe"}
 prerule = function() return true end
-action = function()
-  local st, err = target.add("198.18.250.9", "198.18.250.10")
+hostrule = function(host) return host.ip == "198.18.1.2" end
+action = function(host)
+  local st, err = target.add(host and "198.18.1.4" or "198.18.1.3")
   return tostring(st) .. " " .. tostring(err)
 end
 """
 
 
-def test_targets_added_by_scripts_are_not_dropped_silently(lab, run_in, cmap_bin, tmp_path):
-    """cmap does not scan them yet (nmap does): it must say so, naming them."""
+def reported_hosts(normal):
+    return re.findall(r"^Nmap scan report for (\S+)", normal, re.M)
+
+
+def test_targets_added_by_scripts_are_scanned_like_nmap(scan_both, tmp_path_factory):
+    path = tmp_path_factory.mktemp("addtargets") / "addtargets.nse"
+    path.write_text(ADD_TARGETS_SCRIPT)
+    os.chmod(path.parent, 0o755)
+    os.chmod(path, 0o644)
+    runs = scan_both(["-sn", "-n", "--script", str(path), "--script-args", "newtargets"],
+                     ["198.18.1.2"], "N")
+    require_success(runs)
+    nmap, cmap = runs["nmap"].files["N"], runs["cmap"].files["N"]
+    assert reported_hosts(nmap) == ["198.18.1.2", "198.18.1.3", "198.18.1.4"], nmap
+    assert reported_hosts(cmap) == reported_hosts(nmap), cmap
+    assert "|_addtargets: true 1" in cmap
+    done = re.compile(r"^# Nmap done at .* -- 3 IP addresses \(3 hosts up\)", re.M)
+    assert done.search(nmap) and done.search(cmap), cmap
+
+
+def test_targets_are_added_only_with_newtargets(lab, run_in, cmap_bin, tmp_path):
     path = tmp_path / "addtargets.nse"
     path.write_text(ADD_TARGETS_SCRIPT)
     os.chmod(tmp_path, 0o755)
     os.chmod(path, 0o644)
-    base = [cmap_bin, "-sn", "-n", "--script", str(path), "198.18.1.10"]
-    run = run_in(lab.scanner, base + ["--script-args", "newtargets"], 30)
+    run = run_in(lab.scanner, [cmap_bin, "-sn", "-n", "--script", str(path), "198.18.1.2"], 30)
     assert run.returncode == 0, run.stderr
-    assert "|_addtargets: true 2" in run.stdout
-    assert ("WARNING: scripts added 2 new targets (198.18.250.9, 198.18.250.10); cmap does "
-            "not scan targets added by scripts yet") in run.stderr
-    # Without newtargets the target library refuses, and nothing is queued.
-    run = run_in(lab.scanner, base, 30)
-    assert run.returncode == 0, run.stderr
-    assert "newtargets" in run.stdout and "WARNING: scripts added" not in run.stderr
+    # The target library refuses without the argument, and says why.
+    assert "newtargets" in run.stdout
+    assert reported_hosts(run.stdout) == ["198.18.1.2"], run.stdout

@@ -397,6 +397,69 @@ static void random_targets_count_and_exclusions(void **state)
     assert_int_equal(n, 100000);
 }
 
+static void next_formatted(struct target_iter *it, char *out, size_t len)
+{
+    struct target t;
+    assert_int_equal(target_iter_next(it, &t), 1);
+    net_addr_format(&t.addr, out, len);
+    target_clear(&t);
+}
+
+/* Specs added while the run goes on (targets scripts add) come after the
+ * run's own, even once the iterator has said it was done, and pass the
+ * same exclusions and --unique. */
+static void added_specs_follow_the_run_own(void **state)
+{
+    (void)state;
+    struct plan p;
+    char *specs[] = {"10.0.0.1"};
+    char *excl[] = {"10.0.0.5"};
+    plan_init(&p, AF_INET, specs, 1);
+    p.excludes = excl;
+    p.n_excludes = 1;
+    p.unique = true;
+    struct target_iter *it = target_iter_new(&p);
+    char buf[NET_ADDR_STRLEN];
+    target_iter_add(it, "10.0.0.2");
+    next_formatted(it, buf, sizeof buf);
+    assert_string_equal(buf, "10.0.0.1");
+    next_formatted(it, buf, sizeof buf);
+    assert_string_equal(buf, "10.0.0.2");
+    struct target t;
+    assert_int_equal(target_iter_next(it, &t), 0);
+    target_iter_add(it, "10.0.0.4/30"); /* .4 to .7, minus the excluded .5 */
+    target_iter_add(it, "10.0.0.1");    /* seen already: --unique drops it */
+    const char *want[] = {"10.0.0.4", "10.0.0.6", "10.0.0.7"};
+    for (size_t i = 0; i < 3; i++) {
+        next_formatted(it, buf, sizeof buf);
+        assert_string_equal(buf, want[i]);
+    }
+    assert_int_equal(target_iter_next(it, &t), 0);
+    target_iter_free(it);
+}
+
+/* With -iR the added specs come once the random addresses are done. */
+static void added_specs_follow_random_targets(void **state)
+{
+    (void)state;
+    struct plan p;
+    plan_init(&p, AF_INET, NULL, 0);
+    p.random_targets = 2;
+    struct target_iter *it = target_iter_new(&p);
+    struct target t;
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(target_iter_next(it, &t), 1);
+        target_clear(&t);
+    }
+    assert_int_equal(target_iter_next(it, &t), 0);
+    target_iter_add(it, "10.0.0.9");
+    char buf[NET_ADDR_STRLEN];
+    next_formatted(it, buf, sizeof buf);
+    assert_string_equal(buf, "10.0.0.9");
+    assert_int_equal(target_iter_next(it, &t), 0);
+    target_iter_free(it);
+}
+
 static void randomize_hosts_shuffles_in_chunks(void **state)
 {
     (void)state;
@@ -441,6 +504,8 @@ int main(void)
         cmocka_unit_test(hostnames_resolve_and_mask),
         cmocka_unit_test(random_targets_count_and_exclusions),
         cmocka_unit_test(randomize_hosts_shuffles_in_chunks),
+        cmocka_unit_test(added_specs_follow_the_run_own),
+        cmocka_unit_test(added_specs_follow_random_targets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -47,14 +47,21 @@ static void emit(struct nsock_trace *t, int level, const char *func, const char 
     va_end(ap);
     int64_t ms = (clock_mono_us() - t->start_us) / USEC_PER_MSEC;
     if (ms < 0) ms = 0;
+    /* What was printed before this line shows before it on a terminal. */
+    if (t->out != stdout) fflush(stdout);
     fprintf(t->out, "NSOCK %s [%.4fs] %s(): %s\n", level_name(level), (double)ms / 1000.0, func,
             msg);
 }
 
-void nsock_trace_init(struct nsock_trace *t, int level, int64_t start_us, FILE *out)
+void nsock_trace_start(struct nsock_trace *t, int level, int64_t start_us, FILE *out)
 {
     *t = (struct nsock_trace){
         .level = level, .start_us = start_us, .out = out, .next_iod = 1, .next_serial = 1};
+}
+
+void nsock_trace_init(struct nsock_trace *t, int level, int64_t start_us, FILE *out)
+{
+    nsock_trace_start(t, level, start_us, out);
     /* The address is the one of the function that does nmap's logging
      * here, as nsock prints its logger's. */
     union {
@@ -184,6 +191,71 @@ long nsock_trace_write(struct nsock_trace *t, unsigned long iod, const char *pee
     return eid;
 }
 
+long nsock_trace_reconnect_ssl(struct nsock_trace *t, unsigned long iod, int timeout_ms)
+{
+    if (!nsock_trace_on(t)) return 0;
+    long eid = event_new(t, iod, NSOCK_EV_CONNECT_SSL);
+    emit(t, NSOCK_TRACE_INFO, "nsock_reconnect_ssl",
+         "SSL reconnection requested (IOD #%lu) EID %ld", iod, eid);
+    add_event(t, eid, timeout_ms);
+    return eid;
+}
+
+long nsock_trace_sendto(struct nsock_trace *t, unsigned long iod, const char *peer, size_t len)
+{
+    if (!nsock_trace_on(t)) return 0;
+    long eid = event_new(t, iod, NSOCK_EV_WRITE);
+    emit(t, NSOCK_TRACE_INFO, "nsock_sendto",
+         "Sendto request for %zu bytes to IOD #%lu EID %ld [%s]", len, iod, eid, peer);
+    add_event(t, eid, -1);
+    return eid;
+}
+
+long nsock_trace_read_bytes(struct nsock_trace *t, unsigned long iod, const char *peer, size_t n,
+                            int timeout_ms)
+{
+    if (!nsock_trace_on(t)) return 0;
+    long eid = event_new(t, iod, NSOCK_EV_READ);
+    emit(t, NSOCK_TRACE_INFO, "nsock_readbytes",
+         "Read request for %zu bytes from IOD #%lu [%s] EID %ld", n, iod, peer, eid);
+    add_event(t, eid, timeout_ms);
+    return eid;
+}
+
+long nsock_trace_read_lines(struct nsock_trace *t, unsigned long iod, const char *peer, size_t n,
+                            int timeout_ms)
+{
+    if (!nsock_trace_on(t)) return 0;
+    long eid = event_new(t, iod, NSOCK_EV_READ);
+    emit(t, NSOCK_TRACE_INFO, "nsock_readlines",
+         "Read request for %zu lines from IOD #%lu [%s] EID %ld", n, iod, peer, eid);
+    add_event(t, eid, timeout_ms);
+    return eid;
+}
+
+void nsock_trace_setup_udp(struct nsock_trace *t, unsigned long iod)
+{
+    emit(t, NSOCK_TRACE_INFO, "nsock_setup_udp", "UDP unconnected socket (IOD #%lu)", iod);
+}
+
+long nsock_trace_timer(struct nsock_trace *t, long long ms)
+{
+    if (!nsock_trace_on(t)) return 0;
+    long eid = event_new(t, 0, NSOCK_EV_TIMER);
+    emit(t, NSOCK_TRACE_INFO, "nsock_timer_create", "Timer created - %lldms from now.  EID %ld", ms,
+         eid);
+    return eid;
+}
+
+static const char *type_name(long eid);
+
+void nsock_trace_cancel(struct nsock_trace *t, long eid)
+{
+    if (!nsock_trace_on(t) || eid == 0) return;
+    emit(t, NSOCK_TRACE_INFO, "nsock_event_cancel", "Event #%ld (type %s) cancelled", eid,
+         type_name(eid));
+}
+
 static const char *type_name(long eid)
 {
     switch (eid & 7) {
@@ -215,6 +287,8 @@ static const char *status_name(enum nsock_ev_status st)
         return "EOF";
     case NSOCK_ST_KILL:
         return "KILL";
+    case NSOCK_ST_CANCELLED:
+        return "CANCELLED";
     }
     return "UNKNOWN!";
 }
@@ -237,6 +311,11 @@ void nsock_trace_callback(struct nsock_trace *t, long eid, enum nsock_ev_status 
         /* GNU strerror_r returns the text (maybe not in buf). */
         const char *text = strerror_r(err, buf, sizeof buf);
         snprintf(errstr, sizeof errstr, "[%s (%d)] ", text, err);
+    }
+    if (!peer) {
+        emit(t, NSOCK_TRACE_INFO, fn, "Callback: %s %s %sfor EID %ld", type_name(eid),
+             status_name(st), errstr, eid);
+        return;
     }
     emit(t, NSOCK_TRACE_INFO, fn, "Callback: %s %s %sfor EID %ld [%s]", type_name(eid),
          status_name(st), errstr, eid, peer);

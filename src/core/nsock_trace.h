@@ -49,6 +49,7 @@ enum nsock_ev_status {
     NSOCK_ST_TIMEOUT,
     NSOCK_ST_EOF,
     NSOCK_ST_KILL,
+    NSOCK_ST_CANCELLED,
 };
 
 /* What a connect request is: "TCP connection requested to a:p", "UDP
@@ -73,6 +74,9 @@ int nsock_trace_level_for(int debugging, bool traced);
  * external logging function" and "Set log level" lines, as nmap's
  * service scan does when it creates its pool. */
 void nsock_trace_init(struct nsock_trace *t, int level, int64_t start_us, FILE *out);
+/* The same numbering without those two lines (NSE's pool: nmap registers
+ * its logger once, before the service scan). */
+void nsock_trace_start(struct nsock_trace *t, int level, int64_t start_us, FILE *out);
 static inline bool nsock_trace_on(const struct nsock_trace *t)
 {
     return t && t->level > NSOCK_TRACE_OFF && t->out;
@@ -92,10 +96,25 @@ long nsock_trace_connect(struct nsock_trace *t, unsigned long iod, enum nsock_co
 long nsock_trace_read(struct nsock_trace *t, unsigned long iod, const char *peer, int timeout_ms);
 long nsock_trace_write(struct nsock_trace *t, unsigned long iod, const char *peer, const void *data,
                        size_t len, int timeout_ms);
+/* The requests only NSE's sockets make: nsock_reconnect_ssl (STARTTLS),
+ * nsock_sendto (an unconnected UDP socket), nsock_readbytes and
+ * nsock_readlines (n bytes or lines wanted), nsock_setup_udp's line for
+ * the socket itself, and nsock_timer_create (nmap.socket's sleep). */
+long nsock_trace_reconnect_ssl(struct nsock_trace *t, unsigned long iod, int timeout_ms);
+long nsock_trace_sendto(struct nsock_trace *t, unsigned long iod, const char *peer, size_t len);
+long nsock_trace_read_bytes(struct nsock_trace *t, unsigned long iod, const char *peer, size_t n,
+                            int timeout_ms);
+long nsock_trace_read_lines(struct nsock_trace *t, unsigned long iod, const char *peer, size_t n,
+                            int timeout_ms);
+void nsock_trace_setup_udp(struct nsock_trace *t, unsigned long iod);
+long nsock_trace_timer(struct nsock_trace *t, long long ms);
+/* A pending event was cancelled: "Event #N (type TIMER) cancelled". */
+void nsock_trace_cancel(struct nsock_trace *t, long eid);
 
 /* An event ended: nsock's "Callback: READ SUCCESS for EID ..." line. err:
  * the errno of an ERROR. For a successful read, data/len are what this
- * read delivered and eof says the peer closed right after them. */
+ * read delivered and eof says the peer closed right after them. peer is
+ * NULL for a timer, whose line names none. */
 void nsock_trace_callback(struct nsock_trace *t, long eid, enum nsock_ev_status st, int err,
                           const char *peer, const void *data, size_t len, bool eof);
 /* The event's handler has run: nsock frees the event ("event_delete",

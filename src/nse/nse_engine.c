@@ -14,6 +14,7 @@
 #include "cli/plan.h"
 #include <lualib.h>
 
+#include "core/clock.h"
 #include "core/addr.h"
 #include "core/log.h"
 #include "core/loop.h"
@@ -115,6 +116,21 @@ int cmap_nse_module_run(struct nse_engine *e, enum nse_phase phase, struct host 
 void cmap_nse_module_close(struct nse_engine *e);
 size_t cmap_nse_module_take_targets(struct nse_engine *e, char ***out);
 
+/* Script sockets' nsock lines: one pool for the run, as NSE's in nmap,
+ * with times counted from the run's start. */
+static void start_nsock_trace(struct nse_ctx *ctx)
+{
+    struct timeval now;
+    clock_wall(&now);
+    int64_t since = 0;
+    if (ctx->run && ctx->run->start_time.tv_sec)
+        since = (int64_t)(now.tv_sec - ctx->run->start_time.tv_sec) * 1000000 +
+                (now.tv_usec - ctx->run->start_time.tv_usec);
+    if (since < 0) since = 0;
+    int level = nsock_trace_level_for(ctx->plan->debugging, ctx->plan->script_trace);
+    nsock_trace_start(&ctx->nsock, level, clock_mono_us() - since, stderr);
+}
+
 struct nse_engine *cmap_nse_module_open(const struct plan *plan, struct run *run,
                                         struct outputs *out, struct watch *watch, char *err,
                                         size_t errlen)
@@ -131,6 +147,7 @@ struct nse_engine *cmap_nse_module_open(const struct plan *plan, struct run *run
     e->df = (struct datafile_ctx){
         .datadir = plan->datadir, .exe_path = plan->exe_path, .debugging = plan->debugging};
     e->ctx.loop = loop_new();
+    start_nsock_trace(&e->ctx);
     lua_State *L = e->ctx.loop ? luaL_newstate() : NULL;
     if (!L) {
         snprintf(err, errlen, "Out of memory starting Lua");

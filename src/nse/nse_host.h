@@ -13,6 +13,8 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include "core/nsock_trace.h"
+
 struct plan;
 struct run;
 struct host;
@@ -27,6 +29,7 @@ struct nse_ctx {
     struct loop *loop;   /* the loop nmap.socket.loop(ms) turns; sockets and timers watch it */
     struct host **hosts; /* the host group of the current NSE_SCAN phase; NULL otherwise */
     size_t n_hosts;
+    struct nsock_trace nsock; /* the numbering of script sockets' nsock lines */
 };
 
 /* The context of L (any thread of it): set once by the engine with

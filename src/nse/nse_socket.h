@@ -117,9 +117,9 @@ void nse_sock_trace_setup_udp(struct nse_sock *s);
  * does; then, when it ends, its callback line and NSE's line. */
 void nse_sock_trace_request(struct nse_sock *s, enum nse_trace_kind kind, size_t n);
 void nse_sock_trace_done(struct nse_sock *s);
-unsigned long nse_sock_trace_timer(const struct nse_ctx *ctx, double secs);
-void nse_sock_trace_timer_done(const struct nse_ctx *ctx, unsigned long eid);
-void nse_sock_trace_timer_cancel(const struct nse_ctx *ctx, unsigned long eid);
+unsigned long nse_sock_trace_timer(struct nse_ctx *ctx, double secs);
+void nse_sock_trace_timer_done(struct nse_ctx *ctx, unsigned long eid);
+void nse_sock_trace_timer_cancel(struct nse_ctx *ctx, unsigned long eid);
 
 /* nse_socket.c: a thread was made runnable (loop(ms) may return) */
 void nse_sock_count_restore(void);

@@ -4,9 +4,9 @@
 // also at -d2 and up without a trace, as nmap's log level has it):
 //   nsock's, on stderr as nmap's nsock logs them, "NSOCK INFO [0.0950s]
 //   nsock_connect_tcp(): TCP connection requested to 198.18.1.2:4105 (IOD
-//   #2) EID 16", for each request and its callback, with nsock's
-//   numbering: an IOD per connection, and an event id (EID) of
-//   (serial << 3 | type) for every request;
+//   #2) EID 16", for each request and its callback, numbered and worded by
+//   core/nsock_trace.c (the service scan's trace too) in one pool for the
+//   run;
 //   NSE's, "NSE: TCP 198.18.0.1:40000 > 198.18.0.2:80 | CONNECT" when a
 //   connect ends (whatever the outcome), "| SEND" once sent, "| SSL
 //   RECONNECT", "| CLOSE", and the bytes sent (">") and received ("<"): as
@@ -16,29 +16,17 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include "cli/plan.h"
 #include "core/nsock_trace.h"
 #include "report/model.h"
 
-/* nsock's event types, the low 3 bits of an EID */
-enum { EV_CONNECT = 0, EV_CONNECT_SSL = 1, EV_READ = 2, EV_WRITE = 3, EV_TIMER = 4 };
-
-static unsigned long iod_serial, event_serial;
-
 bool nse_sock_tracing(const struct nse_ctx *ctx)
 {
     return ctx && ctx->plan && ctx->plan->script_trace;
-}
-
-/* nsock's lines follow nmap's log level: a trace, or -d2 and up. */
-static bool nsock_tracing(const struct nse_ctx *ctx)
-{
-    return ctx && ctx->plan &&
-           nsock_trace_level_for(ctx->plan->debugging, ctx->plan->script_trace) >= NSOCK_TRACE_INFO;
 }
 
 static void endpoint(const struct sockaddr_storage *ss, char *out, size_t len)
@@ -59,8 +47,10 @@ static void endpoint(const struct sockaddr_storage *ss, char *out, size_t len)
 
 static int port_of(const struct sockaddr_storage *ss)
 {
-    if (ss->ss_family == AF_INET) return ntohs(((const struct sockaddr_in *)(const void *)ss)->sin_port);
-    if (ss->ss_family == AF_INET6) return ntohs(((const struct sockaddr_in6 *)(const void *)ss)->sin6_port);
+    if (ss->ss_family == AF_INET)
+        return ntohs(((const struct sockaddr_in *)(const void *)ss)->sin_port);
+    if (ss->ss_family == AF_INET6)
+        return ntohs(((const struct sockaddr_in6 *)(const void *)ss)->sin6_port);
     return 0;
 }
 
@@ -105,7 +95,8 @@ void nse_sock_trace_data(const struct nse_sock *s, const char *dir, const char *
     printf("NSE: %s | ", p);
     const unsigned char *d = (const unsigned char *)data;
     size_t printable = 0;
-    for (size_t i = 0; i < len; i++) printable += isprint(d[i]) != 0;
+    for (size_t i = 0; i < len; i++)
+        printable += isprint(d[i]) != 0;
     if (printable * 100 >= len * 95) {
         /* mostly text: as it is, white space included, other bytes as
          * nmap escapes them (a backslash right-aligned in three columns,
@@ -130,165 +121,103 @@ void nse_sock_trace_data(const struct nse_sock *s, const char *dir, const char *
                 printf("   ");
         }
         printf(" ");
-        for (size_t i = 0; i < n; i++) putchar(isprint(d[off + i]) ? d[off + i] : ' ');
+        for (size_t i = 0; i < n; i++)
+            putchar(isprint(d[off + i]) ? d[off + i] : ' ');
         printf("\n");
     }
     printf("\n");
     fflush(stdout);
 }
 
-/* ---- nsock's lines ---- */
-
-static void nsock_line(const struct nse_ctx *ctx, const char *func, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void nsock_line(const struct nse_ctx *ctx, const char *func, const char *fmt, ...)
-{
-    double t = 0;
-    struct timeval now;
-    gettimeofday(&now, NULL);
-    if (ctx->run && ctx->run->start_time.tv_sec)
-        t = (double)(now.tv_sec - ctx->run->start_time.tv_sec) +
-            (double)(now.tv_usec - ctx->run->start_time.tv_usec) / 1e6;
-    if (t < 0) t = 0;
-    fflush(stdout); /* keep the order of the two streams on a terminal */
-    fprintf(stderr, "NSOCK INFO [%.4fs] %s(): ", t, func);
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
+/* ---- nsock's lines, numbered by the run's pool (core/nsock_trace.c) ---- */
 
 void nse_sock_trace_iod_new(struct nse_sock *s)
 {
-    s->iod_id = ++iod_serial;
-    if (nsock_tracing(s->ctx)) nsock_line(s->ctx, "nsock_iod_new2", "nsock_iod_new (IOD #%lu)", s->iod_id);
+    s->iod_id = nsock_trace_iod_new(&s->ctx->nsock);
 }
 
 void nse_sock_trace_iod_delete(struct nse_sock *s)
 {
-    if (!s->iod_id) return;
-    if (nsock_tracing(s->ctx))
-        nsock_line(s->ctx, "nsock_iod_delete", "nsock_iod_delete (IOD #%lu)", s->iod_id);
+    nsock_trace_iod_delete(&s->ctx->nsock, s->iod_id, NULL, 0);
     s->iod_id = 0;
-}
-
-static unsigned long new_eid(int type)
-{
-    return (++event_serial << 3) | (unsigned long)type;
 }
 
 void nse_sock_trace_request(struct nse_sock *s, enum nse_trace_kind kind, size_t n)
 {
-    static const int types[] = {
-        [TK_CONNECT_TCP] = EV_CONNECT, [TK_CONNECT_UDP] = EV_CONNECT,
-        [TK_CONNECT_SSL] = EV_CONNECT_SSL, [TK_RECONNECT_SSL] = EV_CONNECT_SSL,
-        [TK_WRITE] = EV_WRITE, [TK_SENDTO] = EV_WRITE, [TK_READ] = EV_READ,
-        [TK_READBYTES] = EV_READ, [TK_READLINES] = EV_READ,
-    };
+    struct nsock_trace *t = &s->ctx->nsock;
     s->tkind = kind;
-    s->eid = new_eid(types[kind]);
-    if (!nsock_tracing(s->ctx)) return;
+    s->eid = 0;
+    if (!nsock_trace_on(t)) return;
     char peer[INET6_ADDRSTRLEN + 8];
     endpoint(&s->peer, peer, sizeof peer);
-    const struct nse_ctx *c = s->ctx;
+    int timeout = s->timeout_ms > INT_MAX ? INT_MAX : (int)s->timeout_ms;
+    long eid = 0;
     switch (kind) {
     case TK_CONNECT_TCP:
-        nsock_line(c, "nsock_connect_tcp", "TCP connection requested to %s (IOD #%lu) EID %lu", peer,
-                   s->iod_id, s->eid);
+        eid = nsock_trace_connect(t, s->iod_id, NSOCK_CONN_TCP, peer, timeout);
         break;
     case TK_CONNECT_UDP:
-        nsock_line(c, "nsock_connect_udp", "UDP connection requested to %s (IOD #%lu) EID %lu", peer,
-                   s->iod_id, s->eid);
+        eid = nsock_trace_connect(t, s->iod_id, NSOCK_CONN_UDP, peer, timeout);
         break;
     case TK_CONNECT_SSL:
-        nsock_line(c, "nsock_connect_ssl", "SSL connection requested to %s/tcp (IOD #%lu) EID %lu", peer,
-                   s->iod_id, s->eid);
+        eid = nsock_trace_connect(t, s->iod_id, NSOCK_CONN_SSL, peer, timeout);
         break;
     case TK_RECONNECT_SSL:
-        nsock_line(c, "nsock_reconnect_ssl", "SSL reconnection requested (IOD #%lu) EID %lu", s->iod_id,
-                   s->eid);
+        eid = nsock_trace_reconnect_ssl(t, s->iod_id, timeout);
         break;
     case TK_WRITE:
-        nsock_line(c, "nsock_write", "Write request for %zu bytes to IOD #%lu EID %lu [%s]", n, s->iod_id,
-                   s->eid, peer);
+        eid = nsock_trace_write(t, s->iod_id, peer, NULL, n, timeout);
         break;
     case TK_SENDTO:
-        nsock_line(c, "nsock_sendto", "Sendto request for %zu bytes to IOD #%lu EID %lu [%s]", n, s->iod_id,
-                   s->eid, peer);
+        eid = nsock_trace_sendto(t, s->iod_id, peer, n);
         break;
     case TK_READ:
-        nsock_line(c, "nsock_read", "Read request from IOD #%lu [%s] (timeout: %lldms) EID %lu", s->iod_id,
-                   peer, (long long)s->timeout_ms, s->eid);
+        eid = nsock_trace_read(t, s->iod_id, peer, timeout);
         break;
     case TK_READBYTES:
-        nsock_line(c, "nsock_readbytes", "Read request for %zu bytes from IOD #%lu [%s] EID %lu", n,
-                   s->iod_id, peer, s->eid);
+        eid = nsock_trace_read_bytes(t, s->iod_id, peer, n, timeout);
         break;
     case TK_READLINES:
-        nsock_line(c, "nsock_readlines", "Read request for %zu lines from IOD #%lu [%s] EID %lu", n,
-                   s->iod_id, peer, s->eid);
+        eid = nsock_trace_read_lines(t, s->iod_id, peer, n, timeout);
         break;
     }
+    s->eid = (unsigned long)eid;
 }
 
 void nse_sock_trace_setup_udp(struct nse_sock *s)
 {
-    if (nsock_tracing(s->ctx))
-        nsock_line(s->ctx, "nsock_setup_udp", "UDP unconnected socket (IOD #%lu)", s->iod_id);
+    nsock_trace_setup_udp(&s->ctx->nsock, s->iod_id);
+}
+
+static enum nsock_ev_status nsock_status(enum nse_sock_status st)
+{
+    switch (st) {
+    case NS_OK:
+        return NSOCK_ST_SUCCESS;
+    case NS_TIMEOUT:
+        return NSOCK_ST_TIMEOUT;
+    case NS_EOF:
+        return NSOCK_ST_EOF;
+    case NS_ERROR:
+        return NSOCK_ST_ERROR;
+    case NS_CANCELLED:
+        break;
+    }
+    return NSOCK_ST_CANCELLED;
 }
 
 /* The callback line of the finished request, then NSE's line for it. */
 void nse_sock_trace_done(struct nse_sock *s)
 {
-    if (!nsock_tracing(s->ctx) && !nse_sock_tracing(s->ctx)) return;
-    static const char *const status[] = {"SUCCESS", "TIMEOUT", "EOF", "ERROR", "CANCELLED"};
-    const char *type = "READ";
-    switch (s->tkind) {
-    case TK_CONNECT_TCP:
-    case TK_CONNECT_UDP:
-        type = "CONNECT";
-        break;
-    case TK_CONNECT_SSL:
-    case TK_RECONNECT_SSL:
-        type = "SSL-CONNECT";
-        break;
-    case TK_WRITE:
-    case TK_SENDTO:
-        type = "WRITE";
-        break;
-    default:
-        break;
-    }
+    if (!nsock_trace_on(&s->ctx->nsock) && !nse_sock_tracing(s->ctx)) return;
     bool reading = s->tkind == TK_READ || s->tkind == TK_READBYTES || s->tkind == TK_READLINES;
     size_t got = reading && s->len > s->len_at_start ? s->len - s->len_at_start : 0;
     /* a read that got bytes succeeded, whatever ended it */
     enum nse_sock_status st = got ? NS_OK : s->st;
     char peer[INET6_ADDRSTRLEN + 8];
     endpoint(&s->peer, peer, sizeof peer);
-    char extra[128] = "";
-    if (st == NS_ERROR && s->err)
-        snprintf(extra, sizeof extra, " [%s (%d)]", strerror(s->err), s->err);
-    if (got) {
-        char shown[84] = "";
-        if (got < 80) {
-            shown[0] = ':';
-            shown[1] = ' ';
-            for (size_t i = 0; i < got; i++) {
-                unsigned char c = (unsigned char)s->buf[s->len_at_start + i];
-                shown[2 + i] = isprint(c) ? (char)c : '.';
-            }
-            shown[2 + got] = 0;
-        }
-        if (nsock_tracing(s->ctx))
-            nsock_line(s->ctx, "nsock_trace_handler_callback",
-                       "Callback: %s %s for EID %lu [%s] %s(%zu bytes)%s", type, status[st], s->eid,
-                       peer, s->eof ? "[EOF]" : "", got, shown);
-    } else if (nsock_tracing(s->ctx)) {
-        nsock_line(s->ctx, "nsock_trace_handler_callback", "Callback: %s %s%s for EID %lu [%s]", type,
-                   status[st], extra, s->eid, peer);
-    }
+    nsock_trace_callback(&s->ctx->nsock, (long)s->eid, nsock_status(st), s->err, peer,
+                         got ? s->buf + s->len_at_start : NULL, got, s->eof);
     switch (s->tkind) {
     case TK_CONNECT_TCP:
     case TK_CONNECT_UDP:
@@ -308,23 +237,17 @@ void nse_sock_trace_done(struct nse_sock *s)
     }
 }
 
-unsigned long nse_sock_trace_timer(const struct nse_ctx *ctx, double secs)
+unsigned long nse_sock_trace_timer(struct nse_ctx *ctx, double secs)
 {
-    unsigned long eid = new_eid(EV_TIMER);
-    if (nsock_tracing(ctx))
-        nsock_line(ctx, "nsock_timer_create", "Timer created - %lldms from now.  EID %lu",
-                   (long long)(secs * 1000), eid);
-    return eid;
+    return (unsigned long)nsock_trace_timer(&ctx->nsock, (long long)(secs * 1000));
 }
 
-void nse_sock_trace_timer_cancel(const struct nse_ctx *ctx, unsigned long eid)
+void nse_sock_trace_timer_cancel(struct nse_ctx *ctx, unsigned long eid)
 {
-    if (nsock_tracing(ctx))
-        nsock_line(ctx, "nsock_event_cancel", "Event #%lu (type TIMER) cancelled", eid);
+    nsock_trace_cancel(&ctx->nsock, (long)eid);
 }
 
-void nse_sock_trace_timer_done(const struct nse_ctx *ctx, unsigned long eid)
+void nse_sock_trace_timer_done(struct nse_ctx *ctx, unsigned long eid)
 {
-    if (nsock_tracing(ctx))
-        nsock_line(ctx, "nsock_trace_handler_callback", "Callback: TIMER SUCCESS for EID %lu", eid);
+    nsock_trace_callback(&ctx->nsock, (long)eid, NSOCK_ST_SUCCESS, 0, NULL, NULL, 0, false);
 }

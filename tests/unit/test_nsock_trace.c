@@ -178,6 +178,50 @@ static void info_other_lines(void **state)
     free(text);
 }
 
+/* The requests only NSE's sockets make (nmap --script-trace's wording). */
+static void info_script_socket_lines(void **state)
+{
+    (void)state;
+    struct capture c;
+    cap_open(&c);
+    struct nsock_trace t;
+    nsock_trace_start(&t, NSOCK_TRACE_INFO, clock_mono_us(), c.f);
+    const char *p = "198.18.1.10:25";
+    unsigned long iod = nsock_trace_iod_new(&t);
+    long tls = nsock_trace_reconnect_ssl(&t, iod, 5000);
+    long bytes = nsock_trace_read_bytes(&t, iod, p, 4, 5000);
+    long lines = nsock_trace_read_lines(&t, iod, p, 2, 5000);
+    unsigned long u = nsock_trace_iod_new(&t);
+    nsock_trace_setup_udp(&t, u);
+    long snd = nsock_trace_sendto(&t, u, "198.18.1.10:53", 30);
+    long timer = nsock_trace_timer(&t, 250);
+    nsock_trace_callback(&t, timer, NSOCK_ST_SUCCESS, 0, NULL, NULL, 0, false);
+    nsock_trace_cancel(&t, nsock_trace_timer(&t, 1000));
+    nsock_trace_callback(&t, lines, NSOCK_ST_CANCELLED, 0, p, NULL, 0, false);
+    assert_int_equal(tls, 9);
+    assert_int_equal(bytes, 18);
+    assert_int_equal(snd, 35);
+    char *text = cap_text(&c);
+    assert_string_equal(
+        text, "NSOCK INFO [T] nsock_iod_new2(): nsock_iod_new (IOD #1)\n"
+              "NSOCK INFO [T] nsock_reconnect_ssl(): SSL reconnection requested (IOD #1) EID 9\n"
+              "NSOCK INFO [T] nsock_readbytes(): Read request for 4 bytes from IOD #1 "
+              "[198.18.1.10:25] EID 18\n"
+              "NSOCK INFO [T] nsock_readlines(): Read request for 2 lines from IOD #1 "
+              "[198.18.1.10:25] EID 26\n"
+              "NSOCK INFO [T] nsock_iod_new2(): nsock_iod_new (IOD #2)\n"
+              "NSOCK INFO [T] nsock_setup_udp(): UDP unconnected socket (IOD #2)\n"
+              "NSOCK INFO [T] nsock_sendto(): Sendto request for 30 bytes to IOD #2 EID 35 "
+              "[198.18.1.10:53]\n"
+              "NSOCK INFO [T] nsock_timer_create(): Timer created - 250ms from now.  EID 44\n"
+              "NSOCK INFO [T] nsock_trace_handler_callback(): Callback: TIMER SUCCESS for EID 44\n"
+              "NSOCK INFO [T] nsock_timer_create(): Timer created - 1000ms from now.  EID 52\n"
+              "NSOCK INFO [T] nsock_event_cancel(): Event #52 (type TIMER) cancelled\n"
+              "NSOCK INFO [T] nsock_trace_handler_callback(): Callback: READ CANCELLED for EID "
+              "26 [198.18.1.10:25]\n");
+    free(text);
+}
+
 /* nmap -sV -d4 -sU -p 53 against dnsmasq, the service scan's lines. */
 static void debug_udp_dns(void **state)
 {
@@ -283,6 +327,7 @@ int main(void)
         cmocka_unit_test(info_ssh_banner),
         cmocka_unit_test(eids_carry_type_in_low_bits),
         cmocka_unit_test(info_other_lines),
+        cmocka_unit_test(info_script_socket_lines),
         cmocka_unit_test(debug_udp_dns),
         cmocka_unit_test(full_shows_write_data_and_off_is_silent),
         cmocka_unit_test(printable_replaces_and_bounds),

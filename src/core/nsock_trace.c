@@ -211,24 +211,14 @@ long nsock_trace_sendto(struct nsock_trace *t, unsigned long iod, const char *pe
     return eid;
 }
 
-long nsock_trace_read_bytes(struct nsock_trace *t, unsigned long iod, const char *peer, size_t n,
-                            int timeout_ms)
+long nsock_trace_read_count(struct nsock_trace *t, unsigned long iod, const char *peer, size_t n,
+                            bool lines, int timeout_ms)
 {
     if (!nsock_trace_on(t)) return 0;
     long eid = event_new(t, iod, NSOCK_EV_READ);
-    emit(t, NSOCK_TRACE_INFO, "nsock_readbytes",
-         "Read request for %zu bytes from IOD #%lu [%s] EID %ld", n, iod, peer, eid);
-    add_event(t, eid, timeout_ms);
-    return eid;
-}
-
-long nsock_trace_read_lines(struct nsock_trace *t, unsigned long iod, const char *peer, size_t n,
-                            int timeout_ms)
-{
-    if (!nsock_trace_on(t)) return 0;
-    long eid = event_new(t, iod, NSOCK_EV_READ);
-    emit(t, NSOCK_TRACE_INFO, "nsock_readlines",
-         "Read request for %zu lines from IOD #%lu [%s] EID %ld", n, iod, peer, eid);
+    emit(t, NSOCK_TRACE_INFO, lines ? "nsock_readlines" : "nsock_readbytes",
+         "Read request for %zu %s from IOD #%lu [%s] EID %ld", n, lines ? "lines" : "bytes", iod,
+         peer, eid);
     add_event(t, eid, timeout_ms);
     return eid;
 }

@@ -98,14 +98,12 @@ long nsock_trace_write(struct nsock_trace *t, unsigned long iod, const char *pee
                        size_t len, int timeout_ms);
 /* The requests only NSE's sockets make: nsock_reconnect_ssl (STARTTLS),
  * nsock_sendto (an unconnected UDP socket), nsock_readbytes and
- * nsock_readlines (n bytes or lines wanted), nsock_setup_udp's line for
+ * nsock_readlines (read_count: n bytes or lines wanted), nsock_setup_udp's line for
  * the socket itself, and nsock_timer_create (nmap.socket's sleep). */
 long nsock_trace_reconnect_ssl(struct nsock_trace *t, unsigned long iod, int timeout_ms);
 long nsock_trace_sendto(struct nsock_trace *t, unsigned long iod, const char *peer, size_t len);
-long nsock_trace_read_bytes(struct nsock_trace *t, unsigned long iod, const char *peer, size_t n,
-                            int timeout_ms);
-long nsock_trace_read_lines(struct nsock_trace *t, unsigned long iod, const char *peer, size_t n,
-                            int timeout_ms);
+long nsock_trace_read_count(struct nsock_trace *t, unsigned long iod, const char *peer, size_t n,
+                            bool lines, int timeout_ms);
 void nsock_trace_setup_udp(struct nsock_trace *t, unsigned long iod);
 long nsock_trace_timer(struct nsock_trace *t, long long ms);
 /* A pending event was cancelled: "Event #N (type TIMER) cancelled". */

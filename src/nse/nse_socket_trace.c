@@ -175,10 +175,10 @@ void nse_sock_trace_request(struct nse_sock *s, enum nse_trace_kind kind, size_t
         eid = nsock_trace_read(t, s->iod_id, peer, timeout);
         break;
     case TK_READBYTES:
-        eid = nsock_trace_read_bytes(t, s->iod_id, peer, n, timeout);
+        eid = nsock_trace_read_count(t, s->iod_id, peer, n, false, timeout);
         break;
     case TK_READLINES:
-        eid = nsock_trace_read_lines(t, s->iod_id, peer, n, timeout);
+        eid = nsock_trace_read_count(t, s->iod_id, peer, n, true, timeout);
         break;
     }
     s->eid = (unsigned long)eid;

@@ -189,8 +189,8 @@ static void info_script_socket_lines(void **state)
     const char *p = "198.18.1.10:25";
     unsigned long iod = nsock_trace_iod_new(&t);
     long tls = nsock_trace_reconnect_ssl(&t, iod, 5000);
-    long bytes = nsock_trace_read_bytes(&t, iod, p, 4, 5000);
-    long lines = nsock_trace_read_lines(&t, iod, p, 2, 5000);
+    long bytes = nsock_trace_read_count(&t, iod, p, 4, false, 5000);
+    long lines = nsock_trace_read_count(&t, iod, p, 2, true, 5000);
     unsigned long u = nsock_trace_iod_new(&t);
     nsock_trace_setup_udp(&t, u);
     long snd = nsock_trace_sendto(&t, u, "198.18.1.10:53", 30);

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 // nmap-services load benchmark: the part of a two-port scan's start-up that
 // cmap itself controls. Times services_load_ports() for ports 80 and 443
-// (what `-p 80,443` loads) and services_load() (the whole table, what the
-// default top-1000 scan loads); prints the median of RUNS runs in
-// microseconds.
+// (what `-p 80,443` loads), services_load_protos() for TCP (what the
+// default top-1000 TCP scan loads) and services_load() (the whole table);
+// prints the median of RUNS runs in microseconds.
 //
 // usage: services_bench [nmap-services]
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -27,14 +28,15 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static double median_load(const char *path, const struct port_list *only)
+static double median_load(const char *path, const struct port_list *only, const bool *protos)
 {
     static double t[RUNS];
     char err[512];
     for (int i = 0; i < RUNS; i++) {
         double t0 = now_us();
-        struct services_db *db = only ? services_load_ports(path, only, err, sizeof err)
-                                      : services_load(path, err, sizeof err);
+        struct services_db *db = only     ? services_load_ports(path, only, err, sizeof err)
+                                 : protos ? services_load_protos(path, protos, err, sizeof err)
+                                          : services_load(path, err, sizeof err);
         t[i] = now_us() - t0;
         if (!db) {
             fprintf(stderr, "%s\n", err);
@@ -53,7 +55,9 @@ int main(int argc, char **argv)
     struct port_list two = {0};
     two.ports[PROTO_TCP] = tcp;
     two.count[PROTO_TCP] = 2;
-    printf("-p 80,443 (services_load_ports): %8.1f us\n", median_load(path, &two));
-    printf("whole table (services_load):     %8.1f us\n", median_load(path, NULL));
+    const bool tcp_only[PROTO_COUNT] = {[PROTO_TCP] = true};
+    printf("-p 80,443 (services_load_ports):   %8.1f us\n", median_load(path, &two, NULL));
+    printf("every tcp (services_load_protos):  %8.1f us\n", median_load(path, NULL, tcp_only));
+    printf("whole table (services_load):       %8.1f us\n", median_load(path, NULL, NULL));
     return 0;
 }

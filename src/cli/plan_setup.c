@@ -47,6 +47,20 @@ static bool explicit_numeric_ports(const struct cli_ctx *ctx)
            ctx->top_ports == 0 && ctx->port_ratio < 0;
 }
 
+/* A selection by frequency (the default, -F, --top-ports, --port-ratio)
+ * among numeric ports reads only the scanned protocols' entries. */
+static bool protocol_subset(const struct cli_ctx *ctx, bool *protos)
+{
+    const struct plan *plan = ctx->plan;
+    if ((ctx->portlist && !numeric_spec(ctx->portlist)) ||
+        (ctx->exclude_ports && !numeric_spec(ctx->exclude_ports)) || plan->ip_proto_scan)
+        return false;
+    protos[PROTO_TCP] = plan->tcp_scan != TCP_SCAN_NONE;
+    protos[PROTO_UDP] = plan->udp_scan;
+    protos[PROTO_SCTP] = plan->sctp_scan != SCTP_SCAN_NONE;
+    return true;
+}
+
 static int load_services(struct cli_ctx *ctx, const struct port_list *only)
 {
     struct plan *plan = ctx->plan;
@@ -60,8 +74,11 @@ static int load_services(struct cli_ctx *ctx, const struct port_list *only)
         if (datafile_find(&dctx, "nmap-services", path, sizeof path) < 0)
             return cli_fatal(ctx, "%s", path);
     }
+    bool protos[PROTO_COUNT] = {0};
     struct services_db *db = only ? services_load_ports(path, only, err, sizeof err)
-                                  : services_load(path, err, sizeof err);
+                             : protocol_subset(ctx, protos)
+                                 ? services_load_protos(path, protos, err, sizeof err)
+                                 : services_load(path, err, sizeof err);
     if (!db) return cli_fatal(ctx, "%s", err);
     plan->services = db;
     return cli_set_string(ctx, &plan->services_path, path);

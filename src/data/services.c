@@ -440,16 +440,20 @@ static uint8_t *want_bits(const struct port_list *ports)
     return want;
 }
 
-struct services_db *services_load_ports(const char *path, const struct port_list *ports, char *err,
-                                        size_t errlen)
+/* A private mapping of path, parsed keeping the entries in want (taken
+ * over); n_wanted bounds how many there can be. */
+static struct services_db *load_mapped(const char *path, uint8_t *want, size_t n_wanted, char *err,
+                                       size_t errlen)
 {
     size_t len = 0;
     char *text = NULL;
-    if (map_file(path, &text, &len, err, errlen) < 0) return NULL;
+    if (!want || map_file(path, &text, &len, err, errlen) < 0) {
+        if (!want && err && errlen) snprintf(err, errlen, "%s: out of memory", path);
+        free(want);
+        return NULL;
+    }
     struct services_db *db = calloc(1, sizeof *db);
-    uint8_t *want = want_bits(ports);
-    if (!db || !want) {
-        free(db);
+    if (!db) {
         free(want);
         if (text) munmap(text, len);
         if (err && errlen) snprintf(err, errlen, "%s: out of memory", path);
@@ -458,9 +462,30 @@ struct services_db *services_load_ports(const char *path, const struct port_list
     db->text = text; /* NULL for an empty file */
     db->mapped_len = len;
     db->want = want;
-    for (unsigned proto = 0; proto < INDEXED_PROTOS; proto++)
-        db->n_wanted += ports->count[proto];
+    db->n_wanted = n_wanted;
     return parse_into(db, len, path, err, errlen);
+}
+
+struct services_db *services_load_ports(const char *path, const struct port_list *ports, char *err,
+                                        size_t errlen)
+{
+    size_t n = 0;
+    for (unsigned proto = 0; proto < INDEXED_PROTOS; proto++)
+        n += ports->count[proto];
+    return load_mapped(path, want_bits(ports), n, err, errlen);
+}
+
+struct services_db *services_load_protos(const char *path, const bool *protos, char *err,
+                                         size_t errlen)
+{
+    uint8_t *want = calloc(INDEXED_PROTOS, PORT_SLOTS / 8);
+    size_t n = 0;
+    for (unsigned proto = 0; want && proto < INDEXED_PROTOS; proto++) {
+        if (!protos[proto]) continue;
+        memset(want + proto * (PORT_SLOTS / 8), 0xff, PORT_SLOTS / 8);
+        n += PORT_SLOTS;
+    }
+    return load_mapped(path, want, n, err, errlen);
 }
 
 void services_free(struct services_db *db)

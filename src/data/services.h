@@ -32,6 +32,11 @@ struct services_db *services_parse_reference(const char *text, size_t len, const
  * without building the whole table (start-up cost; see services.c). */
 struct services_db *services_load_ports(const char *path, const struct port_list *ports, char *err,
                                         size_t errlen);
+/* The same, keeping every entry of the protocols with protos[proto] set
+ * (PROTO_TCP, PROTO_UDP, PROTO_SCTP): what a top-ports selection for the
+ * scanned protocols reads. */
+struct services_db *services_load_protos(const char *path, const bool *protos, char *err,
+                                         size_t errlen);
 void services_free(struct services_db *db);
 
 /* Name for port/proto, or NULL when the table has none (writers print "unknown"). */

@@ -94,6 +94,37 @@ static void check_subset(const uint8_t *data, size_t size, const struct services
     services_free(sub);
 }
 
+/* services_load_protos keeps exactly the full table's entries of the
+ * chosen protocols (which depend on the input), in order. */
+static void check_protocols(const uint8_t *data, size_t size, const struct services_db *full,
+                            const char *full_err)
+{
+    bool protos[PROTO_COUNT] = {0};
+    for (unsigned p = 0; p < PROTO_IP; p++)
+        protos[p] = size > p && (data[p] & 1);
+    char path[64], err[512] = "";
+    int fd = as_file(data, size, path, sizeof path);
+    struct services_db *sub = services_load_protos(path, protos, err, sizeof err);
+    close(fd);
+    FUZZ_CHECK((sub != NULL) == (full != NULL));
+    if (!sub) {
+        FUZZ_CHECK(strcmp(strchr(err + strlen(path), ':'), strchr(full_err, ':')) == 0);
+        return;
+    }
+    size_t count = 0, sub_count = 0, k = 0;
+    const struct service_entry *e = services_entries(full, &count);
+    const struct service_entry *se = services_entries(sub, &sub_count);
+    for (size_t i = 0; i < count; i++) {
+        if (!protos[e[i].proto]) continue;
+        FUZZ_CHECK(k < sub_count && se[k].port == e[i].port && se[k].proto == e[i].proto &&
+                   strcmp(se[k].name, e[i].name) == 0 && se[k].frequency == e[i].frequency);
+        k++;
+    }
+    FUZZ_CHECK(k == sub_count);
+    FUZZ_CHECK(services_has_frequencies(sub) == services_has_frequencies(full));
+    services_free(sub);
+}
+
 /* The loader (fast path and full parser) and the full parser alone agree:
  * the same error, or the same entries in the same order. */
 static void check_against_reference(const uint8_t *data, size_t size, const struct services_db *db,
@@ -135,6 +166,7 @@ static void check_db(const uint8_t *data, size_t size)
             check_entry(db, &e[i]);
     }
     check_subset(data, size, db, err);
+    check_protocols(data, size, db, err);
     check_against_reference(data, size, db, err);
     services_free(db);
 }

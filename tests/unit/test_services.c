@@ -284,6 +284,45 @@ static void subset_load_still_validates_every_line(void **state)
     free(path);
 }
 
+/* A protocol subset of the real file is the whole table's entries of
+ * those protocols, in the same order, and still validates every line. */
+static void protocol_load_keeps_the_protocols_entries(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    struct services_db *all = services_load(SYSTEM_SERVICES, err, sizeof err);
+    assert_non_null(all);
+    const bool tcp_sctp[PROTO_COUNT] = {[PROTO_TCP] = true, [PROTO_SCTP] = true};
+    struct services_db *sub = services_load_protos(SYSTEM_SERVICES, tcp_sctp, err, sizeof err);
+    assert_non_null(sub);
+    size_t n_all = 0, n_sub = 0, k = 0;
+    const struct service_entry *a = services_entries(all, &n_all);
+    const struct service_entry *b = services_entries(sub, &n_sub);
+    for (size_t i = 0; i < n_all; i++) {
+        if (a[i].proto == PROTO_UDP) continue;
+        assert_true(k < n_sub);
+        assert_string_equal(a[i].name, b[k].name);
+        assert_int_equal(a[i].port, b[k].port);
+        assert_int_equal(a[i].proto, b[k].proto);
+        assert_true(a[i].frequency == b[k].frequency);
+        k++;
+    }
+    assert_int_equal(k, n_sub);
+    assert_true(n_sub > 8000);
+    assert_null(services_name(sub, 53, PROTO_UDP));
+    assert_string_equal(services_name(sub, 53, PROTO_TCP), "domain");
+    assert_true(services_has_frequencies(sub));
+    services_free(sub);
+    services_free(all);
+    char *path = write_temp("domain\t53/udp\t0.5\nbad\t99999/udp\t0.1\n");
+    assert_null(services_load_protos(path, tcp_sctp, err, sizeof err));
+    char want[600];
+    snprintf(want, sizeof want, "%s:2: bad port number '99999'", path);
+    assert_string_equal(err, want);
+    unlink(path);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -298,6 +337,7 @@ int main(void)
         cmocka_unit_test(loads_the_real_nmap_services),
         cmocka_unit_test(subset_load_keeps_only_wanted_ports),
         cmocka_unit_test(subset_load_still_validates_every_line),
+        cmocka_unit_test(protocol_load_keeps_the_protocols_entries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

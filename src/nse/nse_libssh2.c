@@ -41,8 +41,7 @@ struct ssh_sess {
     LIBSSH2_SESSION *s;    /* NULL once closed or failed */
     struct nse_sock *sock; /* the connection (the userdata is our uservalue 1) */
     int64_t timeout_ms;
-    bool peer_eof;         /* a recv saw the peer's FIN */
-    bool sock_error;       /* a send or recv failed */
+    bool peer_eof;         /* a recv of the current call saw the peer's FIN or RST */
 
     /* The pending wait: at most one, its thread suspended in it. */
     lua_State *thread;
@@ -75,10 +74,10 @@ static ssize_t cb_recv(libssh2_socket_t sock, void *buf, size_t len, int flags, 
     do {
         n = recv(fd, buf, len, flags);
     } while (n < 0 && errno == EINTR);
-    if (n == 0 && len > 0) ss->peer_eof = true;
+    /* a reset is an end too (the peer closed with our data unread) */
+    if ((n == 0 && len > 0) || (n < 0 && errno == ECONNRESET)) ss->peer_eof = true;
     if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK) return -EAGAIN;
-        ss->sock_error = true;
         return -errno;
     }
     return n;
@@ -96,7 +95,6 @@ static ssize_t cb_send(libssh2_socket_t sock, const void *buf, size_t len, int f
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK) return -EAGAIN;
-        ss->sock_error = true;
         return -errno;
     }
     return n;
@@ -227,16 +225,17 @@ static void wait_resumed(lua_State *L, struct ssh_sess *ss, int idx)
     }
 }
 
-/* After a libssh2 call failed (not EAGAIN): the socket's own failure is
- * raised as nmap.socket would report it to nmap's binding. */
-static void raise_socket_failure(lua_State *L, const struct ssh_sess *ss)
+/* After a libssh2 call failed with rc (not EAGAIN): when it failed because
+ * the server closed the connection while it waited for more, "EOF" is
+ * raised, as nmap's binding's receive would have. Other failures are
+ * libssh2's: nmap's binding sees them only as a libssh2 result. */
+static void raise_socket_failure(lua_State *L, struct ssh_sess *ss, int rc)
 {
-    if (ss->peer_eof) {
+    bool eof = ss->peer_eof;
+    ss->peer_eof = false;
+    if (eof && (rc == LIBSSH2_ERROR_SOCKET_DISCONNECT || rc == LIBSSH2_ERROR_SOCKET_RECV ||
+                rc == LIBSSH2_ERROR_SOCKET_NONE)) {
         lua_pushliteral(L, "EOF");
-        lua_error(L);
-    }
-    if (ss->sock_error) {
-        lua_pushliteral(L, "ERROR");
         lua_error(L);
     }
 }
@@ -311,7 +310,9 @@ static int handshake_k(lua_State *L, int status, lua_KContext kctx)
     if (rc != 0) {
         drop_session(ss);
         close_socket(L, ss, 3);
-        raise_socket_failure(L, ss);
+        /* libssh2 reports the end of the stream as its step's failure
+         * (banner, key exchange): what was waited for never came */
+        raise_socket_failure(L, ss, LIBSSH2_ERROR_SOCKET_DISCONNECT);
         return luaL_error(L, "Unable to complete libssh2 handshake.");
     }
     lua_settop(L, 3);
@@ -427,7 +428,10 @@ static int userauth_list_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
     struct ssh_sess *ss = live_sess(L, 1);
-    if (kctx) wait_resumed(L, ss, 1);
+    if (kctx)
+        wait_resumed(L, ss, 1);
+    else
+        ss->peer_eof = false;
     size_t ulen;
     const char *user = luaL_checklstring(L, 2, &ulen);
     if (ulen > UINT32_MAX) return luaL_argerror(L, 2, "too long");
@@ -442,7 +446,7 @@ static int userauth_list_k(lua_State *L, int status, lua_KContext kctx)
         lua_pushliteral(L, "none_auth");
         return 1;
     }
-    raise_socket_failure(L, ss);
+    raise_socket_failure(L, ss, libssh2_session_last_errno(ss->s));
     char *msg = NULL;
     libssh2_session_last_error(ss->s, &msg, NULL, 0);
     lua_pushboolean(L, 0);
@@ -460,14 +464,17 @@ static int userauth_password_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
     struct ssh_sess *ss = live_sess(L, 1);
-    if (kctx) wait_resumed(L, ss, 1);
+    if (kctx)
+        wait_resumed(L, ss, 1);
+    else
+        ss->peer_eof = false;
     size_t ulen, plen;
     const char *user = luaL_checklstring(L, 2, &ulen);
     const char *pass = luaL_checklstring(L, 3, &plen);
     if (ulen > UINT32_MAX || plen > UINT32_MAX) return luaL_error(L, "argument too long");
     int rc = libssh2_userauth_password_ex(ss->s, user, (unsigned)ulen, pass, (unsigned)plen, NULL);
     if (rc == LIBSSH2_ERROR_EAGAIN) return wait_io(L, ss, 1, userauth_password_k);
-    if (rc != 0) raise_socket_failure(L, ss);
+    if (rc != 0) raise_socket_failure(L, ss, rc);
     lua_pushboolean(L, rc == 0);
     return 1;
 }
@@ -482,7 +489,10 @@ static int userauth_publickey_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
     struct ssh_sess *ss = live_sess(L, 1);
-    if (kctx) wait_resumed(L, ss, 1);
+    if (kctx)
+        wait_resumed(L, ss, 1);
+    else
+        ss->peer_eof = false;
     size_t ulen;
     const char *user = luaL_checklstring(L, 2, &ulen);
     const char *priv = luaL_checkstring(L, 3);
@@ -491,7 +501,7 @@ static int userauth_publickey_k(lua_State *L, int status, lua_KContext kctx)
     if (ulen > UINT32_MAX) return luaL_argerror(L, 2, "too long");
     int rc = libssh2_userauth_publickey_fromfile_ex(ss->s, user, (unsigned)ulen, pub, priv, pass);
     if (rc == LIBSSH2_ERROR_EAGAIN) return wait_io(L, ss, 1, userauth_publickey_k);
-    if (rc != 0) raise_socket_failure(L, ss);
+    if (rc != 0) raise_socket_failure(L, ss, rc);
     lua_pushboolean(L, rc == 0);
     return 1;
 }
@@ -548,7 +558,10 @@ static int publickey_canauth_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
     struct ssh_sess *ss = live_sess(L, 1);
-    if (kctx) wait_resumed(L, ss, 1);
+    if (kctx)
+        wait_resumed(L, ss, 1);
+    else
+        ss->peer_eof = false;
     size_t ulen, klen = 0;
     const char *user = luaL_checklstring(L, 2, &ulen);
     if (!lua_isstring(L, 3)) return luaL_error(L, "Invalid public key");
@@ -569,7 +582,7 @@ static int publickey_canauth_k(lua_State *L, int status, lua_KContext kctx)
         lua_pushboolean(L, 0);
         return 1;
     }
-    raise_socket_failure(L, ss);
+    raise_socket_failure(L, ss, (int)rc);
     return luaL_error(L, "Invalid Publickey");
 }
 
@@ -614,12 +627,15 @@ static int request_pty_k(lua_State *L, int status, lua_KContext kctx)
     (void)status;
     /* 1 session, 2 the new channel */
     struct ssh_sess *ss = live_sess(L, 1);
-    if (kctx) wait_resumed(L, ss, 1);
+    if (kctx)
+        wait_resumed(L, ss, 1);
+    else
+        ss->peer_eof = false;
     struct ssh_chan *ch = lua_touserdata(L, 2);
     int rc = libssh2_channel_request_pty(ch->c, "vanilla");
     if (rc == LIBSSH2_ERROR_EAGAIN) return wait_io(L, ss, 1, request_pty_k);
     if (rc != 0) {
-        raise_socket_failure(L, ss);
+        raise_socket_failure(L, ss, (int)rc);
         return luaL_error(L, "Requesting pty");
     }
     lua_settop(L, 2);
@@ -630,13 +646,16 @@ static int open_channel_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
     struct ssh_sess *ss = live_sess(L, 1);
-    if (kctx) wait_resumed(L, ss, 1);
+    if (kctx)
+        wait_resumed(L, ss, 1);
+    else
+        ss->peer_eof = false;
     struct ssh_chan *ch = lua_touserdata(L, 2);
     ch->c = libssh2_channel_open_session(ss->s);
     if (!ch->c) {
         if (libssh2_session_last_errno(ss->s) == LIBSSH2_ERROR_EAGAIN)
             return wait_io(L, ss, 1, open_channel_k);
-        raise_socket_failure(L, ss);
+        raise_socket_failure(L, ss, libssh2_session_last_errno(ss->s));
         return luaL_error(L, "Opening channel");
     }
     ch->sess = ss;
@@ -661,7 +680,10 @@ static int channel_read_k(lua_State *L, int status, lua_KContext kctx)
     (void)status;
     /* kctx: bit 0 resumed after a wait, bit 1 stderr */
     struct ssh_sess *ss = live_sess(L, 1);
-    if (kctx & 1) wait_resumed(L, ss, 1);
+    if (kctx & 1)
+        wait_resumed(L, ss, 1);
+    else
+        ss->peer_eof = false;
     struct ssh_chan *ch = check_chan(L, 2);
     char buf[READ_CHUNK];
     int stream = (kctx & 2) ? SSH_EXTENDED_DATA_STDERR : 0;
@@ -673,7 +695,7 @@ static int channel_read_k(lua_State *L, int status, lua_KContext kctx)
         return 1;
     }
     if (rc < 0) {
-        raise_socket_failure(L, ss);
+        raise_socket_failure(L, ss, (int)rc);
         return luaL_error(L, "Reading from channel");
     }
     lua_pushnil(L);
@@ -696,7 +718,10 @@ static int channel_write_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
     struct ssh_sess *ss = live_sess(L, 1);
-    if (kctx) wait_resumed(L, ss, 1);
+    if (kctx)
+        wait_resumed(L, ss, 1);
+    else
+        ss->peer_eof = false;
     struct ssh_chan *ch = check_chan(L, 2);
     if (!lua_isstring(L, 3)) return luaL_error(L, "Invalid buffer");
     size_t n;
@@ -704,7 +729,7 @@ static int channel_write_k(lua_State *L, int status, lua_KContext kctx)
     ssize_t rc = libssh2_channel_write(ch->c, buf, n);
     if (rc == LIBSSH2_ERROR_EAGAIN) return wait_io(L, ss, 1, channel_write_k);
     if (rc < 0) {
-        raise_socket_failure(L, ss);
+        raise_socket_failure(L, ss, (int)rc);
         return luaL_error(L, "Writing to channel");
     }
     lua_pushinteger(L, (lua_Integer)rc);
@@ -721,7 +746,10 @@ static int channel_exec_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
     struct ssh_sess *ss = live_sess(L, 1);
-    if (kctx) wait_resumed(L, ss, 1);
+    if (kctx)
+        wait_resumed(L, ss, 1);
+    else
+        ss->peer_eof = false;
     struct ssh_chan *ch = check_chan(L, 2);
     size_t n;
     const char *cmd = luaL_checklstring(L, 3, &n);
@@ -729,7 +757,7 @@ static int channel_exec_k(lua_State *L, int status, lua_KContext kctx)
     int rc = libssh2_channel_process_startup(ch->c, "exec", 4, cmd, (unsigned)n);
     if (rc == LIBSSH2_ERROR_EAGAIN) return wait_io(L, ss, 1, channel_exec_k);
     if (rc != 0) {
-        raise_socket_failure(L, ss);
+        raise_socket_failure(L, ss, (int)rc);
         return luaL_error(L, "Error executing command");
     }
     return 0;
@@ -745,12 +773,15 @@ static int channel_send_eof_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
     struct ssh_sess *ss = live_sess(L, 1);
-    if (kctx) wait_resumed(L, ss, 1);
+    if (kctx)
+        wait_resumed(L, ss, 1);
+    else
+        ss->peer_eof = false;
     struct ssh_chan *ch = check_chan(L, 2);
     int rc = libssh2_channel_send_eof(ch->c);
     if (rc == LIBSSH2_ERROR_EAGAIN) return wait_io(L, ss, 1, channel_send_eof_k);
     if (rc != 0) {
-        raise_socket_failure(L, ss);
+        raise_socket_failure(L, ss, (int)rc);
         return luaL_error(L, "Error sending EOF");
     }
     return 0;
@@ -775,12 +806,15 @@ static int channel_close_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
     struct ssh_sess *ss = live_sess(L, 1);
-    if (kctx) wait_resumed(L, ss, 1);
+    if (kctx)
+        wait_resumed(L, ss, 1);
+    else
+        ss->peer_eof = false;
     struct ssh_chan *ch = check_chan(L, 2);
     int rc = libssh2_channel_close(ch->c);
     if (rc == LIBSSH2_ERROR_EAGAIN) return wait_io(L, ss, 1, channel_close_k);
     if (rc != 0) {
-        raise_socket_failure(L, ss);
+        raise_socket_failure(L, ss, (int)rc);
         return luaL_error(L, "Error closing channel");
     }
     return 0;

@@ -158,6 +158,12 @@ def both(ns, cmap_bin, argv, name, timeout=RUN_TIMEOUT):
     res = {}
     for prog, exe in (("nmap", "nmap"), ("cmap", cmap_bin)):
         rc, out, err, _ = run(ns, [exe] + argv, timeout)
+        # nmap 7.93's publickey_canauth lets libssh2 use a signature its
+        # callback never set: now and then nmap dies of it (SIGSEGV)
+        for _ in range(4):
+            if prog != "nmap" or rc >= 0:
+                break
+            rc, out, err, _ = run(ns, [exe] + argv, timeout)
         assert rc == 0, f"{prog} exit {rc}\n{err}\n{out}"
         assert "AddressSanitizer" not in err and "runtime error" not in err, err
         text = script_output(out, name)
@@ -198,15 +204,14 @@ def test_brute_without_passwords_svc_matches_nmap(lab, svc_host, cmap_bin):
 
 
 def test_publickey_acceptance_svc_matches_nmap(lab, svc_host, sshlab, cmap_bin):
-    # no key is accepted there: no output from either
-    argv = ["-n", "-Pn", "-sT", "-p", "22", "--script", "ssh-publickey-acceptance",
-            "--script-args", f"ssh.usernames={{root,nobody}},ssh.publickeys={{{sshlab.key}.pub}}",
-            SVC_TARGET.v4]
-    for exe in ("nmap", cmap_bin):
-        rc, out, err, _ = run(lab.scanner, [exe] + argv)
-        assert rc == 0, err
-        assert "22/tcp open" in out, out
-        assert script_output(out, "ssh-publickey-acceptance") is None, out
+    # no key is authorized there
+    res = both(lab.scanner, cmap_bin, ["-n", "-Pn", "-sT", "-p", "22", "--script",
+                                       "ssh-publickey-acceptance", "--script-args",
+                                       f"ssh.usernames={{root,nobody}},"
+                                       f"ssh.publickeys={{{sshlab.key}.pub}}",
+                                       SVC_TARGET.v4], "ssh-publickey-acceptance")
+    same(res)
+    assert stripped(res["cmap"]) == ["", "Accepted Public Keys: No public keys accepted"], res
 
 
 # ---- this test's own sshd ----

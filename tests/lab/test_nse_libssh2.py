@@ -54,17 +54,49 @@ def wait_port(ns, port, timeout=15):
     raise RuntimeError(f"nothing listens on {LOCAL}:{port} in {ns}")
 
 
+# Forwards to the sshd for its first second, then passes nothing more
+# either way and holds the connection: a server that goes quiet mid-session.
+STALL_PROXY = r"""
+import asyncio, sys
+async def pipe(r, w, until):
+    loop = asyncio.get_running_loop()
+    while True:
+        data = await r.read(65536)
+        if not data:
+            return
+        if loop.time() < until:
+            w.write(data)
+            await w.drain()
+async def handle(cr, cw):
+    sr, sw = await asyncio.open_connection("127.0.0.1", 22)
+    until = asyncio.get_running_loop().time() + 1.0
+    try:
+        await asyncio.wait_for(asyncio.gather(pipe(cr, sw, until), pipe(sr, cw, until),
+                                              return_exceptions=True), 120)
+    except asyncio.TimeoutError:
+        pass
+    cw.close(); sw.close()
+async def main():
+    await asyncio.start_server(handle, "127.0.0.1", int(sys.argv[1]), reuse_address=True)
+    print("ready", flush=True)
+    await asyncio.Event().wait()
+asyncio.run(main())
+"""
+STALL_PORT = 4304
+
+
 class SshLab:
     def __init__(self, d):
         self.dir = d
         self.procs = []
         self.key = os.path.join(d, "id_ed25519")     # authorized for root
         self.other = os.path.join(d, "other_ed25519")  # authorized for nobody
+        self.hostkey = os.path.join(d, "ssh_host_ed25519_key")
 
     def up(self):
         for key in (self.key, self.other):
             sh(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "cmap-ssh2", "-f", key])
-        hostkey = os.path.join(self.dir, "ssh_host_ed25519_key")
+        hostkey = self.hostkey
         sh(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostkey])
         auth = os.path.join(self.dir, "authorized_keys")
         with open(self.key + ".pub") as src, open(auth, "w") as dst:
@@ -86,6 +118,8 @@ class SshLab:
         for kind, port in HOSTILE.items():
             hostile += ["--service", f"{kind}={port}"]
         labmod.wait_ready(self.start(hostile, stdout=subprocess.PIPE), NS)
+        labmod.wait_ready(self.start([labmod.PYTHON, "-c", STALL_PROXY, str(STALL_PORT)],
+                                     stdout=subprocess.PIPE), NS)
         wait_port(NS, 22)
         return self
 
@@ -316,6 +350,7 @@ action = function()
   add("session", s)
   add("sha1", #libssh2.hostkey_hash(s), libssh2.hostkey_hash(s) == libssh2.hostkey_hash(s, "sha1"))
   add("md5", #libssh2.hostkey_hash(s, "md5"))
+  add("md5_value", libssh2.hostkey_hash(s, "md5"))
   local h = libssh2.hostkey_hash(s)
   add("hexform", h:match("^[%x:]+$") ~= nil and h:upper() == h and #h:gsub("%x%x:", "") == 2)
   P("badhash", libssh2.hostkey_hash, s, "sha256")
@@ -366,6 +401,8 @@ def test_api_matches_nmap(sshlab, cmap_bin, tmp_path):
     script = write_script(tmp_path, "ssh2-api", text)
     res = both(NS, cmap_bin, ["-n", "-Pn", "-sn", "--script", script], "ssh2-api")
     same(res)
+    md5 = sh(["ssh-keygen", "-l", "-E", "md5", "-f", sshlab.hostkey + ".pub"]).stdout.split()[1]
+    assert "md5_value=" + md5.removeprefix("MD5:").upper() in res["cmap"].split("\n"), (md5, res)
     for line in ("refused=false,ERROR", "session=userdata", "sha1=59,true", "md5=47",
                  "hexform=true", "list={publickey,password}", "canauth_root=true", "canauth_other=false",
                  "password=false", "wrongkey=false", "login=true", r"read=5008,done\x0D",
@@ -489,3 +526,33 @@ def test_misuse_is_an_error(sshlab, cmap_bin, tmp_path):
         assert expected in lines, (expected, lines)
     assert lines[2].startswith("not_session=false,bad argument #1"), lines
     assert lines[3].startswith("not_channel=false,bad argument #2"), lines
+
+
+STALL_PROBE = r"""
+description = "libssh2 set_timeout"
+categories = {"safe"}
+local nmap = require "nmap"
+local stdnse = require "stdnse"
+local libssh2 = require "libssh2"
+prerule = function() return true end
+action = function()
+  local s = libssh2.session_open("127.0.0.1", @PORT@)
+  libssh2.set_timeout(s, 1500)
+  stdnse.sleep(1.2)
+  local t0 = nmap.clock_ms()
+  local ok, err = pcall(libssh2.userauth_list, s, "root")
+  local el = nmap.clock_ms() - t0
+  return ("%s,%s,%s"):format(tostring(ok), tostring(err), tostring(el >= 1400 and el < 4000))
+end
+"""
+
+
+def test_set_timeout_bounds_a_stalled_server(sshlab, cmap_bin, tmp_path):
+    """A server that stops answering mid-session costs set_timeout's time
+    (nmap 7.93 ignores set_timeout there and waits its socket's 30 s)."""
+    script = write_script(tmp_path, "ssh2-stall", STALL_PROBE.replace("@PORT@", str(STALL_PORT)))
+    rc, out, err, secs = run(NS, [cmap_bin, "-n", "-Pn", "-sn", "--script", script], timeout=60)
+    assert rc == 0, err
+    assert "AddressSanitizer" not in err and "runtime error" not in err, err
+    assert script_output(out, "ssh2-stall") == "false,TIMEOUT,true", out
+    assert secs < 15, secs

@@ -102,7 +102,8 @@ static ssize_t cb_send(libssh2_socket_t sock, const void *buf, size_t len, int f
 
 /* ---- waiting on the event loop ---- */
 
-static void wait_release(struct ssh_sess *ss)
+/* Stop watching the descriptor and the clock. */
+static void wait_stop(struct ssh_sess *ss)
 {
     struct loop *loop = ss->ctx->loop;
     if (ss->watching) {
@@ -112,6 +113,12 @@ static void wait_release(struct ssh_sess *ss)
     }
     if (ss->timer) loop_timer_cancel(loop, ss->timer);
     ss->timer = NULL;
+}
+
+/* Drop the wait and the anchors of its thread and session. */
+static void wait_release(struct ssh_sess *ss)
+{
+    wait_stop(ss);
     lua_State *M = ss->ctx->main_L;
     int tref = ss->thread_ref, sref = ss->self_ref;
     ss->thread = NULL;
@@ -120,23 +127,16 @@ static void wait_release(struct ssh_sess *ss)
     luaL_unref(M, LUA_REGISTRYINDEX, sref);
 }
 
+/* The wait is over: its thread runs at the next round. */
 static void wait_end(struct ssh_sess *ss, bool timed_out)
 {
     lua_State *T = ss->thread;
     if (!T) return;
     ss->timed_out = timed_out;
-    /* The refs go after the restore: the thread must stay alive for it. */
-    struct loop *loop = ss->ctx->loop;
-    if (ss->watching) {
-        int fd = sess_fd(ss);
-        if (fd >= 0) loop_unwatch(loop, fd);
-        ss->watching = false;
-    }
-    if (ss->timer) loop_timer_cancel(loop, ss->timer);
-    ss->timer = NULL;
-    nse_sock_count_restore();
+    wait_stop(ss);
+    nse_sock_count_restore(); /* nmap.socket.loop(ms) returns for it */
     nse_restore(T, 0);
-    wait_release(ss);
+    wait_release(ss); /* after the restore: the refs keep T alive for it */
 }
 
 static void on_fd(struct loop *loop, int fd, unsigned events, void *arg)

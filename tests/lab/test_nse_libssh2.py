@@ -230,6 +230,13 @@ def test_auth_methods_svc_matches_nmap(lab, svc_host, cmap_bin):
     assert stripped(res["cmap"]) == ["", "Supported authentication methods:", "publickey"], res["cmap"]
 
 
+def test_auth_methods_svc_v6_matches_nmap(lab, svc_host, cmap_bin):
+    res = both(lab.scanner, cmap_bin, ["-6", "-n", "-Pn", "-sT", "-p", "22", "--script",
+                                       "ssh-auth-methods", SVC_TARGET.v6], "ssh-auth-methods")
+    same(res)
+    assert stripped(res["cmap"]) == ["", "Supported authentication methods:", "publickey"], res["cmap"]
+
+
 def test_brute_without_passwords_svc_matches_nmap(lab, svc_host, cmap_bin):
     res = both(lab.scanner, cmap_bin, ["-n", "-Pn", "-sT", "-p", "22", "--script", "ssh-brute",
                                        SVC_TARGET.v4], "ssh-brute")

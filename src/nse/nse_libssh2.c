@@ -9,10 +9,14 @@
 // direction libssh2 is blocked in, bounded by the session's timeout, so a
 // slow or silent server never holds up other scripts.
 //
-// Results follow nmap 7.93's binding: a timeout while waiting raises
-// "TIMEOUT", the server closing the connection raises "EOF" and a socket
-// error "ERROR" (what nmap's binding, which reads through nmap.socket,
-// raises then); other failures return or raise what nmap's does.
+// Results follow nmap 7.93's binding, which reads through nmap.socket: a
+// failed connect raises connect's message ("ERROR", "TIMEOUT"), a wait
+// that times out raises "TIMEOUT" and the server closing (or resetting)
+// the connection while libssh2 needs more raises "EOF"; other failures
+// return or raise what nmap's does. Unlike nmap's, set_timeout bounds the
+// waits (nmap's sets libssh2's blocking-mode timeout, unused there), and a
+// closed session or a key blob that lies about its length is an error
+// rather than an abort or a read past the blob.
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>

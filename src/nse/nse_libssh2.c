@@ -14,9 +14,10 @@
 // that times out raises "TIMEOUT" and the server closing (or resetting)
 // the connection while libssh2 needs more raises "EOF"; other failures
 // return or raise what nmap's does. Unlike nmap's, set_timeout bounds the
-// waits (nmap's sets libssh2's blocking-mode timeout, unused there), and a
-// closed session or a key blob that lies about its length is an error
-// rather than an abort or a read past the blob.
+// waits (nmap's sets libssh2's blocking-mode timeout, unused there), a
+// closed session is an error (nmap's aborts on an assertion), and so is a
+// key blob too short for its algorithm name (nmap's calls it accepted:
+// libssh2 refuses it with the code that otherwise means "acceptable").
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -17,6 +17,7 @@ not hold up another script thread meanwhile; garbage must be an error, not
 a crash (the ASan/UBSan build runs these tests too: CMAP_BIN=build-asan/cmap).
 """
 
+import atexit
 import difflib
 import os
 import re
@@ -112,8 +113,12 @@ class SshLab:
             ]) + "\n")
         sh(["ip", "netns", "add", NS])
         sh(["ip", "-n", NS, "link", "set", "lo", "up"])
-        os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
-        self.start(["/usr/sbin/sshd", "-D", "-e", "-f", cfg])
+        # As daemons.py runs it: its privilege separation directory on a
+        # /run of its own, in a PID namespace that dies with unshare.
+        script = "\n".join(["set -e", "mount -t tmpfs -o mode=755 ssh2-run /run",
+                            "mkdir -p -m 755 /run/sshd", '"$@" &', "wait $!"])
+        self.start(["unshare", "--pid", "--fork", "--kill-child", "--mount-proc", "--",
+                    "sh", "-c", script, "sshd", "/usr/sbin/sshd", "-D", "-e", "-f", cfg])
         hostile = [labmod.PYTHON, os.path.join(HERE, "hostile_services.py"), "--addr", LOCAL]
         for kind, port in HOSTILE.items():
             hostile += ["--service", f"{kind}={port}"]
@@ -131,16 +136,38 @@ class SshLab:
         return proc
 
     def down(self):
-        for proc in self.procs:
+        """Stop what this lab started and delete its namespace (idempotent)."""
+        procs, self.procs = self.procs, []
+        for proc in procs:
             if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in self.procs:
+                # unshare ignores TERM; killing it ends its PID namespace
+                proc.send_signal(signal.SIGKILL if "unshare" in proc.args else signal.SIGTERM)
+        for proc in procs:
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=10)
-        labmod.delete_namespace(NS)
+        if NS in labmod.list_namespaces():
+            labmod.delete_namespace(NS)
+
+
+def teardown_on_exit(the_lab):
+    """Remove the namespace at exit and on SIGTERM/SIGHUP too, before
+    whatever handler was there (the lab's own teardown) runs."""
+    atexit.register(the_lab.down)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        previous = signal.getsignal(signum)
+
+        def on_signal(sig, frame, previous=previous):
+            the_lab.down()
+            if callable(previous):
+                previous(sig, frame)
+            else:
+                signal.signal(sig, signal.SIG_DFL)
+                os.kill(os.getpid(), sig)
+
+        signal.signal(signum, on_signal)
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +175,7 @@ def sshlab(tmp_path_factory):
     d = str(tmp_path_factory.mktemp("ssh2"))
     os.chmod(d, 0o755)
     the_lab = SshLab(d)
+    teardown_on_exit(the_lab)
     try:
         the_lab.up()
         yield the_lab

@@ -22,7 +22,7 @@ esac
 packages=(
     build-essential meson ninja-build pkg-config
     libpcap-dev libpcre2-dev libssl-dev
-    liblua5.4-dev lua-lpeg-dev zlib1g-dev
+    liblua5.4-dev lua-lpeg-dev zlib1g-dev libssh2-1-dev
     nmap-common iproute2
 )
 test_packages=(

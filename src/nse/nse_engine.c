@@ -80,11 +80,11 @@ static bool open_libraries(lua_State *L, char *err, size_t errlen)
         const char *name;
         lua_CFunction open;
     } libs[] = {
-        /* nmap's order; pcre (unused by every script) and libssh2 (not
-         * built) are left out, so scripts needing libssh2 fail to load as
-         * on an nmap built without it. luaopen_nmap requires nmap.socket. */
+        /* nmap's order; pcre (unused by every script) is left out.
+         * luaopen_nmap requires nmap.socket. */
         {"nmap", luaopen_nmap},       {"lfs", luaopen_lfs},   {"lpeg", luaopen_lpeg},
         {"openssl", luaopen_openssl}, {"zlib", luaopen_zlib},
+        {"libssh2", luaopen_libssh2},
     };
     lua_pushcfunction(L, traceback);
     int handler = lua_gettop(L);

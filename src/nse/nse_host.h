@@ -85,6 +85,7 @@ int luaopen_nse_dnet(lua_State *L);   /* nse_dnet.c: the nmap.dnet module */
 int luaopen_lfs(lua_State *L);        /* nse_lfs.c */
 int luaopen_openssl(lua_State *L);    /* nse_openssl.c */
 int luaopen_zlib(lua_State *L);       /* nse_zlib.c */
+int luaopen_libssh2(lua_State *L);    /* nse_libssh2.c */
 int luaopen_lpeg(lua_State *L);       /* Debian's liblua5.4-lpeg */
 
 /* openssl's BIGNUM userdata (nse_openssl.c), for the certificate parser:

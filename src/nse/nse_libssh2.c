@@ -46,7 +46,7 @@ struct ssh_sess {
     LIBSSH2_SESSION *s;    /* NULL once closed or failed */
     struct nse_sock *sock; /* the connection (the userdata is our uservalue 1) */
     int64_t timeout_ms;
-    bool peer_eof;         /* a recv of the current call saw the peer's FIN or RST */
+    bool peer_eof; /* a recv of the current call saw the peer's FIN or RST */
 
     /* The pending wait: at most one, its thread suspended in it. */
     lua_State *thread;
@@ -57,7 +57,7 @@ struct ssh_sess {
 };
 
 struct ssh_chan {
-    LIBSSH2_CHANNEL *c; /* owned by the session: libssh2_session_free frees it */
+    LIBSSH2_CHANNEL *c;    /* owned by the session: libssh2_session_free frees it */
     struct ssh_sess *sess; /* kept alive by our uservalue 1 */
 };
 
@@ -88,7 +88,8 @@ static ssize_t cb_recv(libssh2_socket_t sock, void *buf, size_t len, int flags, 
     return n;
 }
 
-static ssize_t cb_send(libssh2_socket_t sock, const void *buf, size_t len, int flags, void **abstract)
+static ssize_t cb_send(libssh2_socket_t sock, const void *buf, size_t len, int flags,
+                       void **abstract)
 {
     (void)sock;
     struct ssh_sess *ss = *abstract;
@@ -245,6 +246,15 @@ static void raise_socket_failure(lua_State *L, struct ssh_sess *ss, int rc)
     }
 }
 
+/* A call's step that failed with rc (< 0, not EAGAIN): raises as
+ * raise_socket_failure says, else `what`. Returns only when rc >= 0. */
+static void fail_if(lua_State *L, struct ssh_sess *ss, long rc, const char *what)
+{
+    if (rc >= 0) return;
+    raise_socket_failure(L, ss, (int)rc);
+    luaL_error(L, "%s", what);
+}
+
 /* ---- argument checks ---- */
 
 static struct ssh_sess *check_sess(lua_State *L, int idx)
@@ -259,6 +269,18 @@ static struct ssh_sess *live_sess(lua_State *L, int idx)
 {
     struct ssh_sess *ss = check_sess(L, idx);
     if (!ss->s) luaL_error(L, "session is not open");
+    return ss;
+}
+
+/* The start of each blocking call's continuation on the session at 1:
+ * after a wait (resumed), its end; on the first entry, a fresh EOF flag. */
+static struct ssh_sess *enter(lua_State *L, bool resumed)
+{
+    struct ssh_sess *ss = live_sess(L, 1);
+    if (resumed)
+        wait_resumed(L, ss, 1);
+    else
+        ss->peer_eof = false;
     return ss;
 }
 
@@ -432,11 +454,7 @@ static void push_list(lua_State *L, const char *list)
 static int userauth_list_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
-    struct ssh_sess *ss = live_sess(L, 1);
-    if (kctx)
-        wait_resumed(L, ss, 1);
-    else
-        ss->peer_eof = false;
+    struct ssh_sess *ss = enter(L, kctx != 0);
     size_t ulen;
     const char *user = luaL_checklstring(L, 2, &ulen);
     if (ulen > UINT32_MAX) return luaL_argerror(L, 2, "too long");
@@ -468,11 +486,7 @@ static int l_userauth_list(lua_State *L)
 static int userauth_password_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
-    struct ssh_sess *ss = live_sess(L, 1);
-    if (kctx)
-        wait_resumed(L, ss, 1);
-    else
-        ss->peer_eof = false;
+    struct ssh_sess *ss = enter(L, kctx != 0);
     size_t ulen, plen;
     const char *user = luaL_checklstring(L, 2, &ulen);
     const char *pass = luaL_checklstring(L, 3, &plen);
@@ -493,11 +507,7 @@ static int l_userauth_password(lua_State *L)
 static int userauth_publickey_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
-    struct ssh_sess *ss = live_sess(L, 1);
-    if (kctx)
-        wait_resumed(L, ss, 1);
-    else
-        ss->peer_eof = false;
+    struct ssh_sess *ss = enter(L, kctx != 0);
     size_t ulen;
     const char *user = luaL_checklstring(L, 2, &ulen);
     const char *priv = luaL_checkstring(L, 3);
@@ -528,7 +538,8 @@ static int l_read_publickey(lua_State *L)
     luaL_buffinit(L, &b);
     int c;
     size_t seen = 0;
-    while (seen < KEYFILE_MAX && (c = getc(f)) != EOF && c != '\r' && c != '\n' && c != ' ') seen++;
+    while (seen < KEYFILE_MAX && (c = getc(f)) != EOF && c != '\r' && c != '\n' && c != ' ')
+        seen++;
     while (seen < KEYFILE_MAX && (c = getc(f)) != EOF && c != '\r' && c != '\n' && c != ' ') {
         luaL_addchar(&b, (char)c);
         seen++;
@@ -562,11 +573,7 @@ static int refuse_sign(LIBSSH2_SESSION *session, unsigned char **sig, size_t *si
 static int publickey_canauth_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
-    struct ssh_sess *ss = live_sess(L, 1);
-    if (kctx)
-        wait_resumed(L, ss, 1);
-    else
-        ss->peer_eof = false;
+    struct ssh_sess *ss = enter(L, kctx != 0);
     size_t ulen, klen = 0;
     const char *user = luaL_checklstring(L, 2, &ulen);
     if (!lua_isstring(L, 3)) return luaL_error(L, "Invalid public key");
@@ -631,18 +638,11 @@ static int request_pty_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
     /* 1 session, 2 the new channel */
-    struct ssh_sess *ss = live_sess(L, 1);
-    if (kctx)
-        wait_resumed(L, ss, 1);
-    else
-        ss->peer_eof = false;
+    struct ssh_sess *ss = enter(L, kctx != 0);
     struct ssh_chan *ch = lua_touserdata(L, 2);
     int rc = libssh2_channel_request_pty(ch->c, "vanilla");
     if (rc == LIBSSH2_ERROR_EAGAIN) return wait_io(L, ss, 1, request_pty_k);
-    if (rc != 0) {
-        raise_socket_failure(L, ss, (int)rc);
-        return luaL_error(L, "Requesting pty");
-    }
+    fail_if(L, ss, rc, "Requesting pty");
     lua_settop(L, 2);
     return 1;
 }
@@ -650,11 +650,7 @@ static int request_pty_k(lua_State *L, int status, lua_KContext kctx)
 static int open_channel_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
-    struct ssh_sess *ss = live_sess(L, 1);
-    if (kctx)
-        wait_resumed(L, ss, 1);
-    else
-        ss->peer_eof = false;
+    struct ssh_sess *ss = enter(L, kctx != 0);
     struct ssh_chan *ch = lua_touserdata(L, 2);
     ch->c = libssh2_channel_open_session(ss->s);
     if (!ch->c) {
@@ -684,25 +680,17 @@ static int channel_read_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
     /* kctx: bit 0 resumed after a wait, bit 1 stderr */
-    struct ssh_sess *ss = live_sess(L, 1);
-    if (kctx & 1)
-        wait_resumed(L, ss, 1);
-    else
-        ss->peer_eof = false;
+    struct ssh_sess *ss = enter(L, (kctx & 1) != 0);
     struct ssh_chan *ch = check_chan(L, 2);
     char buf[READ_CHUNK];
     int stream = (kctx & 2) ? SSH_EXTENDED_DATA_STDERR : 0;
     ssize_t rc = libssh2_channel_read_ex(ch->c, stream, buf, sizeof buf);
-    if (rc == LIBSSH2_ERROR_EAGAIN)
-        return wait_k(L, ss, 1, channel_read_k, 1 | (kctx & 2));
+    if (rc == LIBSSH2_ERROR_EAGAIN) return wait_k(L, ss, 1, channel_read_k, 1 | (kctx & 2));
     if (rc > 0) {
         lua_pushlstring(L, buf, (size_t)rc);
         return 1;
     }
-    if (rc < 0) {
-        raise_socket_failure(L, ss, (int)rc);
-        return luaL_error(L, "Reading from channel");
-    }
+    fail_if(L, ss, rc, "Reading from channel");
     lua_pushnil(L);
     return 1;
 }
@@ -722,21 +710,14 @@ static int l_channel_read_stderr(lua_State *L)
 static int channel_write_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
-    struct ssh_sess *ss = live_sess(L, 1);
-    if (kctx)
-        wait_resumed(L, ss, 1);
-    else
-        ss->peer_eof = false;
+    struct ssh_sess *ss = enter(L, kctx != 0);
     struct ssh_chan *ch = check_chan(L, 2);
     if (!lua_isstring(L, 3)) return luaL_error(L, "Invalid buffer");
     size_t n;
     const char *buf = lua_tolstring(L, 3, &n);
     ssize_t rc = libssh2_channel_write(ch->c, buf, n);
     if (rc == LIBSSH2_ERROR_EAGAIN) return wait_io(L, ss, 1, channel_write_k);
-    if (rc < 0) {
-        raise_socket_failure(L, ss, (int)rc);
-        return luaL_error(L, "Writing to channel");
-    }
+    fail_if(L, ss, rc, "Writing to channel");
     lua_pushinteger(L, (lua_Integer)rc);
     return 1;
 }
@@ -750,21 +731,14 @@ static int l_channel_write(lua_State *L)
 static int channel_exec_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
-    struct ssh_sess *ss = live_sess(L, 1);
-    if (kctx)
-        wait_resumed(L, ss, 1);
-    else
-        ss->peer_eof = false;
+    struct ssh_sess *ss = enter(L, kctx != 0);
     struct ssh_chan *ch = check_chan(L, 2);
     size_t n;
     const char *cmd = luaL_checklstring(L, 3, &n);
     if (n > UINT32_MAX) return luaL_argerror(L, 3, "too long");
     int rc = libssh2_channel_process_startup(ch->c, "exec", 4, cmd, (unsigned)n);
     if (rc == LIBSSH2_ERROR_EAGAIN) return wait_io(L, ss, 1, channel_exec_k);
-    if (rc != 0) {
-        raise_socket_failure(L, ss, (int)rc);
-        return luaL_error(L, "Error executing command");
-    }
+    fail_if(L, ss, rc, "Error executing command");
     return 0;
 }
 
@@ -777,18 +751,11 @@ static int l_channel_exec(lua_State *L)
 static int channel_send_eof_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
-    struct ssh_sess *ss = live_sess(L, 1);
-    if (kctx)
-        wait_resumed(L, ss, 1);
-    else
-        ss->peer_eof = false;
+    struct ssh_sess *ss = enter(L, kctx != 0);
     struct ssh_chan *ch = check_chan(L, 2);
     int rc = libssh2_channel_send_eof(ch->c);
     if (rc == LIBSSH2_ERROR_EAGAIN) return wait_io(L, ss, 1, channel_send_eof_k);
-    if (rc != 0) {
-        raise_socket_failure(L, ss, (int)rc);
-        return luaL_error(L, "Error sending EOF");
-    }
+    fail_if(L, ss, rc, "Error sending EOF");
     return 0;
 }
 
@@ -810,18 +777,11 @@ static int l_channel_eof(lua_State *L)
 static int channel_close_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
-    struct ssh_sess *ss = live_sess(L, 1);
-    if (kctx)
-        wait_resumed(L, ss, 1);
-    else
-        ss->peer_eof = false;
+    struct ssh_sess *ss = enter(L, kctx != 0);
     struct ssh_chan *ch = check_chan(L, 2);
     int rc = libssh2_channel_close(ch->c);
     if (rc == LIBSSH2_ERROR_EAGAIN) return wait_io(L, ss, 1, channel_close_k);
-    if (rc != 0) {
-        raise_socket_failure(L, ss, (int)rc);
-        return luaL_error(L, "Error closing channel");
-    }
+    fail_if(L, ss, rc, "Error closing channel");
     return 0;
 }
 

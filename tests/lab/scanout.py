@@ -227,3 +227,20 @@ def xml_servicefps(text):
             fps[int(port.get("portid"))] = re.sub(r"%D=\d+/\d+%Time=[0-9A-F]+", "%D=%Time=",
                                                   svc.get("servicefp"))
     return fps
+
+
+def script_output(stdout, name):
+    """The text of script `name` in the normal output, without the |/|_ bars."""
+    lines = stdout.splitlines()
+    for i, line in enumerate(lines):
+        m = re.match(r"^\|_? ?" + re.escape(name) + r": ?(.*)$", line)
+        if m:
+            out = [m.group(1)]
+            if line.startswith("|_"):
+                return "\n".join(out)
+            for rest in lines[i + 1:]:
+                out.append(re.sub(r"^\|_? ?", "", rest))
+                if rest.startswith("|_"):
+                    break
+            return "\n".join(out)
+    return None

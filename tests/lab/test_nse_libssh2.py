@@ -29,6 +29,7 @@ import pytest
 
 import lab as labmod
 from lab import SVC_TARGET
+import scanout
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUN_TIMEOUT = 120
@@ -198,23 +199,6 @@ def run(ns, argv, timeout=RUN_TIMEOUT):
     return proc.returncode, out, err, time.monotonic() - start
 
 
-def script_output(stdout, name):
-    """The text of script `name` in the normal output, without the |/|_ bars."""
-    lines = stdout.splitlines()
-    for i, line in enumerate(lines):
-        m = re.match(r"^\|_? ?" + re.escape(name) + r": ?(.*)$", line)
-        if m:
-            out = [m.group(1)]
-            if line.startswith("|_"):
-                return "\n".join(out)
-            for rest in lines[i + 1:]:
-                out.append(re.sub(r"^\|_? ?", "", rest))
-                if rest.startswith("|_"):
-                    break
-            return "\n".join(out)
-    return None
-
-
 def both(ns, cmap_bin, argv, name, timeout=RUN_TIMEOUT):
     """{"nmap": text, "cmap": text} of script `name` run by each program."""
     res = {}
@@ -228,7 +212,7 @@ def both(ns, cmap_bin, argv, name, timeout=RUN_TIMEOUT):
             rc, out, err, _ = run(ns, [exe] + argv, timeout)
         assert rc == 0, f"{prog} exit {rc}\n{err}\n{out}"
         assert "AddressSanitizer" not in err and "runtime error" not in err, err
-        text = script_output(out, name)
+        text = scanout.script_output(out, name)
         assert text is not None, f"{prog}: no {name} output\n{out}\n{err}"
         res[prog] = text
     return res
@@ -553,7 +537,7 @@ def test_misuse_is_an_error(sshlab, cmap_bin, tmp_path):
     rc, out, err, _ = run(NS, [cmap_bin, "-n", "-Pn", "-sn", "--script", script])
     assert rc == 0, err
     assert "AddressSanitizer" not in err and "runtime error" not in err, err
-    text = script_output(out, "ssh2-misuse")
+    text = scanout.script_output(out, "ssh2-misuse")
     assert text is not None, out
     lines = text.split("\n")
     for expected in ("login=true,true", "blob_short=false,Invalid Publickey", "blob_long=false,Invalid Publickey",
@@ -590,5 +574,5 @@ def test_set_timeout_bounds_a_stalled_server(sshlab, cmap_bin, tmp_path):
     rc, out, err, secs = run(NS, [cmap_bin, "-n", "-Pn", "-sn", "--script", script], timeout=60)
     assert rc == 0, err
     assert "AddressSanitizer" not in err and "runtime error" not in err, err
-    assert script_output(out, "ssh2-stall") == "false,TIMEOUT,true", out
+    assert scanout.script_output(out, "ssh2-stall") == "false,TIMEOUT,true", out
     assert secs < 15, secs

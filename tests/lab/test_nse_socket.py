@@ -24,6 +24,7 @@ import pytest
 
 import lab as labmod
 from lab import SVC_TARGET
+import scanout
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OPEN = "198.18.1.2"       # the open target: hostile services run there
@@ -330,29 +331,12 @@ def run_measured(ns, argv, timeout=RUN_TIMEOUT):
     return proc.returncode, out, err, seconds, rss
 
 
-def script_output(stdout, name):
-    """The text of script `name` in the normal output, without the |/|_ bars."""
-    lines = stdout.splitlines()
-    for i, line in enumerate(lines):
-        m = re.match(r"^\|_? ?" + re.escape(name) + r": ?(.*)$", line)
-        if m:
-            out = [m.group(1)]
-            if line.startswith("|_"):
-                return "\n".join(out)
-            for rest in lines[i + 1:]:
-                out.append(re.sub(r"^\|_? ?", "", rest))
-                if rest.startswith("|_"):
-                    break
-            return "\n".join(out)
-    return None
-
-
 def both(lab, cmap_bin, argv, name, timeout=RUN_TIMEOUT):
     res = {}
     for prog, exe in (("nmap", "nmap"), ("cmap", cmap_bin)):
         rc, out, err, _, _ = run_measured(lab.scanner, [exe, "-d"] + argv, timeout)
         assert rc == 0, f"{prog} exit {rc}\n{err}\n{out}"
-        text = script_output(out, name)
+        text = scanout.script_output(out, name)
         assert text is not None, f"{prog}: no {name} output\n{out}\n{err}"
         res[prog] = text
         if "ERROR: Script execution failed" in text or re.search(r"\bthrew an error", out):
@@ -398,7 +382,7 @@ def test_endless_stream_is_bounded(lab, hostile, cmap_bin, scripts):
         lab.scanner, [cmap_bin, "-n", "-Pn", "-sn", "--script", scripts["hostile"],
                       "--script-args", "h.flood=1"])
     assert rc == 0, err
-    text = script_output(out, "sock-hostile")
+    text = scanout.script_output(out, "sock-hostile")
     assert "flood buf: nil,ERROR" in text, text
     assert "flood buf bounded: true" in text, text
     assert "flood bytes: true" in text, text

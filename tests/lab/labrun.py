@@ -5,8 +5,10 @@ import hashlib
 import os
 import pickle
 import re
+import signal
 import subprocess
 import threading
+import time
 from dataclasses import dataclass, field
 
 import pytest
@@ -40,6 +42,22 @@ def run_in(ns, argv, timeout=DEFAULT_TIMEOUT, stdin=None):
     except subprocess.TimeoutExpired:
         pytest.fail(f"timed out after {timeout}s: {' '.join(full)}", pytrace=False)
     return Run(full, proc.returncode, proc.stdout, proc.stderr)
+
+
+def run_timed(ns, argv, timeout=DEFAULT_TIMEOUT):
+    """(exit status, stdout, stderr, seconds) of argv inside ns; on a
+    timeout its whole process group is killed and the test fails."""
+    full = ["ip", "netns", "exec", ns] + [str(a) for a in argv]
+    start = time.monotonic()
+    proc = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            errors="replace", start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail(f"timed out after {timeout}s: {' '.join(full)}", pytrace=False)
+    return proc.returncode, out, err, time.monotonic() - start
 
 
 def scan_one(ns, exe, base, options, targets, formats, timeout):

@@ -28,6 +28,7 @@ import time
 import pytest
 
 import lab as labmod
+import labrun
 from lab import SVC_TARGET
 import scanout
 
@@ -186,17 +187,7 @@ def sshlab(tmp_path_factory):
 
 def run(ns, argv, timeout=RUN_TIMEOUT):
     """(exit status, stdout, stderr, seconds) of argv inside ns, bounded."""
-    full = ["ip", "netns", "exec", ns] + [str(a) for a in argv]
-    start = time.monotonic()
-    proc = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            errors="replace", start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        pytest.fail(f"timed out after {timeout}s: {' '.join(full)}", pytrace=False)
-    return proc.returncode, out, err, time.monotonic() - start
+    return labrun.run_timed(ns, argv, timeout)
 
 
 def both(ns, cmap_bin, argv, name, timeout=RUN_TIMEOUT):

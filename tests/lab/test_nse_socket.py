@@ -23,6 +23,7 @@ import time
 import pytest
 
 import lab as labmod
+import labrun
 from lab import SVC_TARGET
 import scanout
 
@@ -315,20 +316,11 @@ def hostile(lab):
 
 
 def run_measured(ns, argv, timeout=RUN_TIMEOUT):
-    """(stdout, stderr, seconds, max RSS in KiB) of argv in ns, bounded."""
-    full = ["ip", "netns", "exec", ns] + [str(a) for a in argv]
-    start = time.monotonic()
-    proc = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            errors="replace", start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        pytest.fail(f"timed out after {timeout}s: {' '.join(full)}", pytrace=False)
-    seconds = time.monotonic() - start
+    """(exit status, stdout, stderr, seconds, max RSS in KiB) of argv in ns,
+    bounded."""
+    rc, out, err, seconds = labrun.run_timed(ns, argv, timeout)
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return proc.returncode, out, err, seconds, rss
+    return rc, out, err, seconds, rss
 
 
 def both(lab, cmap_bin, argv, name, timeout=RUN_TIMEOUT):

@@ -29,37 +29,14 @@
 
 #include "core/loop.h"
 #include "nse/nse_host.h"
+#include "nse/nse_libssh2.h"
 #include "nse/nse_socket.h"
 
-#define SESSION_MT "libssh2.session"
-#define CHANNEL_MT "libssh2.channel"
 /* A wait's bound until set_timeout: nmap's binding waits in an
  * nmap.socket receive, whose default timeout this is. */
 #define DEFAULT_TIMEOUT_MS NSE_SOCKET_DEFAULT_TIMEOUT_MS
-/* channel_read's chunk, as nmap's */
-#define READ_CHUNK 2048
 /* read_publickey reads at most this much of a key file */
 #define KEYFILE_MAX ((size_t)1 << 20)
-
-struct ssh_sess {
-    struct nse_ctx *ctx;
-    LIBSSH2_SESSION *s;    /* NULL once closed or failed */
-    struct nse_sock *sock; /* the connection (the userdata is our uservalue 1) */
-    int64_t timeout_ms;
-    bool peer_eof; /* a recv of the current call saw the peer's FIN or RST */
-
-    /* The pending wait: at most one, its thread suspended in it. */
-    lua_State *thread;
-    int thread_ref, self_ref;
-    struct loop_timer *timer;
-    bool watching;
-    bool timed_out;
-};
-
-struct ssh_chan {
-    LIBSSH2_CHANNEL *c;    /* owned by the session: libssh2_session_free frees it */
-    struct ssh_sess *sess; /* kept alive by our uservalue 1 */
-};
 
 /* ---- I/O callbacks: the descriptor is read from the socket each time,
  * so nothing is sent on a number the socket closed and the system reused */
@@ -175,7 +152,7 @@ static int wait_destructor(lua_State *L)
  * blocked in, or the session's timeout passes; k then runs with kctx
  * (nonzero). idx: the session's stack index. Must be the return of the C
  * function. wait_io: kctx 1. */
-static int wait_k(lua_State *L, struct ssh_sess *ss, int idx, lua_KFunction k, lua_KContext kctx)
+int ssh2_wait_k(lua_State *L, struct ssh_sess *ss, int idx, lua_KFunction k, lua_KContext kctx)
 {
     int fd = sess_fd(ss);
     if (fd < 0) {
@@ -213,9 +190,9 @@ static int wait_k(lua_State *L, struct ssh_sess *ss, int idx, lua_KFunction k, l
     return nse_yield(L, kctx, k);
 }
 
-static int wait_io(lua_State *L, struct ssh_sess *ss, int idx, lua_KFunction k)
+int ssh2_wait_io(lua_State *L, struct ssh_sess *ss, int idx, lua_KFunction k)
 {
-    return wait_k(L, ss, idx, k, 1);
+    return ssh2_wait_k(L, ss, idx, k, 1);
 }
 
 /* In a continuation after wait_io: the destructor goes; a timeout raises
@@ -248,7 +225,7 @@ static void raise_socket_failure(lua_State *L, struct ssh_sess *ss, int rc)
 
 /* A call's step that failed with rc (< 0, not EAGAIN): raises as
  * raise_socket_failure says, else `what`. Returns only when rc >= 0. */
-static void fail_if(lua_State *L, struct ssh_sess *ss, long rc, const char *what)
+void ssh2_fail_if(lua_State *L, struct ssh_sess *ss, long rc, const char *what)
 {
     if (rc >= 0) return;
     raise_socket_failure(L, ss, (int)rc);
@@ -265,7 +242,7 @@ static struct ssh_sess *check_sess(lua_State *L, int idx)
     return ss;
 }
 
-static struct ssh_sess *live_sess(lua_State *L, int idx)
+struct ssh_sess *ssh2_live_sess(lua_State *L, int idx)
 {
     struct ssh_sess *ss = check_sess(L, idx);
     if (!ss->s) luaL_error(L, "session is not open");
@@ -274,9 +251,9 @@ static struct ssh_sess *live_sess(lua_State *L, int idx)
 
 /* The start of each blocking call's continuation on the session at 1:
  * after a wait (resumed), its end; on the first entry, a fresh EOF flag. */
-static struct ssh_sess *enter(lua_State *L, bool resumed)
+struct ssh_sess *ssh2_enter(lua_State *L, bool resumed)
 {
-    struct ssh_sess *ss = live_sess(L, 1);
+    struct ssh_sess *ss = ssh2_live_sess(L, 1);
     if (resumed)
         wait_resumed(L, ss, 1);
     else
@@ -284,7 +261,7 @@ static struct ssh_sess *enter(lua_State *L, bool resumed)
     return ss;
 }
 
-static struct ssh_chan *check_chan(lua_State *L, int idx)
+struct ssh_chan *ssh2_check_chan(lua_State *L, int idx)
 {
     struct ssh_chan *ch = luaL_testudata(L, idx, CHANNEL_MT);
     if (!ch) luaL_typeerror(L, idx, "channel");
@@ -333,7 +310,7 @@ static int handshake_k(lua_State *L, int status, lua_KContext kctx)
     struct ssh_sess *ss = lua_touserdata(L, 3);
     if (kctx) wait_resumed(L, ss, 3);
     int rc = libssh2_session_handshake(ss->s, sess_fd(ss));
-    if (rc == LIBSSH2_ERROR_EAGAIN) return wait_io(L, ss, 3, handshake_k);
+    if (rc == LIBSSH2_ERROR_EAGAIN) return ssh2_wait_io(L, ss, 3, handshake_k);
     if (rc != 0) {
         drop_session(ss);
         close_socket(L, ss, 3);
@@ -407,7 +384,7 @@ static int l_hostkey_hash(lua_State *L)
     static const int types[] = {LIBSSH2_HOSTKEY_HASH_MD5, LIBSSH2_HOSTKEY_HASH_SHA1};
     static const int lens[] = {16, 20};
     int t = luaL_checkoption(L, 2, "sha1", names);
-    struct ssh_sess *ss = live_sess(L, 1);
+    struct ssh_sess *ss = ssh2_live_sess(L, 1);
     const unsigned char *h = (const unsigned char *)libssh2_hostkey_hash(ss->s, types[t]);
     if (!h) {
         lua_pushboolean(L, 0);
@@ -454,7 +431,7 @@ static void push_list(lua_State *L, const char *list)
 static int userauth_list_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
-    struct ssh_sess *ss = enter(L, kctx != 0);
+    struct ssh_sess *ss = ssh2_enter(L, kctx != 0);
     size_t ulen;
     const char *user = luaL_checklstring(L, 2, &ulen);
     if (ulen > UINT32_MAX) return luaL_argerror(L, 2, "too long");
@@ -464,7 +441,7 @@ static int userauth_list_k(lua_State *L, int status, lua_KContext kctx)
         return 1;
     }
     if (libssh2_session_last_errno(ss->s) == LIBSSH2_ERROR_EAGAIN)
-        return wait_io(L, ss, 1, userauth_list_k);
+        return ssh2_wait_io(L, ss, 1, userauth_list_k);
     if (libssh2_userauth_authenticated(ss->s)) {
         lua_pushliteral(L, "none_auth");
         return 1;
@@ -486,13 +463,13 @@ static int l_userauth_list(lua_State *L)
 static int userauth_password_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
-    struct ssh_sess *ss = enter(L, kctx != 0);
+    struct ssh_sess *ss = ssh2_enter(L, kctx != 0);
     size_t ulen, plen;
     const char *user = luaL_checklstring(L, 2, &ulen);
     const char *pass = luaL_checklstring(L, 3, &plen);
     if (ulen > UINT32_MAX || plen > UINT32_MAX) return luaL_error(L, "argument too long");
     int rc = libssh2_userauth_password_ex(ss->s, user, (unsigned)ulen, pass, (unsigned)plen, NULL);
-    if (rc == LIBSSH2_ERROR_EAGAIN) return wait_io(L, ss, 1, userauth_password_k);
+    if (rc == LIBSSH2_ERROR_EAGAIN) return ssh2_wait_io(L, ss, 1, userauth_password_k);
     if (rc != 0) raise_socket_failure(L, ss, rc);
     lua_pushboolean(L, rc == 0);
     return 1;
@@ -507,7 +484,7 @@ static int l_userauth_password(lua_State *L)
 static int userauth_publickey_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
-    struct ssh_sess *ss = enter(L, kctx != 0);
+    struct ssh_sess *ss = ssh2_enter(L, kctx != 0);
     size_t ulen;
     const char *user = luaL_checklstring(L, 2, &ulen);
     const char *priv = luaL_checkstring(L, 3);
@@ -515,7 +492,7 @@ static int userauth_publickey_k(lua_State *L, int status, lua_KContext kctx)
     const char *pub = lua_isstring(L, 5) ? lua_tostring(L, 5) : NULL;
     if (ulen > UINT32_MAX) return luaL_argerror(L, 2, "too long");
     int rc = libssh2_userauth_publickey_fromfile_ex(ss->s, user, (unsigned)ulen, pub, priv, pass);
-    if (rc == LIBSSH2_ERROR_EAGAIN) return wait_io(L, ss, 1, userauth_publickey_k);
+    if (rc == LIBSSH2_ERROR_EAGAIN) return ssh2_wait_io(L, ss, 1, userauth_publickey_k);
     if (rc != 0) raise_socket_failure(L, ss, rc);
     lua_pushboolean(L, rc == 0);
     return 1;
@@ -573,7 +550,7 @@ static int refuse_sign(LIBSSH2_SESSION *session, unsigned char **sig, size_t *si
 static int publickey_canauth_k(lua_State *L, int status, lua_KContext kctx)
 {
     (void)status;
-    struct ssh_sess *ss = enter(L, kctx != 0);
+    struct ssh_sess *ss = ssh2_enter(L, kctx != 0);
     size_t ulen, klen = 0;
     const char *user = luaL_checklstring(L, 2, &ulen);
     if (!lua_isstring(L, 3)) return luaL_error(L, "Invalid public key");
@@ -585,7 +562,7 @@ static int publickey_canauth_k(lua_State *L, int status, lua_KContext kctx)
             klen - 4)
         return luaL_error(L, "Invalid Publickey");
     int rc = libssh2_userauth_publickey(ss->s, user, key, klen, refuse_sign, NULL);
-    if (rc == LIBSSH2_ERROR_EAGAIN) return wait_io(L, ss, 1, publickey_canauth_k);
+    if (rc == LIBSSH2_ERROR_EAGAIN) return ssh2_wait_io(L, ss, 1, publickey_canauth_k);
     if (rc == LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED || rc == 0) {
         lua_pushboolean(L, 1);
         return 1;
@@ -616,7 +593,7 @@ static int session_close_k(lua_State *L, int status, lua_KContext kctx)
     }
     if (!ss->timed_out) {
         int rc = libssh2_session_disconnect(ss->s, "Normal Shutdown");
-        if (rc == LIBSSH2_ERROR_EAGAIN) return wait_io(L, ss, 1, session_close_k);
+        if (rc == LIBSSH2_ERROR_EAGAIN) return ssh2_wait_io(L, ss, 1, session_close_k);
     }
     ss->timed_out = false;
     /* A failed goodbye is not an error: nmap's binding hands it to a
@@ -632,167 +609,9 @@ static int l_session_close(lua_State *L)
     return session_close_k(L, LUA_OK, 0);
 }
 
-/* ---- channels ---- */
-
-static int request_pty_k(lua_State *L, int status, lua_KContext kctx)
-{
-    (void)status;
-    /* 1 session, 2 the new channel */
-    struct ssh_sess *ss = enter(L, kctx != 0);
-    struct ssh_chan *ch = lua_touserdata(L, 2);
-    int rc = libssh2_channel_request_pty(ch->c, "vanilla");
-    if (rc == LIBSSH2_ERROR_EAGAIN) return wait_io(L, ss, 1, request_pty_k);
-    fail_if(L, ss, rc, "Requesting pty");
-    lua_settop(L, 2);
-    return 1;
-}
-
-static int open_channel_k(lua_State *L, int status, lua_KContext kctx)
-{
-    (void)status;
-    struct ssh_sess *ss = enter(L, kctx != 0);
-    struct ssh_chan *ch = lua_touserdata(L, 2);
-    ch->c = libssh2_channel_open_session(ss->s);
-    if (!ch->c) {
-        if (libssh2_session_last_errno(ss->s) == LIBSSH2_ERROR_EAGAIN)
-            return wait_io(L, ss, 1, open_channel_k);
-        raise_socket_failure(L, ss, libssh2_session_last_errno(ss->s));
-        return luaL_error(L, "Opening channel");
-    }
-    ch->sess = ss;
-    return request_pty_k(L, LUA_OK, 0);
-}
-
-/* open_channel(session): a session channel with a pseudo terminal. */
-static int l_open_channel(lua_State *L)
-{
-    live_sess(L, 1);
-    lua_settop(L, 1);
-    struct ssh_chan *ch = lua_newuserdatauv(L, sizeof *ch, 1);
-    memset(ch, 0, sizeof *ch);
-    luaL_setmetatable(L, CHANNEL_MT);
-    lua_pushvalue(L, 1);
-    lua_setiuservalue(L, 2, 1);
-    return open_channel_k(L, LUA_OK, 0);
-}
-
-static int channel_read_k(lua_State *L, int status, lua_KContext kctx)
-{
-    (void)status;
-    /* kctx: bit 0 resumed after a wait, bit 1 stderr */
-    struct ssh_sess *ss = enter(L, (kctx & 1) != 0);
-    struct ssh_chan *ch = check_chan(L, 2);
-    char buf[READ_CHUNK];
-    int stream = (kctx & 2) ? SSH_EXTENDED_DATA_STDERR : 0;
-    ssize_t rc = libssh2_channel_read_ex(ch->c, stream, buf, sizeof buf);
-    if (rc == LIBSSH2_ERROR_EAGAIN) return wait_k(L, ss, 1, channel_read_k, 1 | (kctx & 2));
-    if (rc > 0) {
-        lua_pushlstring(L, buf, (size_t)rc);
-        return 1;
-    }
-    fail_if(L, ss, rc, "Reading from channel");
-    lua_pushnil(L);
-    return 1;
-}
-
-static int l_channel_read(lua_State *L)
-{
-    lua_settop(L, 2);
-    return channel_read_k(L, LUA_OK, 0);
-}
-
-static int l_channel_read_stderr(lua_State *L)
-{
-    lua_settop(L, 2);
-    return channel_read_k(L, LUA_OK, 2);
-}
-
-static int channel_write_k(lua_State *L, int status, lua_KContext kctx)
-{
-    (void)status;
-    struct ssh_sess *ss = enter(L, kctx != 0);
-    struct ssh_chan *ch = check_chan(L, 2);
-    if (!lua_isstring(L, 3)) return luaL_error(L, "Invalid buffer");
-    size_t n;
-    const char *buf = lua_tolstring(L, 3, &n);
-    ssize_t rc = libssh2_channel_write(ch->c, buf, n);
-    if (rc == LIBSSH2_ERROR_EAGAIN) return wait_io(L, ss, 1, channel_write_k);
-    fail_if(L, ss, rc, "Writing to channel");
-    lua_pushinteger(L, (lua_Integer)rc);
-    return 1;
-}
-
-static int l_channel_write(lua_State *L)
-{
-    lua_settop(L, 3);
-    return channel_write_k(L, LUA_OK, 0);
-}
-
-static int channel_exec_k(lua_State *L, int status, lua_KContext kctx)
-{
-    (void)status;
-    struct ssh_sess *ss = enter(L, kctx != 0);
-    struct ssh_chan *ch = check_chan(L, 2);
-    size_t n;
-    const char *cmd = luaL_checklstring(L, 3, &n);
-    if (n > UINT32_MAX) return luaL_argerror(L, 3, "too long");
-    int rc = libssh2_channel_process_startup(ch->c, "exec", 4, cmd, (unsigned)n);
-    if (rc == LIBSSH2_ERROR_EAGAIN) return wait_io(L, ss, 1, channel_exec_k);
-    fail_if(L, ss, rc, "Error executing command");
-    return 0;
-}
-
-static int l_channel_exec(lua_State *L)
-{
-    lua_settop(L, 3);
-    return channel_exec_k(L, LUA_OK, 0);
-}
-
-static int channel_send_eof_k(lua_State *L, int status, lua_KContext kctx)
-{
-    (void)status;
-    struct ssh_sess *ss = enter(L, kctx != 0);
-    struct ssh_chan *ch = check_chan(L, 2);
-    int rc = libssh2_channel_send_eof(ch->c);
-    if (rc == LIBSSH2_ERROR_EAGAIN) return wait_io(L, ss, 1, channel_send_eof_k);
-    fail_if(L, ss, rc, "Error sending EOF");
-    return 0;
-}
-
-static int l_channel_send_eof(lua_State *L)
-{
-    lua_settop(L, 2);
-    return channel_send_eof_k(L, LUA_OK, 0);
-}
-
-static int l_channel_eof(lua_State *L)
-{
-    struct ssh_chan *ch = check_chan(L, 1);
-    int rc = libssh2_channel_eof(ch->c);
-    if (rc < 0) return luaL_error(L, "Error checking for EOF");
-    lua_pushboolean(L, rc);
-    return 1;
-}
-
-static int channel_close_k(lua_State *L, int status, lua_KContext kctx)
-{
-    (void)status;
-    struct ssh_sess *ss = enter(L, kctx != 0);
-    struct ssh_chan *ch = check_chan(L, 2);
-    int rc = libssh2_channel_close(ch->c);
-    if (rc == LIBSSH2_ERROR_EAGAIN) return wait_io(L, ss, 1, channel_close_k);
-    fail_if(L, ss, rc, "Error closing channel");
-    return 0;
-}
-
-static int l_channel_close(lua_State *L)
-{
-    lua_settop(L, 2);
-    return channel_close_k(L, LUA_OK, 0);
-}
-
 int luaopen_libssh2(lua_State *L)
 {
+    /* the channel functions come from nse_libssh2_channel.c */
     static const luaL_Reg funcs[] = {
         {"session_open", l_session_open},
         {"hostkey_hash", l_hostkey_hash},
@@ -803,14 +622,6 @@ int luaopen_libssh2(lua_State *L)
         {"publickey_canauth", l_publickey_canauth},
         {"userauth_password", l_userauth_password},
         {"session_close", l_session_close},
-        {"open_channel", l_open_channel},
-        {"channel_read", l_channel_read},
-        {"channel_read_stderr", l_channel_read_stderr},
-        {"channel_write", l_channel_write},
-        {"channel_exec", l_channel_exec},
-        {"channel_send_eof", l_channel_send_eof},
-        {"channel_eof", l_channel_eof},
-        {"channel_close", l_channel_close},
         {NULL, NULL},
     };
     static bool initialized;
@@ -828,5 +639,6 @@ int luaopen_libssh2(lua_State *L)
     lua_setfield(L, -2, "__name");
     lua_pop(L, 1);
     luaL_newlib(L, funcs);
+    luaL_setfuncs(L, nse_libssh2_channel_funcs, 0);
     return 1;
 }
